@@ -1,0 +1,34 @@
+package io.pvespan.status;
+
+import io.pvespan.spec.SpecApi;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an agent reports ({@code GET /v1/status}): the plan it applied (generation and digest), the
+ * state of every planned entry with its counters, drift between plan and kernel, what the kernel
+ * offers, and conditions (Ready, Converged, ...). Never a phase string.
+ */
+public record NodeMirrorStatus(
+    String apiVersion,
+    String kind,
+    String node,
+    long appliedGeneration,
+    String appliedDigest,
+    Instant observedAt,
+    List<EntryStatus> entries,
+    List<DriftItem> drift,
+    KernelCapabilities capabilities,
+    List<Condition> conditions) {
+  public static final String KIND = "NodeMirrorStatus";
+
+  public NodeMirrorStatus {
+    apiVersion = apiVersion == null ? SpecApi.VERSION : apiVersion;
+    kind = kind == null ? KIND : kind;
+    Objects.requireNonNull(node, "node");
+    entries = entries == null ? List.of() : List.copyOf(entries);
+    drift = drift == null ? List.of() : List.copyOf(drift);
+    conditions = conditions == null ? List.of() : List.copyOf(conditions);
+  }
+}
