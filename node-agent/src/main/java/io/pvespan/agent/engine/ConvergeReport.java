@@ -1,0 +1,30 @@
+package io.pvespan.agent.engine;
+
+import io.pvespan.status.DriftItem;
+import io.pvespan.status.EntryStatus;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The outcome of one converge: the drift found before acting (what was missing, unexpected or
+ * modified), how many kernel writes were needed, the state and counters of every planned entry
+ * after acting, kernel command failures (one line each), how many processes were spawned, and how
+ * long it took.
+ */
+public record ConvergeReport(
+    List<DriftItem> driftFound,
+    int writes,
+    List<EntryStatus> entries,
+    List<String> failures,
+    int processesSpawned,
+    Duration took) {
+  public ConvergeReport {
+    driftFound = List.copyOf(driftFound);
+    entries = List.copyOf(entries);
+    failures = List.copyOf(failures);
+  }
+
+  public boolean converged() {
+    return failures.isEmpty();
+  }
+}

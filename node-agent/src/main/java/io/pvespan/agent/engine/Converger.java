@@ -1,0 +1,22 @@
+package io.pvespan.agent.engine;
+
+import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.status.KernelCapabilities;
+
+/**
+ * Makes this node's kernel match a plan. Implementations only ever touch what is ours (action
+ * cookie, reserved filter priority, {@code psp} device prefix) and never what Proxmox or anyone
+ * else created.
+ */
+public interface Converger {
+  /** What the kernel offers; probed once at start. */
+  KernelCapabilities capabilities();
+
+  /**
+   * Observes the kernel, compares it with {@code plan} (entries for devices that exist now),
+   * applies the difference and reads it back. Idempotent: with nothing to change it performs no
+   * writes. Adopts rules already present (no flush). Never throws for a kernel failure: it is
+   * reported.
+   */
+  ConvergeReport converge(NodeMirrorPlan plan);
+}
