@@ -124,6 +124,20 @@ public final class Lab implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Leaves the lab and its processes running after this process exits (no teardown on close or
+   * Ctrl-C); {@link LabTeardown#removeAll} removes it later.
+   */
+  public synchronized void keep() {
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // Already shutting down: the hook runs, but close() is now a no-op.
+    }
+    processes.clear();
+  }
+
   /** Kills the lab's processes and removes every namespace with the prefix. Idempotent. */
   @Override
   public synchronized void close() {
