@@ -125,6 +125,29 @@ public record LabPlan(PlanResult result) {
             .toList());
   }
 
+  /** {@code inventory} with guest {@code vmid}'s tags replaced by {@code tags}. */
+  public static Inventory tagged(Inventory inventory, int vmid, List<String> tags) {
+    return new Inventory(
+        inventory.nodes(),
+        inventory.guests().stream()
+            .map(
+                g ->
+                    g.vmid().value() == vmid
+                        ? new Guest(
+                            g.vmid(),
+                            g.type(),
+                            g.node(),
+                            g.status(),
+                            g.name(),
+                            tags,
+                            g.pool(),
+                            g.template(),
+                            g.lock(),
+                            g.nics())
+                        : g)
+            .toList());
+  }
+
   private static Guest withNode(Guest g, String node) {
     return new Guest(
         g.vmid(),
