@@ -62,17 +62,24 @@ public final class KernelView {
       if (r.exitCode() != 0 || r.stdout().isBlank()) {
         continue; // device gone, or no qdisc at that hook
       }
-      for (JsonNode filter : json(r.stdout())) {
-        for (JsonNode action : filter.path("options").path("actions")) {
-          if ("mirred".equals(action.path("kind").asText())) {
-            found.add(
-                new Mirred(
-                    device,
-                    hook,
-                    filter.path("pref").asInt(),
-                    action.path("mirred_action").asText(),
-                    action.path("to_dev").asText()));
-          }
+      found.addAll(parseFilters(r.stdout(), device, hook));
+    }
+    return found;
+  }
+
+  /** The mirred actions in {@code tc -j filter show} output. */
+  static List<Mirred> parseFilters(String tcJson, String device, String hook) {
+    List<Mirred> found = new ArrayList<>();
+    for (JsonNode filter : json(tcJson)) {
+      for (JsonNode action : filter.path("options").path("actions")) {
+        if ("mirred".equals(action.path("kind").asText())) {
+          found.add(
+              new Mirred(
+                  device,
+                  hook,
+                  filter.path("pref").asInt(),
+                  action.path("mirred_action").asText(),
+                  action.path("to_dev").asText()));
         }
       }
     }
