@@ -265,6 +265,7 @@ public final class LabCluster {
       y.add("specs:");
       y.add("  path: " + options.specsDir());
       y.add("pollInterval: " + options.pollInterval().toMillis() + "ms");
+      y.add("statusInterval: " + options.pollInterval().toMillis() + "ms");
       y.add("listen: " + LabTopology.CONTROLLER_ADDRESS + ":" + CONTROLLER_PORT);
       y.add("agents:");
       y.add("  scheme: http");
