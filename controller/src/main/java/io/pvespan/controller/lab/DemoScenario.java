@@ -38,7 +38,7 @@ public final class DemoScenario {
     say("planned mirrors (" + specs + "):");
     plan.mirrors().forEach(p -> say("  " + p));
     plan.result().warnings().forEach(w -> say("  warning: " + w));
-    awaitMirrors(plan, "the agents applied the plans");
+    awaitMirrors(plan, System.nanoTime(), "the agents applied the plans");
 
     Optional<LabPlan.Placed> local = pick(plan, true);
     Optional<LabPlan.Placed> cross = pick(plan, false);
@@ -148,9 +148,11 @@ public final class DemoScenario {
     return lab.topology().vms().stream().anyMatch(v -> v.vmid() == vmid);
   }
 
-  private void awaitMirrors(LabPlan plan, String what) {
+  /**
+   * Waits until the plan's mirrors are in the kernel; says how long it took since {@code start}.
+   */
+  private void awaitMirrors(LabPlan plan, long start, String what) {
     Duration timeout = cluster.options().pollInterval().multipliedBy(2).plusSeconds(20);
-    long start = System.nanoTime();
     List<LabPlan.Placed> want =
         plan.activeMirrors().stream().filter(p -> hasVm(p.entry().vmid().value())).toList();
     Await.orFail(
@@ -159,7 +161,7 @@ public final class DemoScenario {
         () -> "not in the kernel: " + KernelChecks.missing(lab, want));
     say(
         String.format(
-            "%s: %d mirrors in the kernel after %.1f s",
+            "%s: %d mirrors in the kernel %.1f s later",
             what, want.size(), (System.nanoTime() - start) / 1e9));
   }
 

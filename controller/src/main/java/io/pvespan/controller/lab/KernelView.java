@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * What a lab node's kernel holds, read back with {@code ip -j} and {@code tc -j}: its links, and
- * every tc filter with a {@code mirred} action on every device (ingress, clsact egress and root
- * qdisc filters). Nothing else in the lab uses mirred, so these are exactly the mirrors the agents
+ * every tc filter with a {@code mirred} action on every device (ingress, root qdisc and clsact
+ * egress filters). Nothing else in the lab uses mirred, so these are exactly the mirrors the agents
  * made; this is how tests and the demo see the mirror follow a VM, independent of any API.
  */
 public final class KernelView {
@@ -49,10 +49,26 @@ public final class KernelView {
     return all;
   }
 
-  /** The mirred actions on one device (none when the device is absent). */
+  /**
+   * The mirred actions on one device (none when the device is absent): filters of its ingress (or
+   * clsact ingress) qdisc, of its root qdisc, and of clsact egress when it has a clsact qdisc.
+   * ({@code tc filter show ... egress} without a clsact qdisc lists the ingress qdisc's filters
+   * again, so it is asked only when clsact is there.)
+   */
   public static List<Mirred> mirrors(String ns, String device) {
+    Exec.Result qdiscs =
+        Exec.attempt(
+            Exec.DEFAULT_TIMEOUT, List.of(Exec.TC, "-n", ns, "-j", "qdisc", "show", "dev", device));
+    if (qdiscs.exitCode() != 0) {
+      return List.of(); // device gone
+    }
+    boolean clsact = false;
+    for (JsonNode q : json(qdiscs.stdout())) {
+      clsact |= "clsact".equals(q.path("kind").asText());
+    }
+    List<String> hooks = clsact ? List.of("ingress", "egress", "root") : List.of("ingress", "root");
     List<Mirred> found = new ArrayList<>();
-    for (String hook : List.of("ingress", "egress", "root")) {
+    for (String hook : hooks) {
       List<String> argv = new ArrayList<>(List.of(Exec.TC, "-n", ns, "-j", "filter", "show"));
       argv.addAll(List.of("dev", device));
       if (!hook.equals("root")) {
@@ -60,7 +76,7 @@ public final class KernelView {
       }
       Exec.Result r = Exec.attempt(Exec.DEFAULT_TIMEOUT, argv);
       if (r.exitCode() != 0 || r.stdout().isBlank()) {
-        continue; // device gone, or no qdisc at that hook
+        continue; // device gone meanwhile, or no qdisc at that hook
       }
       found.addAll(parseFilters(r.stdout(), device, hook));
     }

@@ -237,7 +237,14 @@ public final class LabCluster {
   }
 
   private void writeFiles(Inventory inventory) throws IOException {
-    Files.createDirectories(options.workDir().resolve("logs"));
+    Path logs = options.workDir().resolve("logs");
+    Files.createDirectories(logs);
+    // A reused work dir (the demo's): this run's logs only.
+    try (var old = Files.list(logs)) {
+      for (Path f : old.toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
     for (LabNode node : lab.topology().nodes()) {
       Files.createDirectories(options.workDir().resolve("agent-" + node.name()));
     }

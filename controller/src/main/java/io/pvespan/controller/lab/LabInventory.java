@@ -14,7 +14,8 @@ import java.util.List;
  * The cluster the stand-in serves for the lab: the same guests as {@code
  * test-fixtures/inventories/lab-3-nodes.json} (101, 102 dmz on pve1; 103 lxc dmz on pve2; 104
  * stopped; 105 a template; sensors 200 ids-1 on pve1 and 201 ids-2 on pve3), with the node
- * addresses of {@link LabTopology#threeNodes}. {@code LabInventoryTest} keeps the two equal.
+ * addresses of {@link LabTopology#threeNodes} and the lab's underlay MTU (9000, so the planner has
+ * no VXLAN overhead to warn about). {@code LabInventoryTest} keeps the guests equal.
  */
 public final class LabInventory {
   private LabInventory() {}
@@ -22,9 +23,9 @@ public final class LabInventory {
   public static Inventory threeNodes() {
     List<InventoryNode> nodes =
         List.of(
-            new InventoryNode("pve1", "198.18.0.1", true, null),
-            new InventoryNode("pve2", "198.18.0.2", true, null),
-            new InventoryNode("pve3", "198.18.0.3", true, null));
+            new InventoryNode("pve1", "198.18.0.1", true, LabBuilder.UNDERLAY_MTU),
+            new InventoryNode("pve2", "198.18.0.2", true, LabBuilder.UNDERLAY_MTU),
+            new InventoryNode("pve3", "198.18.0.3", true, LabBuilder.UNDERLAY_MTU));
     List<Guest> guests = new ArrayList<>();
     guests.add(qemu(101, "pve1", "running", "web-1", List.of("dmz"), false, nic(0, false)));
     guests.add(qemu(102, "pve1", "running", "web-2", List.of("dmz"), false, nic(0, true)));

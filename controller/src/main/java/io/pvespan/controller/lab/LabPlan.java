@@ -34,10 +34,17 @@ public record LabPlan(PlanResult result) {
 
     @Override
     public String toString() {
-      String target =
-          entry.target() instanceof LocalTarget l
-              ? "local " + l.device()
-              : entry.target().type() + " -> " + sensorNode + "/" + sensorDevice;
+      String target;
+      if (entry.target() instanceof LocalTarget l) {
+        target = "local " + l.device();
+      } else if (sensorDevice == null) {
+        target =
+            entry.target().type()
+                + " -> external collector "
+                + ((io.pvespan.plan.TunnelTarget) entry.target()).remote();
+      } else {
+        target = entry.target().type() + " -> " + sensorNode + "/" + sensorDevice;
+      }
       return node
           + ": "
           + entry.device()
