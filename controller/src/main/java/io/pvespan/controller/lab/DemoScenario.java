@@ -69,16 +69,24 @@ public final class DemoScenario {
     say("live migration: vm" + vmid + " " + from + " -> " + to);
     LabPlan before = LabPlan.of(specs, inventory);
     lab.migrate(vmid, to);
-    cluster.moveGuest(vmid, to);
     long start = System.nanoTime();
+    cluster.moveGuest(vmid, to);
     inventory = LabPlan.moved(inventory, vmid, to);
     LabPlan after = LabPlan.of(specs, inventory);
     before.mirrorsOf(vmid).forEach(p -> say("  plan before: " + p));
     after.mirrorsOf(vmid).forEach(p -> say("  plan after:  " + p));
-    awaitMirrors(after, "the mirror followed vm" + vmid + " to " + to);
-    say(
-        String.format(
-            "  %s: %.1f s after the stand-in was told", to, (System.nanoTime() - start) / 1e9));
+    awaitMirrors(
+        after,
+        start,
+        "the mirror followed vm" + vmid + " to " + to + " (since the stand-in was told)");
+    List<String> left =
+        KernelChecks.ours(lab, from).stream()
+            .filter(
+                o ->
+                    before.mirrorsOf(vmid).stream()
+                        .anyMatch(p -> o.startsWith(p.entry().device().value() + " ")))
+            .toList();
+    say("  left on " + from + " for vm" + vmid + ": " + (left.isEmpty() ? "nothing" : left));
     after.mirrorsOf(vmid).stream()
         .map(p -> p.entry().device().value())
         .distinct()
