@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pvespan.controller.lab.Await;
 import io.pvespan.controller.lab.KernelChecks;
+import io.pvespan.controller.lab.KernelView;
 import io.pvespan.controller.lab.LabPlan;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +47,8 @@ class ClusterChangeE2E {
 
   @Test
   void tagAddedInProxmoxGetsTheGuestMirroredAfterTheNextPoll() {
-    assertThat(KernelChecks.missing(s.lab, s.plan().mirrorsOf(102))).isEmpty();
+    String pve1 = s.lab.topology().nodeNs("pve1");
+    assertThat(KernelView.mirrors(pve1, "tap102i0")).as("102 before the tag").isEmpty();
     s.cluster.setTags(102, List.of("dmz", "span-e2e"));
     s.inventory = LabPlan.tagged(s.inventory, 102, List.of("dmz", "span-e2e"));
     assertThat(s.plan().mirrorsOf(102)).as("planned for 102").isNotEmpty();

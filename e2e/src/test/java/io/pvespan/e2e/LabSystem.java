@@ -32,11 +32,12 @@ final class LabSystem implements AutoCloseable {
   final E2ESpecs specs;
   final Lab lab;
   final LabCluster cluster;
-  Inventory inventory = LabInventory.threeNodes();
+  Inventory inventory;
 
   LabSystem() throws IOException {
     // An E2E test that cannot run must fail loudly, never skip.
     assertThat(LabPreflight.problem()).as("lab preflight").isNull();
+    inventory = LabInventory.sample(Path.of(property("pvespan.home")));
     work = Files.createTempDirectory("pvespan-e2e-");
     specs = new E2ESpecs(work.resolve("specs"));
     specs.writeDefaults();
@@ -84,10 +85,15 @@ final class LabSystem implements AutoCloseable {
     }
   }
 
-  private static Path jar(String property) {
-    String path = System.getProperty(property);
-    assertThat(path).as("system property " + property + " (set by e2e/pom.xml)").isNotNull();
-    assertThat(Path.of(path)).as(property).isRegularFile();
-    return Path.of(path);
+  private static Path jar(String name) {
+    Path jar = Path.of(property(name));
+    assertThat(jar).as(name).isRegularFile();
+    return jar;
+  }
+
+  private static String property(String name) {
+    String value = System.getProperty(name);
+    assertThat(value).as("system property " + name + " (set by e2e/pom.xml)").isNotNull();
+    return value;
   }
 }

@@ -86,7 +86,7 @@ public final class DemoCommand implements Command {
     try {
       Files.createDirectories(work);
       lab = Lab.up(topology);
-      Inventory inventory = LabInventory.threeNodes();
+      Inventory inventory = LabInventory.sample(home);
       LabCluster cluster =
           LabCluster.start(
               lab,

@@ -58,7 +58,7 @@ public final class LabBenchmark {
     writeSession(specs, false);
     Duration poll = Duration.ofMillis(pollMs);
     try (Lab lab = Lab.up(LabTopology.threeNodes(LabTopology.randomPrefix("psple")))) {
-      var inventory = LabInventory.threeNodes();
+      var inventory = LabInventory.sample(home);
       LabCluster cluster =
           LabCluster.start(
               lab,

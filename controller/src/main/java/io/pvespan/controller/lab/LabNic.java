@@ -2,7 +2,7 @@ package io.pvespan.controller.lab;
 
 /**
  * A lab VM's NIC {@code net<index>}: {@code eth<index>} in the VM's namespace. A capture NIC (a
- * sensor's) has no address, is promiscuous and sits alone on the node's {@code vmbr1}, so that the
+ * sensor's) has no address, is promiscuous and sits alone on the node's {@code vmbr9}, so that the
  * only bytes it receives are the ones mirrored to it; any other NIC has {@code
  * 198.19.<index>.<vmid>} on {@code vmbr0}.
  */

@@ -18,7 +18,7 @@ public record LabTopology(String prefix, List<LabNode> nodes, List<LabVm> vms) {
   public static final String VM_BRIDGE = "vmbr0";
 
   /** A bridge holding only capture NICs, so a sensor receives nothing but the mirror. */
-  public static final String CAPTURE_BRIDGE = "vmbr1";
+  public static final String CAPTURE_BRIDGE = "vmbr9";
 
   /** The controller namespace's underlay address (the stand-in and the controller listen here). */
   public static final String CONTROLLER_ADDRESS = "198.18.0.10";

@@ -21,7 +21,7 @@ class LabModelTest {
     assertThat(sensor.hostDevice(sensor.nic(1))).isEqualTo("tap200i1");
     assertThat(sensor.address(0)).isEqualTo("198.19.0.200");
     assertThat(sensor.address(1)).as("capture NIC").isNull();
-    assertThat(sensor.nic(1).bridge()).isEqualTo("vmbr1");
+    assertThat(sensor.nic(1).bridge()).isEqualTo("vmbr9");
     LabVm lxc = t.vm(103);
     assertThat(lxc.hostDevice(lxc.nic(0))).isEqualTo("veth103i0");
   }
