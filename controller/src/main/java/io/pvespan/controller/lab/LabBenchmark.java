@@ -102,6 +102,10 @@ public final class LabBenchmark {
       System.out.printf("poll interval: %d ms, runs: %d%n", pollMs, runs);
       report("migration in stand-in -> mirror active on target node", migration);
       report("spec change -> applied on all 3 nodes", specChange);
+    } finally {
+      try (var files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 
