@@ -163,10 +163,15 @@ public final class DemoScenario {
     Duration timeout = cluster.options().pollInterval().multipliedBy(2).plusSeconds(20);
     List<LabPlan.Placed> want =
         plan.activeMirrors().stream().filter(p -> hasVm(p.entry().vmid().value())).toList();
-    Await.orFail(
-        timeout,
-        () -> KernelChecks.missing(lab, want).isEmpty(),
-        () -> "not in the kernel: " + KernelChecks.missing(lab, want));
+    boolean done = Await.until(timeout, () -> KernelChecks.missing(lab, want).isEmpty());
+    if (!done) {
+      // Show what is wrong and go on: the demo is for seeing, the E2E tests are for failing.
+      say(
+          String.format(
+              "%s: NOT complete after %.1f s; missing in the kernel: %s (see ./pvespan status)",
+              what, (System.nanoTime() - start) / 1e9, KernelChecks.missing(lab, want)));
+      return;
+    }
     say(
         String.format(
             "%s: %d mirrors in the kernel %.1f s later",

@@ -246,7 +246,16 @@ public final class LabCluster {
       }
     }
     for (LabNode node : lab.topology().nodes()) {
-      Files.createDirectories(options.workDir().resolve("agent-" + node.name()));
+      // A fresh lab has fresh agents: a plan stored by an earlier run must not be adopted.
+      Path state = options.workDir().resolve("agent-" + node.name());
+      if (Files.isDirectory(state)) {
+        try (var old = Files.walk(state)) {
+          for (Path f : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
+      Files.createDirectories(state);
     }
     String pveToken = "root@pam!pvespan=" + UUID.randomUUID();
     byte[] secret = new byte[24];
