@@ -45,6 +45,9 @@ public final class LabCluster {
     }
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final Lab lab;
   private final Options options;
   private final Consumer<String> progress;
@@ -129,6 +132,32 @@ public final class LabCluster {
   /** {@code GET /v1/status} of the node's agent. */
   public LabHttp.Response agentStatus(String node) {
     return LabHttp.get(lab.topology().controllerNs(), agentUrl(node) + "/v1/status", agentHeader);
+  }
+
+  /**
+   * The entries the agents report {@code failed}, as {@code node/session/interface} to the agent's
+   * message (an agent that does not answer reports nothing).
+   */
+  public Map<String, String> failedEntries() {
+    Map<String, String> failed = new java.util.TreeMap<>();
+    for (LabNode node : lab.topology().nodes()) {
+      LabHttp.Response r = agentStatus(node.name());
+      if (!r.ok()) {
+        continue;
+      }
+      try {
+        for (var e : JSON.readTree(r.body()).path("entries")) {
+          if ("failed".equals(e.path("state").asText())) {
+            failed.put(
+                node.name() + "/" + e.path("session").asText() + "/" + e.path("interface").asText(),
+                e.path("message").asText());
+          }
+        }
+      } catch (IOException e) {
+        // Not JSON: nothing to report from this agent.
+      }
+    }
+    return failed;
   }
 
   /** {@code ./pvespan status --controller URL}, run in the controller namespace: its output. */

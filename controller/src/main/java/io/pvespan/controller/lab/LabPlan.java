@@ -95,6 +95,11 @@ public record LabPlan(PlanResult result) {
     return mirrors().stream().filter(p -> p.entry().state() == EntryState.ACTIVE).toList();
   }
 
+  /** Active mirrors without filter rules: the ones whose bytes interface counters predict. */
+  public List<Placed> countableMirrors() {
+    return activeMirrors().stream().filter(p -> p.entry().filter().isEmpty()).toList();
+  }
+
   public List<Placed> mirrorsOf(int vmid) {
     return mirrors().stream().filter(p -> p.entry().vmid().value() == vmid).toList();
   }
