@@ -7,7 +7,7 @@ import java.util.List;
 /** What the lab needs before it touches the kernel; a missing piece is one clear line. */
 public final class LabPreflight {
   private static final List<String> TOOLS =
-      List.of(Exec.IP, Exec.TC, Exec.ETHTOOL, Exec.SYSCTL, Exec.IPERF3);
+      List.of(Exec.IP, Exec.TC, Exec.ETHTOOL, Exec.SYSCTL, Exec.IPERF3, LabHttp.CURL);
 
   private LabPreflight() {}
 
@@ -19,7 +19,7 @@ public final class LabPreflight {
     }
     for (String tool : TOOLS) {
       if (!Files.isExecutable(Path.of(tool))) {
-        return "the lab needs " + tool + " (apt-get install iproute2 ethtool procps iperf3)";
+        return "the lab needs " + tool + " (apt-get install iproute2 ethtool procps iperf3 curl)";
       }
     }
     return null;
