@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Checks across all documents that no single schema can express: names unique per kind, every
@@ -21,11 +20,12 @@ final class SemanticCheck {
   private SemanticCheck() {}
 
   /**
-   * @param documents spec documents in file order, each with a known kind
-   * @param refsDecidable false when some file could not be read completely: a sensor may sit in the
-   *     unread part, so "unknown sensorRef" would be a guess
+   * Problems across {@code documents} (spec documents in file order, each with a known kind). A
+   * file that could not be read completely may hide the Sensor a session names; its own problem
+   * says so, and the unknown sensorRef is still reported (better one line too many than a missed
+   * one).
    */
-  static List<SpecProblem> check(List<YamlDocument> documents, boolean refsDecidable) {
+  static List<SpecProblem> check(List<YamlDocument> documents) {
     List<SpecProblem> problems = new ArrayList<>();
     Map<String, Map<String, YamlDocument>> byKind = new HashMap<>();
     for (YamlDocument d : documents) {
@@ -54,26 +54,14 @@ final class SemanticCheck {
       }
     }
     Map<String, YamlDocument> sensors = byKind.getOrDefault(Sensor.KIND, Map.of());
-    if (refsDecidable) {
-      for (YamlDocument d : documents) {
-        String ref = d.text("spec", "sensorRef");
-        if (MirrorSession.KIND.equals(d.text("kind")) && ref != null && !sensors.containsKey(ref)) {
-          problems.add(
-              d.problem(
-                  "spec.sensorRef",
-                  "no Sensor named '" + ref + "' (known: " + known(sensors) + ")"));
-        }
+    for (YamlDocument d : documents) {
+      String ref = d.text("spec", "sensorRef");
+      if (MirrorSession.KIND.equals(d.text("kind")) && ref != null && !sensors.containsKey(ref)) {
+        problems.add(d.problem("spec.sensorRef", "no Sensor named '" + ref + "' in these specs"));
       }
     }
     problems.addAll(MirrorLoops.find(documents, sensors));
     return problems;
-  }
-
-  private static String known(Map<String, YamlDocument> sensors) {
-    if (sensors.isEmpty()) {
-      return "none";
-    }
-    return String.join(", ", new TreeSet<>(sensors.keySet()));
   }
 
   /** The integers of an array node (others skipped: the schema reports them). */

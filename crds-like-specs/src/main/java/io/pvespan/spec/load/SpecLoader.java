@@ -27,11 +27,9 @@ public final class SpecLoader {
   public static LoadResult load(List<Path> paths) {
     List<SpecProblem> problems = new ArrayList<>();
     List<YamlDocument> specs = new ArrayList<>();
-    boolean complete = true;
     for (Path file : files(paths, problems)) {
       YamlDocuments.Parsed parsed = YamlDocuments.read(file);
       problems.addAll(parsed.problems());
-      complete &= parsed.complete();
       for (YamlDocument d : parsed.documents()) {
         String kind = kindProblem(d, problems);
         if (kind != null) {
@@ -40,7 +38,7 @@ public final class SpecLoader {
         }
       }
     }
-    problems.addAll(SemanticCheck.check(specs, complete));
+    problems.addAll(SemanticCheck.check(specs));
     if (!problems.isEmpty()) {
       return new LoadResult(null, problems);
     }

@@ -24,7 +24,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * Reads a YAML file into its documents ({@code ---} separated), keeping the line and column of
  * every node. The tree is built from the parser's tokens rather than by {@code readTree}, because
- * Jackson's tree keeps no positions, and so that duplicate keys and aliases can be refused.
+ * Jackson's tree keeps no positions, and so that duplicate keys (each one a problem at the second
+ * key) and aliases can be refused.
  *
  * <p>Refused with one problem each: files over {@link #MAX_BYTES}; YAML aliases ({@code *name}),
  * because Jackson does not expand them (it would silently read the anchor's name as a string) and
@@ -37,7 +38,7 @@ final class YamlDocuments {
   private static final YAMLFactory FACTORY = factory();
 
   /** The documents read from one file, or the problem that stopped reading it. */
-  record Parsed(List<YamlDocument> documents, List<SpecProblem> problems, boolean complete) {}
+  record Parsed(List<YamlDocument> documents, List<SpecProblem> problems) {}
 
   private YamlDocuments() {}
 
@@ -47,7 +48,6 @@ final class YamlDocuments {
     options.setMaxAliasesForCollections(0);
     options.setAllowRecursiveKeys(false);
     options.setCodePointLimit((int) MAX_BYTES);
-    options.setAllowDuplicateKeys(false);
     return YAMLFactory.builder().loaderOptions(options).build();
   }
 
@@ -79,7 +79,7 @@ final class YamlDocuments {
     } catch (IOException e) {
       return refused(documents, file, 0, 0, "cannot read: " + e.getMessage());
     }
-    return new Parsed(List.copyOf(documents), List.copyOf(duplicates), true);
+    return new Parsed(List.copyOf(documents), List.copyOf(duplicates));
   }
 
   private static Parsed syntaxError(
@@ -109,7 +109,7 @@ final class YamlDocuments {
       List<YamlDocument> documents, String file, int line, int column, String message) {
     // What was read before the problem is kept, so its own problems are reported too.
     return new Parsed(
-        List.copyOf(documents), List.of(new SpecProblem(file, line, column, message)), false);
+        List.copyOf(documents), List.of(new SpecProblem(file, line, column, message)));
   }
 
   /** Builds one document's tree from the parser, recording positions. */
