@@ -65,8 +65,8 @@ public final class SpecLoader {
 
   /**
    * The spec files {@code paths} name: files as given, directories walked for {@code *.yaml} and
-   * {@code *.yml} (sorted). A path that does not exist, or a directory without spec files, is a
-   * problem.
+   * {@code *.yml} (sorted; hidden files and directories skipped). A path that does not exist, or a
+   * directory without spec files, is a problem.
    */
   public static List<Path> files(List<Path> paths, List<SpecProblem> problems) {
     List<Path> out = new ArrayList<>();
@@ -90,12 +90,26 @@ public final class SpecLoader {
     try (Stream<Path> tree = Files.walk(dir)) {
       return tree.filter(Files::isRegularFile)
           .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+          .filter(p -> !hidden(dir.relativize(p)))
           .sorted()
           .toList();
     } catch (IOException | UncheckedIOException e) {
       problems.add(new SpecProblem(dir.toString(), 0, 0, "cannot read directory: " + e));
       return List.of();
     }
+  }
+
+  /**
+   * Hidden files and directories ({@code .git}, {@code .github/workflows/*.yml}, editor backups)
+   * under a directory hold no specs, though they often hold YAML.
+   */
+  private static boolean hidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The document's spec kind, or null after adding why it is not a spec document. */

@@ -84,6 +84,8 @@ class SpecLoaderTest {
         spec: {remote: {address: "2001:db8::7", encapsulation: gre, key: 4294967295}}
         """);
     write("b/notes.txt", "not a spec");
+    write(".github/workflows/ci.yml", "on: push\n");
+    write("b/.draft.yaml", "kind: Nothing\n");
 
     LoadResult result = SpecLoader.load(List.of(dir));
 
