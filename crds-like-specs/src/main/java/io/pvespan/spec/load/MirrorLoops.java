@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pvespan.spec.MirrorSession;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +40,8 @@ final class MirrorLoops {
 
   static List<SpecProblem> find(List<YamlDocument> documents, Map<String, YamlDocument> sensors) {
     List<Edge> edges = edges(documents, sensors);
+    Map<Long, List<Edge>> bySource = new HashMap<>();
+    edges.forEach(e -> bySource.computeIfAbsent(e.vmid, v -> new ArrayList<>()).add(e));
     List<SpecProblem> problems = new ArrayList<>();
     for (Edge e : edges) {
       if (e.selects(e.target, e.targetNic)) {
@@ -48,7 +53,7 @@ final class MirrorLoops {
                     + " is the sensor '"
                     + e.sensor
                     + "' this session feeds: a mirror loop"));
-      } else if (reachesBack(e, edges)) {
+      } else if (reachesBack(e, bySource)) {
         problems.add(
             e.document.problem(
                 e.path,
@@ -67,12 +72,14 @@ final class MirrorLoops {
   }
 
   /** Copies arriving at e's target NIC flow, session by session, back into a NIC e selects. */
-  private static boolean reachesBack(Edge start, List<Edge> edges) {
+  private static boolean reachesBack(Edge start, Map<Long, List<Edge>> bySource) {
     Deque<Edge> queue = new ArrayDeque<>(List.of(start));
-    Set<Edge> seen = new HashSet<>(queue);
+    // By identity: an edge's record equality would hash its whole document.
+    Set<Edge> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    seen.add(start);
     while (!queue.isEmpty()) {
       Edge at = queue.poll();
-      for (Edge next : edges) {
+      for (Edge next : bySource.getOrDefault(at.target, List.of())) {
         if (next.selects(at.target, at.targetNic) && seen.add(next)) {
           if (start.selects(next.target, next.targetNic)) {
             return true;
