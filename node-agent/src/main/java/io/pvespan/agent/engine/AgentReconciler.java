@@ -30,6 +30,8 @@ public final class AgentReconciler implements AutoCloseable {
   private final Clock clock;
   private final Duration resyncInterval;
   private final WorkQueue<Trigger> queue = new WorkQueue<>();
+  // runLock serialises converges (worker vs runOnce); the book's own monitor guards status, so
+  // GET /v1/status answers at once even while a long converge runs.
   private final Object runLock = new Object();
   private final StatusBook book;
   private volatile NodeMirrorPlan plan;
@@ -50,7 +52,7 @@ public final class AgentReconciler implements AutoCloseable {
 
   /** Makes {@code accepted} the plan to converge to and queues a converge. */
   public void accept(NodeMirrorPlan accepted, PlanSource source) {
-    synchronized (runLock) {
+    synchronized (book) {
       plan = accepted;
       book.planAccepted(accepted, source, clock.instant());
     }
@@ -59,7 +61,7 @@ public final class AgentReconciler implements AutoCloseable {
 
   /** Records why the agent has no plan (e.g. a corrupt state file); the kernel is left alone. */
   public void noPlan(String reason, String message) {
-    synchronized (runLock) {
+    synchronized (book) {
       book.noPlan(reason, message, clock.instant());
     }
   }
@@ -101,13 +103,13 @@ public final class AgentReconciler implements AutoCloseable {
   }
 
   public NodeMirrorStatus status() {
-    synchronized (runLock) {
+    synchronized (book) {
       return book.status();
     }
   }
 
   public AgentStats stats() {
-    synchronized (runLock) {
+    synchronized (book) {
       return book.stats();
     }
   }
@@ -166,7 +168,9 @@ public final class AgentReconciler implements AutoCloseable {
           report.took() != null
               ? report.took().toNanos() / 1e9
               : (System.nanoTime() - started) / 1e9;
-      book.converged(current, report, seconds, clock.instant());
+      synchronized (book) {
+        book.converged(current, report, seconds, clock.instant());
+      }
       logOutcome(current, report, why);
     }
   }
