@@ -55,7 +55,12 @@ public final class AgentRuntime implements AutoCloseable {
       throw new IOException("state dir " + options.stateDir() + " is not writable");
     }
     PlanStore store = new PlanStore(options.stateDir());
-    Converger converger = kernel.converger(options);
+    Converger converger;
+    try {
+      converger = kernel.converger(options);
+    } catch (RuntimeException e) {
+      throw new IOException("kernel layer: " + e.getMessage());
+    }
     AgentReconciler reconciler =
         new AgentReconciler(options.node(), converger, clock, options.resync());
     ApiServer server;
@@ -74,8 +79,15 @@ public final class AgentRuntime implements AutoCloseable {
     }
     loadStoredPlan(options.node(), store, reconciler);
     reconciler.start();
-    KernelEvents events = kernel.events(options);
-    events.start(reconciler::kernelChanged);
+    KernelEvents events;
+    try {
+      events = kernel.events(options);
+      events.start(reconciler::kernelChanged);
+    } catch (RuntimeException e) {
+      server.close();
+      reconciler.close();
+      throw new IOException("kernel events: " + e.getMessage());
+    }
     LOG.info(
         "agent for node {} listening on {}://{}",
         options.node(),

@@ -89,6 +89,33 @@ class AgentMainIT {
   }
 
   @Test
+  void kernelLayerFailureIsExit1InOneLine() throws Exception {
+    Path token = AgentHarness.tokenFile(tmp);
+    KernelPorts broken =
+        new KernelPorts() {
+          @Override
+          public io.pvespan.agent.engine.Converger converger(AgentOptions options) {
+            throw new IllegalStateException("/usr/sbin/tc is missing");
+          }
+
+          @Override
+          public io.pvespan.agent.engine.KernelEvents events(AgentOptions options) {
+            throw new AssertionError("not reached");
+          }
+        };
+    int code;
+    try {
+      AgentMain.start(
+          args(token, "127.0.0.1:0"), broken, new PrintStream(out), new PrintStream(err));
+      code = 0;
+    } catch (AgentMain.Exit e) {
+      code = e.code;
+    }
+    assertThat(code).isEqualTo(1);
+    assertThat(errLine()).isEqualTo("pvespan agent: kernel layer: /usr/sbin/tc is missing");
+  }
+
+  @Test
   void startsAndStopsWithGoodOptions() throws Exception {
     Path token = AgentHarness.tokenFile(tmp);
     assertThat(exitCode(args(token, "127.0.0.1:0"))).isZero();
