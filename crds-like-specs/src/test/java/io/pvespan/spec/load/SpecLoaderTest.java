@@ -171,6 +171,31 @@ class SpecLoaderTest {
         .containsExactly(dir.resolve("bad.yaml") + ":1:1: missing required field 'spec'");
   }
 
+  @Test
+  void documentsWithoutASpecKindAreNamedAndNotValidatedFurther() throws IOException {
+    write(
+        "kinds.yaml",
+        """
+        apiVersion: pvespan.io/v1alpha1
+        metadata: {name: a}
+        ---
+        kind: 7
+        ---
+        kind: NodeMirrorPlan
+        node: pve1
+        """);
+    Path file = dir.resolve("kinds.yaml");
+
+    assertThat(SpecLoader.load(List.of(file)).problems())
+        .map(SpecProblem::toString)
+        .containsExactly(
+            file + ":1:1: missing required field 'kind' (spec files hold Sensor, MirrorSession)",
+            file + ":4:7: kind: unknown kind '7' (spec files hold Sensor, MirrorSession)",
+            file
+                + ":6:7: kind: unknown kind 'NodeMirrorPlan' (spec files hold Sensor,"
+                + " MirrorSession)");
+  }
+
   private void write(String name, String text) throws IOException {
     Path file = dir.resolve(name);
     Files.createDirectories(file.getParent());
