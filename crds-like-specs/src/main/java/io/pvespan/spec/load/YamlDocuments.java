@@ -96,6 +96,10 @@ final class YamlDocuments {
     }
     JsonLocation at = e.getLocation();
     String first = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+    if (first.startsWith("Expected a field name")) {
+      // Jackson's wording names SnakeYAML event classes; say what it means instead.
+      first = "a mapping key must be a plain name, not a mapping, sequence or alias";
+    }
     return new SpecProblem(
         file,
         at == null ? 0 : at.getLineNr(),

@@ -196,6 +196,19 @@ class SpecLoaderTest {
                 + " MirrorSession)");
   }
 
+  @Test
+  void complexMappingKeysAreASyntaxErrorWithoutParserInternals() throws IOException {
+    write("key.yaml", "apiVersion: pvespan.io/v1alpha1\n? [a, b]\n: c\n");
+    Path file = dir.resolve("key.yaml");
+
+    assertThat(SpecLoader.load(List.of(file)).problems())
+        .map(SpecProblem::toString)
+        .containsExactly(
+            file
+                + ":2:4: YAML syntax error: a mapping key must be a plain name, not a mapping,"
+                + " sequence or alias");
+  }
+
   private void write(String name, String text) throws IOException {
     Path file = dir.resolve(name);
     Files.createDirectories(file.getParent());
