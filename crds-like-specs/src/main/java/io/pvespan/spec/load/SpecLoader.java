@@ -119,23 +119,15 @@ public final class SpecLoader {
           d.problem("", "a spec document is a mapping with apiVersion, kind, metadata, spec"));
       return null;
     }
-    String kind = d.text("kind");
-    if (kind == null) {
-      problems.add(
-          d.problem(
-              d.root().has("kind") ? "kind" : "",
-              "missing kind (one of " + String.join(", ", SchemaCheck.SPEC_KINDS) + ")"));
+    String hold = " (spec files hold " + String.join(", ", SchemaCheck.SPEC_KINDS) + ")";
+    if (!d.root().has("kind")) {
+      problems.add(d.problem("", "missing required field 'kind'" + hold));
       return null;
     }
-    if (!SchemaCheck.SPEC_KINDS.contains(kind)) {
-      problems.add(
-          d.problem(
-              "kind",
-              "unknown kind '"
-                  + kind
-                  + "' (spec files hold "
-                  + String.join(", ", SchemaCheck.SPEC_KINDS)
-                  + ")"));
+    String kind = d.text("kind");
+    if (kind == null || !SchemaCheck.SPEC_KINDS.contains(kind)) {
+      String shown = kind != null ? kind : d.root().get("kind").toString();
+      problems.add(d.problem("kind", "unknown kind '" + shown + "'" + hold));
       return null;
     }
     return kind;

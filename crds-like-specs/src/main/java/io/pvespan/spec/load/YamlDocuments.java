@@ -58,8 +58,8 @@ final class YamlDocuments {
     try {
       long size = Files.size(path);
       if (size > MAX_BYTES) {
-        return refused(
-            documents, file, 1, 1, "file is " + size + " bytes, over the 1 MiB limit for specs");
+        String tooBig = "file is " + size + " bytes, over the 1 MiB limit for specs";
+        return refused(documents, duplicates, new SpecProblem(file, 1, 1, tooBig));
       }
       byte[] bytes = Files.readAllBytes(path);
       try (JsonParser parser = FACTORY.createParser(bytes)) {
@@ -73,22 +73,21 @@ final class YamlDocuments {
         }
       }
     } catch (AliasRefused e) {
-      return refused(documents, file, e.line, e.column, e.getMessage());
+      return refused(
+          documents, duplicates, new SpecProblem(file, e.line, e.column, e.getMessage()));
     } catch (JsonProcessingException e) {
-      return syntaxError(documents, file, e);
+      return refused(documents, duplicates, syntaxError(file, e));
     } catch (IOException e) {
-      return refused(documents, file, 0, 0, "cannot read: " + e.getMessage());
+      return refused(documents, duplicates, new SpecProblem(file, 0, 0, "cannot read: " + e));
     }
     return new Parsed(List.copyOf(documents), List.copyOf(duplicates));
   }
 
-  private static Parsed syntaxError(
-      List<YamlDocument> documents, String file, JsonProcessingException e) {
+  private static SpecProblem syntaxError(String file, JsonProcessingException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
         String context = marked.getContext() == null ? "" : marked.getContext() + ": ";
-        return refused(
-            documents,
+        return new SpecProblem(
             file,
             marked.getProblemMark().getLine() + 1,
             marked.getProblemMark().getColumn() + 1,
@@ -97,8 +96,11 @@ final class YamlDocuments {
     }
     JsonLocation at = e.getLocation();
     String first = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
-    return refused(
-        documents,
+    if (first.startsWith("Expected a field name")) {
+      // Jackson's wording names SnakeYAML event classes; say what it means instead.
+      first = "a mapping key must be a plain name, not a mapping, sequence or alias";
+    }
+    return new SpecProblem(
         file,
         at == null ? 0 : at.getLineNr(),
         at == null ? 0 : at.getColumnNr(),
@@ -106,10 +108,11 @@ final class YamlDocuments {
   }
 
   private static Parsed refused(
-      List<YamlDocument> documents, String file, int line, int column, String message) {
+      List<YamlDocument> documents, List<SpecProblem> earlier, SpecProblem problem) {
     // What was read before the problem is kept, so its own problems are reported too.
-    return new Parsed(
-        List.copyOf(documents), List.of(new SpecProblem(file, line, column, message)));
+    List<SpecProblem> problems = new ArrayList<>(earlier);
+    problems.add(problem);
+    return new Parsed(List.copyOf(documents), List.copyOf(problems));
   }
 
   /** Builds one document's tree from the parser, recording positions. */

@@ -171,6 +171,44 @@ class SpecLoaderTest {
         .containsExactly(dir.resolve("bad.yaml") + ":1:1: missing required field 'spec'");
   }
 
+  @Test
+  void documentsWithoutASpecKindAreNamedAndNotValidatedFurther() throws IOException {
+    write(
+        "kinds.yaml",
+        """
+        apiVersion: pvespan.io/v1alpha1
+        metadata: {name: a}
+        ---
+        kind: 7
+        ---
+        kind: NodeMirrorPlan
+        node: pve1
+        """);
+    Path file = dir.resolve("kinds.yaml");
+
+    assertThat(SpecLoader.load(List.of(file)).problems())
+        .map(SpecProblem::toString)
+        .containsExactly(
+            file + ":1:1: missing required field 'kind' (spec files hold Sensor, MirrorSession)",
+            file + ":4:7: kind: unknown kind '7' (spec files hold Sensor, MirrorSession)",
+            file
+                + ":6:7: kind: unknown kind 'NodeMirrorPlan' (spec files hold Sensor,"
+                + " MirrorSession)");
+  }
+
+  @Test
+  void complexMappingKeysAreASyntaxErrorWithoutParserInternals() throws IOException {
+    write("key.yaml", "apiVersion: pvespan.io/v1alpha1\n? [a, b]\n: c\n");
+    Path file = dir.resolve("key.yaml");
+
+    assertThat(SpecLoader.load(List.of(file)).problems())
+        .map(SpecProblem::toString)
+        .containsExactly(
+            file
+                + ":2:4: YAML syntax error: a mapping key must be a plain name, not a mapping,"
+                + " sequence or alias");
+  }
+
   private void write(String name, String text) throws IOException {
     Path file = dir.resolve(name);
     Files.createDirectories(file.getParent());
