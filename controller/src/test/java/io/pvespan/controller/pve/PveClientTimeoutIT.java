@@ -1,0 +1,63 @@
+package io.pvespan.controller.pve;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Slow and hung servers (real waiting: an IT). Read timeout 4 s. */
+class PveClientTimeoutIT {
+  WireMockServer wm;
+  PveClient client;
+
+  @BeforeEach
+  void start() throws PveException {
+    wm = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    client =
+        new PveClient(
+            PveClientTest.connection(wm).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4)),
+            PveClientTest.FAST);
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    wm.stop();
+  }
+
+  @Test
+  void aThreeSecondAnswerArrivesWithinTheReadTimeout() throws PveException {
+    wm.stubFor(
+        get(urlPathEqualTo("/api2/json/version"))
+            .willReturn(okJson(Fixtures.read("version__proxmoxer.json")).withFixedDelay(3000)));
+
+    assertThat(client.get("version").get("version").asText()).isEqualTo("7.2-3");
+  }
+
+  @Test
+  void aHungServerFailsAfterTheReadTimeoutWithoutRetrying() {
+    wm.stubFor(
+        get(urlPathEqualTo("/api2/json/version"))
+            .willReturn(okJson("{\"data\":{}}").withFixedDelay(30_000)));
+
+    assertThatThrownBy(() -> client.get("version"))
+        .isInstanceOf(PveException.class)
+        .hasMessage(
+            "GET /version: no answer from 127.0.0.1:"
+                + wm.port()
+                + " within the read timeout of"
+                + " 4000 ms");
+    wm.verify(1, getRequestedFor(urlEqualTo("/api2/json/version")));
+  }
+}
