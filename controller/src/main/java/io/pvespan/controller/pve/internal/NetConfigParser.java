@@ -101,9 +101,10 @@ public final class NetConfigParser {
         put(kv, key, val);
       }
     }
-    if (type == GuestType.QEMU
-        && kv.containsKey("model")
-        && !QEMU_MODELS.contains(kv.get("model"))) {
+    if (type == GuestType.QEMU && !kv.containsKey("model")) {
+      throw new IllegalArgumentException("no NIC model (virtio=MAC, e1000=MAC, ... first)");
+    }
+    if (type == GuestType.QEMU && !QEMU_MODELS.contains(kv.get("model"))) {
       throw new IllegalArgumentException("unknown NIC model '" + kv.get("model") + "'");
     }
     return kv;
