@@ -61,6 +61,15 @@ public final class ProxmoxStandIn implements AutoCloseable {
   private final AtomicLong total = new AtomicLong();
   private volatile StandInState state;
 
+  static {
+    // The JDK server writes headers and body separately; without TCP_NODELAY each answer waits
+    // for the client's delayed ACK (~40 ms), which would make the stand-in far slower than
+    // pveproxy. Read once by the JDK when its first server is created.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private ProxmoxStandIn(Builder b) throws IOException {
     this.expectedAuth = b.token.authorizationHeader();
     this.authFailureDelay = b.authFailureDelay;
