@@ -27,7 +27,11 @@ final class ProxmoxShapes {
 
   private ProxmoxShapes() {}
 
-  /** {@code /cluster/status}: a cluster entry (unless standalone), then one entry per node. */
+  /**
+   * {@code /cluster/status}: a cluster entry (unless standalone), then one entry per node; a
+   * standalone node answers a single entry with {@code nodeid 0} (pve-manager {@code
+   * PVE/API2/Cluster.pm}, {@code get_status}).
+   */
   static ArrayNode clusterStatus(Inventory inv, boolean standalone) {
     ArrayNode out = MAPPER.createArrayNode();
     if (!standalone) {
@@ -45,7 +49,7 @@ final class ProxmoxShapes {
       e.put("type", "node")
           .put("id", "node/" + n.name())
           .put("name", n.name())
-          .put("nodeid", nodeid)
+          .put("nodeid", standalone ? 0 : nodeid)
           .put("online", n.online() ? 1 : 0)
           .put("local", nodeid == 1 ? 1 : 0)
           .put("level", "");

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the {@code data} of {@code /cluster/status}, {@code /cluster/resources} and guest configs
- * (shapes in pve-docs {@code api-viewer/apidata.js}; pve-manager {@code PVE::API2::Cluster}).
+ * (shapes in pve-docs {@code api-viewer/apidata.js}; pve-manager {@code PVE/API2/Cluster.pm}:
+ * {@code get_status} emits a {@code cluster} entry only when a cluster exists and may omit a node's
+ * {@code ip}; {@code resources} emits {@code tags}, {@code pool}, {@code lock} only when set).
  * Entries that cannot describe a guest or a node (no vmid, no node) are skipped with a warning
  * rather than failing the whole inventory.
  */
