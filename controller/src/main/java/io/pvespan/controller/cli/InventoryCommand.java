@@ -1,6 +1,5 @@
 package io.pvespan.controller.cli;
 
-import io.pvespan.controller.pve.PveClient;
 import io.pvespan.controller.pve.PveException;
 import io.pvespan.controller.pve.PveInventorySource;
 import io.pvespan.controller.pve.PveOptions;
@@ -48,8 +47,7 @@ public final class InventoryCommand implements Command {
       err.println(USAGE);
       return 2;
     }
-    try (PveClient client = new PveClient(options.connection());
-        PveInventorySource source = new PveInventorySource(client)) {
+    try (PveInventorySource source = PveInventorySource.open(options.connection())) {
       out.println(InventoryJson.write(source.poll().inventory()));
       return 0;
     } catch (PveException e) {

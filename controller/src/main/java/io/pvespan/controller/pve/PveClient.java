@@ -169,7 +169,9 @@ public final class PveClient implements AutoCloseable {
     if (e instanceof ConnectException
         || e instanceof NoRouteToHostException
         || (e instanceof SocketTimeoutException
-            && String.valueOf(e.getMessage()).toLowerCase().contains("connect"))) {
+            && String.valueOf(e.getMessage())
+                .toLowerCase(java.util.Locale.ROOT)
+                .contains("connect"))) {
       return new RetryableFailure(
           new PveException(what + ": cannot connect to " + where + ": " + e.getMessage()));
     }

@@ -34,13 +34,16 @@ import java.util.stream.Collectors;
  * lock: migrate} ({@code to} = null, reported on every poll while the lock holds). A failed config
  * read fails the poll; configs read before the failure are kept, so the next poll only retries the
  * rest. Not thread-safe for concurrent polls (the controller polls from one thread); {@link
- * #setInterest} may be called from any thread.
+ * #setInterest} may be called from any thread. {@link InventorySnapshot#requests()} counts the
+ * client's requests during the poll (attempts, retries included); share the client with nobody else
+ * if that number matters.
  */
 public final class PveInventorySource implements InventorySource, AutoCloseable {
   /** Default: re-read {@code /cluster/status} (node addresses, online) every 10 polls. */
   public static final int DEFAULT_STATUS_EVERY = 10;
 
   private final PveClient client;
+  private final boolean ownsClient;
   private final int statusEvery;
   private final ExecutorService pool;
   private final PollState state = new PollState();
@@ -54,6 +57,19 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
    * @param statusEvery re-read {@code /cluster/status} every this many polls (>= 1)
    */
   public PveInventorySource(PveClient client, int statusEvery) {
+    this(client, statusEvery, false);
+  }
+
+  /**
+   * A source with its own client (default retries), closed with the source: what the controller
+   * uses.
+   */
+  public static PveInventorySource open(PveConnection connection) throws PveException {
+    return new PveInventorySource(new PveClient(connection), DEFAULT_STATUS_EVERY, true);
+  }
+
+  private PveInventorySource(PveClient client, int statusEvery, boolean ownsClient) {
+    this.ownsClient = ownsClient;
     if (statusEvery < 1) {
       throw new IllegalArgumentException("statusEvery must be >= 1");
     }
@@ -170,5 +186,8 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
   @Override
   public void close() {
     pool.shutdownNow();
+    if (ownsClient) {
+      client.close();
+    }
   }
 }

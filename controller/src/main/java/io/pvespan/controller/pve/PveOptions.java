@@ -85,6 +85,24 @@ public record PveOptions(
     return o;
   }
 
+  /**
+   * The same options from a config file ({@code pve.url}, {@code pve.token} or {@code
+   * pve.tokenFile}, {@code pve.fingerprint}, {@code pve.caFile}, {@code pve.insecure}), checked
+   * like the command line; null for absent ones.
+   *
+   * @throws UsageException one line: a missing url or token, two TLS choices
+   */
+  public static PveOptions of(
+      String url, String token, Path tokenFile, String fingerprint, Path caFile, boolean insecure)
+      throws UsageException {
+    PveOptions o = new PveOptions(url, token, tokenFile, fingerprint, caFile, insecure, List.of());
+    if (url == null) {
+      throw new UsageException("pve.url is missing");
+    }
+    o.check();
+    return o;
+  }
+
   private static String str(Path p) {
     return p == null ? null : p.toString();
   }

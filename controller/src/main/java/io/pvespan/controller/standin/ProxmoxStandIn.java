@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -261,7 +260,12 @@ public final class ProxmoxStandIn implements AutoCloseable {
         || !p[5].equals("config")
         || !(p[3].equals("qemu") || p[3].equals("lxc"))
         || !p[4].matches("[1-9][0-9]{2,8}")) {
-      send(ex, 501, "{\"data\":null,\"message\":\"Method 'GET " + "' not implemented\"}");
+      send(
+          ex,
+          501,
+          "{\"data\":null,\"message\":\"Method 'GET "
+              + String.join("/", p)
+              + "' not implemented\"}");
       return;
     }
     Guest g = s.guest(Integer.parseInt(p[4]));
@@ -313,10 +317,6 @@ public final class ProxmoxStandIn implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  List<String> paths() {
-    return new ArrayList<>(counts.keySet());
   }
 
   @Override
