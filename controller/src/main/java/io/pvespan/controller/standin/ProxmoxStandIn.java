@@ -58,6 +58,10 @@ public final class ProxmoxStandIn implements AutoCloseable {
   private final boolean standalone;
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
   private final AtomicLong total = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger maxInFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile StandInState state;
 
   static {
@@ -197,9 +201,15 @@ public final class ProxmoxStandIn implements AutoCloseable {
     return total.get();
   }
 
+  /** The most API requests that were being answered at the same time. */
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
+
   public void resetCounters() {
     counts.clear();
     total.set(0);
+    maxInFlight.set(0);
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -222,12 +232,17 @@ public final class ProxmoxStandIn implements AutoCloseable {
       String api = path.substring("/api2/json".length());
       total.incrementAndGet();
       counts.computeIfAbsent(api, k -> new AtomicLong()).incrementAndGet();
-      sleep(latency);
-      if (!"GET".equals(ex.getRequestMethod())) {
-        send(ex, 501, "{\"data\":null,\"message\":\"the stand-in serves GET only\"}");
-        return;
+      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      try {
+        sleep(latency);
+        if (!"GET".equals(ex.getRequestMethod())) {
+          send(ex, 501, "{\"data\":null,\"message\":\"the stand-in serves GET only\"}");
+          return;
+        }
+        answer(ex, api, ex.getRequestURI().getQuery());
+      } finally {
+        inFlight.decrementAndGet();
       }
-      answer(ex, api, ex.getRequestURI().getQuery());
     }
   }
 
