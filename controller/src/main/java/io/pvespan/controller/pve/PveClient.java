@@ -84,6 +84,12 @@ public final class PveClient implements AutoCloseable {
             .followRedirects(false);
     if (base.isHttps()) {
       TlsSetup.apply(b, connection.tls());
+    } else {
+      org.slf4j.LoggerFactory.getLogger(PveClient.class)
+          .warn(
+              "pvespan: plain http to {}: the API token travels unencrypted (fine for the lab's"
+                  + " stand-in only; Proxmox itself serves https)",
+              base.host());
     }
     this.http = b.build();
     this.retry =
