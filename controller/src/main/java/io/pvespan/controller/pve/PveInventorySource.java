@@ -48,6 +48,8 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
   private final ExecutorService pool;
   private final PollState state = new PollState();
   private volatile Predicate<Guest> interest = g -> true;
+  private volatile int refreshPerPoll = 0;
+  private long refreshCursor = 0;
 
   public PveInventorySource(PveClient client) {
     this(client, DEFAULT_STATUS_EVERY);
@@ -94,6 +96,19 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
     this.interest = Objects.requireNonNull(interest, "interest");
   }
 
+  /**
+   * Also re-reads this many up-to-date configs per poll, round robin over the guests of interest
+   * (default 0). A NIC hot-plugged or edited on a running guest changes nothing in {@code
+   * /cluster/resources}, so without this it is seen only at the guest's next status, lock or node
+   * change. Each refreshed config costs one request per poll.
+   */
+  public void setRollingRefresh(int configsPerPoll) {
+    if (configsPerPoll < 0) {
+      throw new IllegalArgumentException("configsPerPoll must be >= 0");
+    }
+    this.refreshPerPoll = configsPerPoll;
+  }
+
   @Override
   public InventorySnapshot poll() throws PveException {
     long before = client.requestCount();
@@ -112,7 +127,10 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
       }
     }
     Predicate<Guest> wanted = interest;
-    fetchConfigs(guests.stream().filter(g -> wanted.test(g) && state.configStale(g)).toList());
+    List<Guest> interesting = guests.stream().filter(wanted).toList();
+    List<Guest> toRead = new ArrayList<>(interesting.stream().filter(state::configStale).toList());
+    toRead.addAll(rollingSlice(interesting));
+    fetchConfigs(toRead);
     List<Guest> full = new ArrayList<>(guests.size());
     for (Guest g : guests) {
       List<GuestNic> nics = state.nics(g);
@@ -133,6 +151,24 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
     List<InventoryNode> nodes = state.nodes();
     return new InventorySnapshot(
         new Inventory(nodes, full).sorted(), migrations, (int) (client.requestCount() - before));
+  }
+
+  private List<Guest> rollingSlice(List<Guest> interesting) {
+    int n = refreshPerPoll;
+    List<Guest> fresh =
+        interesting.stream()
+            .filter(g -> !state.configStale(g))
+            .sorted(java.util.Comparator.comparing(Guest::vmid))
+            .toList();
+    if (n == 0 || fresh.isEmpty()) {
+      return List.of();
+    }
+    List<Guest> slice = new ArrayList<>();
+    for (int i = 0; i < Math.min(n, fresh.size()); i++) {
+      slice.add(fresh.get((int) ((refreshCursor + i) % fresh.size())));
+    }
+    refreshCursor = (refreshCursor + slice.size()) % fresh.size();
+    return slice;
   }
 
   private void fetchConfigs(List<Guest> stale) throws PveException {

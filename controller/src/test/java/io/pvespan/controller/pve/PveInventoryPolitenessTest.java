@@ -74,4 +74,41 @@ class PveInventoryPolitenessTest {
       assertThat(standIn.requestCounts()).containsEntry("/cluster/status", 3L);
     }
   }
+
+  @Test
+  void rollingRefreshSeesAHotPluggedNicOnARunningGuest() throws Exception {
+    Inventory before = cluster(3);
+    try (ProxmoxStandIn standIn = ProxmoxStandIn.builder(before, TOKEN).start();
+        PveInventorySource source =
+            PveInventorySource.open(PveConnection.of(standIn.url().toString(), TOKEN, null))) {
+      source.setRollingRefresh(1);
+      source.poll();
+      Guest g = before.guests().get(1);
+      List<GuestNic> nics = new ArrayList<>(g.nics());
+      nics.add(new GuestNic(new NicId(1), "vmbr1", null, false, null, null, null));
+      List<Guest> guests = new ArrayList<>(before.guests());
+      guests.set(
+          1,
+          new Guest(
+              g.vmid(),
+              g.type(),
+              g.node(),
+              g.status(),
+              g.name(),
+              g.tags(),
+              g.pool(),
+              g.template(),
+              g.lock(),
+              nics));
+      standIn.setInventory(new Inventory(before.nodes(), guests));
+
+      List<Integer> requests = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        requests.add(source.poll().requests());
+      }
+
+      assertThat(requests).containsExactly(2, 2, 2); // resources + one rolling config
+      assertThat(source.poll().inventory().guests().get(1).nics()).hasSize(2);
+    }
+  }
 }
