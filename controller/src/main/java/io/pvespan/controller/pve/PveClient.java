@@ -149,8 +149,8 @@ public final class PveClient implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new Wrapped(new PveException(what + ": interrupted"));
     }
+    requests.incrementAndGet();
     try (Response response = http.newCall(request).execute()) {
-      requests.incrementAndGet();
       ResponseBody body = response.body();
       MediaType type = body == null ? null : body.contentType();
       String text = body == null ? "" : body.string();
@@ -159,7 +159,6 @@ public final class PveClient implements AutoCloseable {
     } catch (PveException e) {
       throw new Wrapped(e);
     } catch (IOException e) {
-      requests.incrementAndGet();
       throw classify(what, e);
     } finally {
       inFlight.release();
