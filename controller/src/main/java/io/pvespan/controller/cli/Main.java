@@ -12,7 +12,8 @@ public final class Main {
 
   static Map<String, Command> commands() {
     Map<String, Command> all = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new ValidateCommand())) {
+    for (Command c :
+        List.<Command>of(new ValidateCommand(), new InventoryCommand(), new PveStandInCommand())) {
       all.put(c.name(), c);
     }
     return all;
