@@ -67,7 +67,7 @@ public record ControllerConfig(
    * accepted but not pulled by this version (the directory is expected to be kept up to date by
    * something else, e.g. a git-sync timer).
    */
-  public record Specs(Path path, URI gitUrl, String gitBranch) {
+  public record Specs(Path path, String gitUrl, String gitBranch) {
     public Specs {
       Objects.requireNonNull(path, "specs.path");
     }

@@ -95,7 +95,7 @@ public final class ControllerConfigLoader {
     s.allow(Set.of("path", "git"));
     ConfigSection git = s.section("git");
     git.allow(Set.of("url", "branch"));
-    URI gitUrl = git.has("url") ? URI.create(git.string("url")) : null;
+    String gitUrl = git.string("url");
     Path path = s.path("path", base);
     if (path == null) {
       s.problem(root.has("specs") ? root.node("specs") : root.node("pve"), "specs.path is missing");

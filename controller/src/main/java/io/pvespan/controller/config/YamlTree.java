@@ -41,10 +41,20 @@ record YamlTree(Object value, int line, int column) {
       JsonLocation loc = e.getLocation();
       String where =
           loc == null ? file.toString() : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
-      throw new ConfigException(List.of(where + ": not valid YAML: " + e.getOriginalMessage()));
+      throw new ConfigException(List.of(where + ": not valid YAML: " + oneLine(e)));
     } catch (IOException e) {
       throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
     }
+  }
+
+  /** The parser's message without its multi-line excerpt of the input. */
+  private static String oneLine(JsonProcessingException e) {
+    return e.getOriginalMessage()
+        .lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("in 'reader'") && !l.startsWith("^"))
+        .findFirst()
+        .orElse("syntax error");
   }
 
   private static YamlTree readValue(JsonParser p, JsonLocation at) throws IOException {
