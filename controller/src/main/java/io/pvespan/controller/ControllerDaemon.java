@@ -72,8 +72,16 @@ public final class ControllerDaemon implements AutoCloseable {
     ExecutorService reconcile = Executors.newSingleThreadExecutor(daemon("pvespan-reconcile"));
     Controller controller = new Controller(ports, agentIo, reconcile);
     var listen = config.listen();
-    ApiServer api =
-        ApiServer.start(new InetSocketAddress(listen.host(), listen.port()), controller::snapshot);
+    ApiServer api;
+    try {
+      api =
+          ApiServer.start(
+              new InetSocketAddress(listen.host(), listen.port()), controller::snapshot);
+    } catch (IOException e) {
+      reconcile.shutdownNow();
+      agentIo.shutdownNow();
+      throw e;
+    }
     try {
       QuartzSchedule schedule =
           new QuartzSchedule(controller, config.pollInterval(), config.statusInterval());
