@@ -131,6 +131,8 @@ class ApiServerIT {
     assertThat(p.get("plans").get(0).get("mirrors").get(0).get("interface").asText())
         .isEqualTo("tap101i0");
     assertThat(p.get("specErrors")).isEmpty();
+    assertThat(p.get("inventoryError").isNull()).isTrue();
+    assertThat(p.get("lastPoll").asText()).isEqualTo("2026-11-23T06:00:00Z");
 
     h.specs.broken("spec.sensorRef: 'nope' names no Sensor");
     h.controller.checkSpecs();

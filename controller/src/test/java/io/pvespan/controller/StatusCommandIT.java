@@ -37,6 +37,8 @@ class StatusCommandIT {
                 h.controller::snapshot)) {
       h.agent("pve3").mode = FakeAgent.Mode.FAIL_500;
       h.pollAndSettle();
+      h.inventory.failure = "https://pve1:8006: connection refused";
+      h.controller.pollInventory();
       h.specs.broken("spec.direction: 'sideways' is not both, ingress or egress");
       h.controller.checkSpecs();
 
@@ -53,6 +55,7 @@ class StatusCommandIT {
               "pve3 +http://127.0.0.1:\\d+/ +yes +0 \\(behind\\) +1 +0 +push of generation 1 failed: HTTP 500")
           .contains(
               "  error: spec: specs/bad.yaml:3:5: spec.direction: 'sideways' is not both, ingress or egress\n")
+          .contains("  error: inventory: https://pve1:8006: connection refused\n")
           .contains("(the last good plans stay in force until this is fixed)");
     }
   }

@@ -20,7 +20,13 @@ public final class ControllerViews {
   private ControllerViews() {}
 
   public static PlansView plans(ControllerSnapshot s) {
-    return new PlansView(s.plans(), s.warnings(), s.specErrors(), s.plannerErrors());
+    return new PlansView(
+        s.plans(),
+        s.warnings(),
+        s.specErrors(),
+        s.plannerErrors(),
+        s.lastPollError(),
+        s.lastPoll());
   }
 
   public static List<NodeView> nodes(ControllerSnapshot s) {

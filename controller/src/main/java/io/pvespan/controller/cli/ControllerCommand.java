@@ -21,6 +21,15 @@ public final class ControllerCommand implements Command {
     this.inventories = inventories;
   }
 
+  /** Timestamps in the log, Quartz's start-up chatter off (before the first logger exists). */
+  private static void quietLibraries() {
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.quartz") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.quartz", "warn");
+    }
+  }
+
   @Override
   public String name() {
     return "controller";
@@ -53,6 +62,7 @@ public final class ControllerCommand implements Command {
       err.println("pvespan controller: --config FILE is required");
       return 2;
     }
+    quietLibraries();
     ControllerConfig conf;
     try {
       conf = ControllerConfigLoader.load(Path.of(config));

@@ -55,6 +55,9 @@ final class StatusTables {
     List<String> problems = new ArrayList<>();
     plans.path("specErrors").forEach(e -> problems.add("error: spec: " + e.asText()));
     plans.path("plannerErrors").forEach(e -> problems.add("error: planner: " + e.asText()));
+    if (plans.hasNonNull("inventoryError")) {
+      problems.add("error: inventory: " + plans.get("inventoryError").asText());
+    }
     plans.path("warnings").forEach(e -> problems.add("warning: " + e.asText()));
     out.println();
     if (problems.isEmpty()) {
