@@ -7,11 +7,20 @@ import java.util.Map;
 
 /**
  * Where each node's agent listens: {@code agents.urls[node]} when configured, else {@code
- * scheme://<node address>:<agents.port>/} with the node's (possibly overridden) address.
+ * scheme://<node address>:<agents.port>/} with the node's (possibly overridden) address. An
+ * override may carry a path prefix (an agent behind a reverse proxy); it always ends in {@code /}
+ * so that the agent's API paths resolve below it.
  */
 public record AgentAddressing(String scheme, int port, Map<String, URI> overrides) {
   public AgentAddressing {
-    overrides = Map.copyOf(overrides == null ? Map.of() : overrides);
+    Map<String, URI> withSlash = new java.util.TreeMap<>();
+    (overrides == null ? Map.<String, URI>of() : overrides)
+        .forEach(
+            (node, u) ->
+                withSlash.put(
+                    node,
+                    u.getPath() != null && u.getPath().endsWith("/") ? u : URI.create(u + "/")));
+    overrides = Map.copyOf(withSlash);
   }
 
   /**

@@ -65,6 +65,10 @@ class PlanReconcilerTest {
     assertThat(a.urlFor("pve2", new InventoryNode("pve2", "fd00::2", true, null)))
         .isEqualTo(URI.create("https://[fd00::2]:8787/"));
     assertThat(a.urlFor("pve3", null)).isEqualTo(URI.create("https://10.0.0.13:9443/"));
+    var proxied =
+        new AgentAddressing("https", 8787, Map.of("pve1", URI.create("https://gw:443/pve1")));
+    assertThat(proxied.urlFor("pve1", null).resolve("v1/plan"))
+        .isEqualTo(URI.create("https://gw:443/pve1/v1/plan"));
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> a.urlFor("pve4", new InventoryNode("pve4", null, true, null)))
         .hasMessage("node pve4 has no address; set agents.urls.pve4 or nodes.addresses.pve4");

@@ -57,7 +57,7 @@ public final class HttpAgentClient implements AgentClient {
   public PushOutcome push(URI agent, NodeMirrorPlan plan) {
     Request req =
         new Request.Builder()
-            .url(agent.resolve("/v1/plan").toString())
+            .url(agent.resolve("v1/plan").toString())
             .header("Authorization", authorization)
             .put(RequestBody.create(PlanJson.write(plan), JSON))
             .build();
@@ -79,7 +79,7 @@ public final class HttpAgentClient implements AgentClient {
   public NodeMirrorStatus status(URI agent) throws AgentException {
     Request req =
         new Request.Builder()
-            .url(agent.resolve("/v1/status").toString())
+            .url(agent.resolve("v1/status").toString())
             .header("Authorization", authorization)
             .get()
             .build();

@@ -43,6 +43,11 @@ public final class ApiServer implements AutoCloseable {
    */
   public static ApiServer start(InetSocketAddress address, Supplier<ControllerSnapshot> snapshots)
       throws IOException {
+    // Small answers otherwise wait ~40 ms for a delayed ACK (Nagle); read once, when the JDK's
+    // server configuration is first loaded, so set it before the first HttpServer exists.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     HttpServer server = HttpServer.create(address, 16);
     ExecutorService executor =
         Executors.newFixedThreadPool(
