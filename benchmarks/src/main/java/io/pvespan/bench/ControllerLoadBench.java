@@ -159,6 +159,9 @@ public final class ControllerLoadBench {
     System.out.printf(
         "heap after GC with the state of %d guests held: %d MiB used (max %d MiB); threads %d%n",
         guests, heap.getUsed() >> 20, heap.getMax() >> 20, threads.getThreadCount());
+    System.out.printf(
+        "process: %s, %s; CPU total %d ms%n",
+        procStatus("VmHWM"), procStatus("VmRSS"), processCpuNanos() / 1_000_000);
     ControllerSnapshot s = c.snapshot();
     long mirrors = s.plans().stream().mapToLong(p -> p.mirrors().size()).sum();
     System.out.printf("plans in force: %d nodes, %d mirror entries%n", s.plans().size(), mirrors);
@@ -166,6 +169,15 @@ public final class ControllerLoadBench {
     agents.stop(0);
     io.shutdownNow();
     System.exit(0);
+  }
+
+  /** A line of /proc/self/status (peak and current resident memory), for the record. */
+  private static String procStatus(String key) throws java.io.IOException {
+    return Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .filter(l -> l.startsWith(key + ":"))
+        .map(l -> l.replaceAll("\\s+", " "))
+        .findFirst()
+        .orElse(key + ": n/a");
   }
 
   private static boolean allInSync(ControllerSnapshot s) {
