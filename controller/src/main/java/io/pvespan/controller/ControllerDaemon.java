@@ -4,6 +4,7 @@ import io.pvespan.controller.agents.AgentTls;
 import io.pvespan.controller.agents.HttpAgentClient;
 import io.pvespan.controller.api.ApiServer;
 import io.pvespan.controller.config.ControllerConfig;
+import io.pvespan.controller.pve.InventorySource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -27,13 +28,16 @@ public final class ControllerDaemon implements AutoCloseable {
   private final ExecutorService reconcile;
   private final QuartzSchedule schedule;
   private final ApiServer api;
+  private final InventorySource inventory;
 
   private ControllerDaemon(
+      InventorySource inventory,
       Controller controller,
       ExecutorService agentIo,
       ExecutorService reconcile,
       QuartzSchedule schedule,
       ApiServer api) {
+    this.inventory = inventory;
     this.controller = controller;
     this.agentIo = agentIo;
     this.reconcile = reconcile;
@@ -56,10 +60,11 @@ public final class ControllerDaemon implements AutoCloseable {
             agentsConf.token().value(),
             new AgentTls(agentsConf.caFile(), agentsConf.fingerprint(), agentsConf.insecure()),
             AGENT_CALL_TIMEOUT);
+    InventorySource inventory = inventories.create(config.pve());
     var ports =
         new Controller.Ports(
             new DirectorySpecSource(config.specs().path()),
-            inventories.create(config.pve()),
+            inventory,
             Planner.PRODUCTION,
             client,
             new AgentAddressing(agentsConf.scheme(), agentsConf.port(), agentsConf.urls()),
@@ -80,13 +85,14 @@ public final class ControllerDaemon implements AutoCloseable {
     } catch (IOException e) {
       reconcile.shutdownNow();
       agentIo.shutdownNow();
+      closeQuietly(inventory);
       throw e;
     }
     try {
       QuartzSchedule schedule =
           new QuartzSchedule(controller, config.pollInterval(), config.statusInterval());
       schedule.start();
-      return new ControllerDaemon(controller, agentIo, reconcile, schedule, api);
+      return new ControllerDaemon(inventory, controller, agentIo, reconcile, schedule, api);
     } catch (SchedulerException e) {
       api.close();
       throw new IllegalStateException("the scheduler cannot start: " + e.getMessage(), e);
@@ -111,6 +117,18 @@ public final class ControllerDaemon implements AutoCloseable {
     api.close();
     reconcile.shutdownNow();
     agentIo.shutdownNow();
+    closeQuietly(inventory);
+  }
+
+  /** The Proxmox client owns a connection pool and threads; a file source owns nothing. */
+  private static void closeQuietly(InventorySource source) {
+    if (source instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // shutting down anyway
+      }
+    }
   }
 
   private static ThreadFactory daemon(String name) {

@@ -89,6 +89,12 @@ final class FakeAgent implements AutoCloseable {
       return;
     }
     synchronized (this) {
+      // As the real agent: older, or the same generation with other content, is stale (409);
+      // the same generation and content is an unchanged 200.
+      if (plan.generation() == appliedGeneration && plan.digest().equals(appliedDigest)) {
+        send(ex, 200, "{\"accepted\":false}");
+        return;
+      }
       if (plan.generation() <= appliedGeneration) {
         String gen = conflictBodyHasGeneration ? ",\"appliedGeneration\":" + appliedGeneration : "";
         send(ex, 409, "{\"error\":\"stale generation " + plan.generation() + "\"" + gen + "}");
