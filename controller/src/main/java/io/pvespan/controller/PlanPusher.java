@@ -49,8 +49,9 @@ final class PlanPusher {
     URI url;
     synchronized (state) {
       plan = state.plans.get(node);
-      NodeAgentState a = state.agent(node);
+      NodeAgentState a = state.agents.get(node);
       if (plan == null
+          || a == null
           || a.url == null
           || a.pushInFlight
           || plan.digest().equals(a.appliedDigest)
@@ -79,7 +80,10 @@ final class PlanPusher {
     Long learnGeneration = null;
     boolean askStatus = false;
     synchronized (state) {
-      NodeAgentState a = state.agent(node);
+      NodeAgentState a = state.agents.get(node);
+      if (a == null) {
+        return; // the node left the cluster while we pushed
+      }
       a.pushInFlight = false;
       a.pushEpoch++;
       if (outcome instanceof PushOutcome.Applied) {
@@ -112,7 +116,10 @@ final class PlanPusher {
         learnGeneration = client.status(url).appliedGeneration();
       } catch (AgentException | RuntimeException e) {
         synchronized (state) {
-          fail(state.agent(node), plan, e.getMessage());
+          NodeAgentState a = state.agents.get(node);
+          if (a != null) {
+            fail(a, plan, e.getMessage());
+          }
         }
         return;
       }
@@ -135,9 +142,12 @@ final class PlanPusher {
   private void adoptAbove(String node, long agentGeneration) {
     synchronized (state) {
       NodeMirrorPlan p = state.plans.get(node);
-      NodeAgentState a = state.agent(node);
+      NodeAgentState a = state.agents.get(node);
+      if (a == null || p == null) {
+        return;
+      }
       a.appliedGeneration = Math.max(a.appliedGeneration, agentGeneration);
-      if (p != null && p.generation() <= agentGeneration) {
+      if (p.generation() <= agentGeneration) {
         state.plans.put(node, p.withGeneration(agentGeneration + 1));
         LOG.info(
             "node {}: agent holds generation {}; renumbered the plan to {}",

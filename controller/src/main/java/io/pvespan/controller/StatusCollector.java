@@ -70,7 +70,10 @@ final class StatusCollector {
       error = e.getMessage();
     }
     synchronized (state) {
-      NodeAgentState a = state.agent(node);
+      NodeAgentState a = state.agents.get(node);
+      if (a == null) {
+        return; // the node left the cluster while we asked
+      }
       a.statusInFlight = false;
       if (error != null) {
         a.reachable = status != null;

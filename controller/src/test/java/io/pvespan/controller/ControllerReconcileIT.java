@@ -248,6 +248,22 @@ class ControllerReconcileIT {
   }
 
   @Test
+  void aNodeThatLeavesTheClusterLeavesThePlansAndTheNodeList() throws Exception {
+    try (Harness h = new Harness(guest(101, "pve1", "running"))) {
+      h.pollAndSettle();
+      h.inventory.inventory =
+          Fakes.inventory(List.of("pve1", "pve2"), guest(101, "pve1", "running"));
+      h.pollAndSettle();
+      h.controller.collectStatus();
+      h.io.awaitIdle();
+      var s = h.controller.snapshot();
+      assertThat(s.plans()).extracting(NodeMirrorPlan::node).containsExactly("pve1", "pve2");
+      assertThat(s.agents()).extracting(AgentSnapshot::node).containsExactly("pve1", "pve2");
+      assertThat(h.agent("pve3").puts).hasSize(1);
+    }
+  }
+
+  @Test
   void pollFailuresAreCountedAndKeepTheLastInventory() throws Exception {
     try (Harness h = new Harness(guest(101, "pve1", "running"))) {
       h.pollAndSettle();
