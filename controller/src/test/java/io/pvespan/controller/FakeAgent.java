@@ -85,7 +85,7 @@ final class FakeAgent implements AutoCloseable {
     }
     puts.add(plan);
     if (mode == Mode.FAIL_500) {
-      send(ex, 500, "{\"error\":\"kernel said no\",\"details\":[]}");
+      send(ex, 500, "{\"error\":\"kernel said no\",\"details\":[\"tc: exit 2\"]}");
       return;
     }
     synchronized (this) {

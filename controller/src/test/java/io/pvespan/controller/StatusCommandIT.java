@@ -52,7 +52,7 @@ class StatusCommandIT {
           .contains("NODES\nNODE  AGENT")
           .containsPattern("pve1 +http://127.0.0.1:\\d+/ +yes +1 +1 +0 +-\n")
           .containsPattern(
-              "pve3 +http://127.0.0.1:\\d+/ +yes +0 \\(behind\\) +1 +0 +push of generation 1 failed: HTTP 500")
+              "pve3 +http://127.0.0.1:\\d+/ +yes +0 \\(behind\\) +1 +0 +push of generation 1 failed: HTTP 500: kernel said no; tc: exit 2\n")
           .contains(
               "  error: spec: specs/bad.yaml:3:5: spec.direction: 'sideways' is not both, ingress or egress\n")
           .contains("  error: inventory: https://pve1:8006: connection refused\n")

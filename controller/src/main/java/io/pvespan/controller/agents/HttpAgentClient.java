@@ -101,7 +101,8 @@ public final class HttpAgentClient implements AgentClient {
     try {
       JsonNode n = PlanJson.MAPPER.readTree(body);
       if (n != null && n.hasNonNull("error")) {
-        String details = n.has("details") ? " " + n.get("details") : "";
+        StringBuilder details = new StringBuilder();
+        n.path("details").forEach(d -> details.append("; ").append(d.asText()));
         return truncate("HTTP " + code + ": " + n.get("error").asText() + details);
       }
     } catch (IOException e) {
