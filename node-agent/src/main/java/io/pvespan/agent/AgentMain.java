@@ -1,12 +1,86 @@
 package io.pvespan.agent;
 
-/** Entry point of {@code ./pvespan agent}. */
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Entry point of {@code ./pvespan agent}. Exit 2 with one line for a usage mistake, 1 with one line
+ * when the agent cannot run (token file, TLS files, state dir, port); otherwise it runs until
+ * SIGTERM/SIGINT.
+ */
 public final class AgentMain {
   private AgentMain() {}
 
+  /**
+   * The production kernel layer. THE place where the iproute2 adapter is wired in: return a {@link
+   * KernelPorts} whose {@code converger(options)} builds the kernel converger (with {@code
+   * options.netns()}) and whose {@code events(options)} builds the kernel event watcher.
+   */
+  static KernelPorts kernelPorts() {
+    return KernelPorts.UNWIRED;
+  }
+
   public static void main(String[] args) {
-    System.err.println(
-        "usage: ./pvespan agent --node NAME --listen HOST:PORT --state-dir DIR --token-file FILE");
-    System.exit(2);
+    AgentRuntime runtime;
+    try {
+      runtime = start(args, kernelPorts(), System.out, System.err);
+    } catch (Exit e) {
+      System.exit(e.code);
+      return;
+    }
+    if (runtime == null) {
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  runtime.close();
+                  stopped.countDown();
+                },
+                "pvespan-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Parses and starts; null after {@code --help}. Throws {@link Exit} (with the line already
+   * printed on {@code err}) for usage (2) and runtime (1) problems.
+   */
+  static AgentRuntime start(String[] args, KernelPorts kernel, PrintStream out, PrintStream err)
+      throws Exit {
+    if (args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
+      out.println(AgentOptions.USAGE);
+      return null;
+    }
+    AgentOptions options;
+    try {
+      options = AgentOptions.parse(args);
+    } catch (UsageException e) {
+      err.println("pvespan agent: " + e.getMessage() + " (see --help)");
+      throw new Exit(2);
+    }
+    try {
+      return AgentRuntime.start(options, kernel, Clock.systemUTC());
+    } catch (IOException e) {
+      err.println("pvespan agent: " + e.getMessage());
+      throw new Exit(1);
+    }
+  }
+
+  /** A process exit code, thrown so tests can check it without exiting the JVM. */
+  static final class Exit extends Exception {
+    final int code;
+
+    Exit(int code) {
+      super("exit " + code, null, false, false);
+      this.code = code;
+    }
   }
 }

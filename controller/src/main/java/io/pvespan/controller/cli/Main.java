@@ -1,5 +1,6 @@
 package io.pvespan.controller.cli;
 
+import io.pvespan.controller.InventorySourceFactory;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,7 +13,14 @@ public final class Main {
 
   static Map<String, Command> commands() {
     Map<String, Command> all = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new DemoCommand())) {
+    for (Command c :
+        List.<Command>of(
+            new ValidateCommand(),
+            new InventoryCommand(),
+            new ControllerCommand(InventorySourceFactory.production()),
+            new StatusCommand(),
+            new PveStandInCommand(),
+            new DemoCommand())) {
       all.put(c.name(), c);
     }
     return all;

@@ -1,0 +1,142 @@
+package io.pvespan.controller;
+
+import io.pvespan.controller.agents.AgentTls;
+import io.pvespan.controller.agents.HttpAgentClient;
+import io.pvespan.controller.api.ApiServer;
+import io.pvespan.controller.config.ControllerConfig;
+import io.pvespan.controller.pve.InventorySource;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.quartz.SchedulerException;
+
+/**
+ * The running controller: the {@link Controller} built from a config, its Quartz schedule and its
+ * HTTP API. {@link #close()} stops all three.
+ */
+public final class ControllerDaemon implements AutoCloseable {
+  /** Bound on one agent request; a hanging agent releases its task after this. */
+  static final Duration AGENT_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Controller controller;
+  private final ExecutorService agentIo;
+  private final ExecutorService reconcile;
+  private final QuartzSchedule schedule;
+  private final ApiServer api;
+  private final InventorySource inventory;
+
+  private ControllerDaemon(
+      InventorySource inventory,
+      Controller controller,
+      ExecutorService agentIo,
+      ExecutorService reconcile,
+      QuartzSchedule schedule,
+      ApiServer api) {
+    this.inventory = inventory;
+    this.controller = controller;
+    this.agentIo = agentIo;
+    this.reconcile = reconcile;
+    this.schedule = schedule;
+    this.api = api;
+  }
+
+  /**
+   * Builds and starts everything.
+   *
+   * @param inventories builds the inventory source (the Proxmox client) from {@code config.pve()}
+   * @throws IllegalArgumentException with a one-line reason for a config that cannot be used
+   * @throws IOException when the listen address cannot be bound
+   */
+  public static ControllerDaemon start(ControllerConfig config, InventorySourceFactory inventories)
+      throws IOException {
+    var agentsConf = config.agents();
+    var client =
+        new HttpAgentClient(
+            agentsConf.token().value(),
+            new AgentTls(agentsConf.caFile(), agentsConf.fingerprint(), agentsConf.insecure()),
+            AGENT_CALL_TIMEOUT);
+    InventorySource inventory = inventories.create(config.pve());
+    var ports =
+        new Controller.Ports(
+            new DirectorySpecSource(config.specs().path()),
+            inventory,
+            Planner.PRODUCTION,
+            client,
+            new AgentAddressing(agentsConf.scheme(), agentsConf.port(), agentsConf.urls()),
+            config.nodeAddresses(),
+            Clock.systemUTC(),
+            Backoff.DEFAULT);
+    // One thread per in-flight agent call (at most two per node): never a queue behind a hung
+    // agent.
+    ExecutorService agentIo = Executors.newCachedThreadPool(daemon("pvespan-agent-io"));
+    ExecutorService reconcile = Executors.newSingleThreadExecutor(daemon("pvespan-reconcile"));
+    Controller controller = new Controller(ports, agentIo, reconcile);
+    var listen = config.listen();
+    ApiServer api;
+    try {
+      api =
+          ApiServer.start(
+              new InetSocketAddress(listen.host(), listen.port()), controller::snapshot);
+    } catch (IOException e) {
+      reconcile.shutdownNow();
+      agentIo.shutdownNow();
+      closeQuietly(inventory);
+      throw e;
+    }
+    try {
+      QuartzSchedule schedule =
+          new QuartzSchedule(controller, config.pollInterval(), config.statusInterval());
+      schedule.start();
+      return new ControllerDaemon(inventory, controller, agentIo, reconcile, schedule, api);
+    } catch (SchedulerException e) {
+      api.close();
+      throw new IllegalStateException("the scheduler cannot start: " + e.getMessage(), e);
+    }
+  }
+
+  public Controller controller() {
+    return controller;
+  }
+
+  public int apiPort() {
+    return api.port();
+  }
+
+  @Override
+  public void close() {
+    try {
+      schedule.close();
+    } catch (SchedulerException e) {
+      // shutting down anyway
+    }
+    api.close();
+    reconcile.shutdownNow();
+    agentIo.shutdownNow();
+    closeQuietly(inventory);
+  }
+
+  /** The Proxmox client owns a connection pool and threads; a file source owns nothing. */
+  private static void closeQuietly(InventorySource source) {
+    if (source instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // shutting down anyway
+      }
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,32 @@
+package io.pvespan.controller;
+
+import io.pvespan.inventory.Inventory;
+import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.spec.SpecSet;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything the API and metrics show, copied at one moment: the specs and plans in force (the last
+ * good ones when the newest specs are broken), the problems that keep newer ones out, the
+ * inventory, and each agent.
+ *
+ * @param specs the last valid spec set, or null when none was ever valid
+ * @param specErrors problems of the newest specs ({@code file:line:col: message}); non-empty means
+ *     {@code specs} is older than the repository
+ * @param plannerErrors the planner's errors for the newest inputs (the plans in force are older)
+ */
+public record ControllerSnapshot(
+    Instant now,
+    SpecSet specs,
+    List<String> specErrors,
+    Inventory inventory,
+    Instant lastPoll,
+    String lastPollError,
+    long polls,
+    long pollFailures,
+    List<NodeMirrorPlan> plans,
+    List<String> warnings,
+    List<String> plannerErrors,
+    List<AgentSnapshot> agents,
+    long reconciles) {}

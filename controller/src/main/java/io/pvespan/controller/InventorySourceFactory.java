@@ -1,0 +1,45 @@
+package io.pvespan.controller;
+
+import io.pvespan.controller.config.ControllerConfig;
+import io.pvespan.controller.pve.InventorySource;
+import io.pvespan.controller.pve.PveException;
+import io.pvespan.controller.pve.PveInventorySource;
+import io.pvespan.controller.pve.PveOptions;
+
+/**
+ * Builds the controller's {@link InventorySource} from the {@code pve} config section: the seam
+ * where the Proxmox API client is plugged in.
+ */
+@FunctionalInterface
+public interface InventorySourceFactory {
+  /**
+   * @throws IllegalArgumentException with a one-line reason when the source cannot be built
+   */
+  InventorySource create(ControllerConfig.Pve pve);
+
+  /**
+   * {@code pve.inventoryFile}: a {@link FileInventorySource}; {@code pve.url}: the Proxmox API
+   * client.
+   */
+  public static InventorySourceFactory production() {
+    return pve -> {
+      if (pve.inventoryFile() != null) {
+        return new FileInventorySource(pve.inventoryFile());
+      }
+      try {
+        // The config loader has already read pve.tokenFile (with its mode check).
+        return PveInventorySource.open(
+            PveOptions.of(
+                    pve.url().toString(),
+                    pve.token().value(),
+                    null,
+                    pve.fingerprint(),
+                    pve.caFile(),
+                    pve.insecure())
+                .connection());
+      } catch (PveOptions.UsageException | PveException e) {
+        throw new IllegalArgumentException("pve: " + e.getMessage());
+      }
+    };
+  }
+}

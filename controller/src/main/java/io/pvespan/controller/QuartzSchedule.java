@@ -1,0 +1,84 @@
+package io.pvespan.controller;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobDataMap;
+import org.quartz.JobExecutionContext;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+
+/**
+ * The controller's clockwork on Quartz (RAMJobStore, a few threads): each job only calls a {@link
+ * Controller} trigger, which is cheap and hands real work to the controller's own executors. A job
+ * never overlaps itself ({@link DisallowConcurrentExecution}), so a slow Proxmox API makes polls
+ * late rather than piling up.
+ */
+final class QuartzSchedule implements AutoCloseable {
+  private static final String TASK = "task";
+  private final Scheduler scheduler;
+
+  QuartzSchedule(Controller c, Duration pollInterval, Duration statusInterval)
+      throws SchedulerException {
+    Properties p = new Properties();
+    p.setProperty("org.quartz.scheduler.instanceName", "pvespan-controller");
+    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+    p.setProperty("org.quartz.threadPool.threadCount", "3");
+    p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
+    scheduler = new StdSchedulerFactory(p).getScheduler();
+    every("inventory-poll", pollInterval, c::pollInventory);
+    every("spec-check", Duration.ofSeconds(2), c::checkSpecs);
+    every("agent-status", statusInterval, c::collectStatus);
+    // Cheap (in memory): pushes whose backoff has expired go out within a second.
+    every("push-retry", Duration.ofSeconds(1), c::retryPushes);
+    // Level-based safety net: a full reconcile now and then even if no trigger fired.
+    every("reconcile", Duration.ofMinutes(1), c::requestReconcile);
+  }
+
+  void start() throws SchedulerException {
+    scheduler.start();
+  }
+
+  private void every(String name, Duration interval, Runnable task) throws SchedulerException {
+    JobDataMap data = new JobDataMap();
+    data.put(TASK, task);
+    scheduler.scheduleJob(
+        JobBuilder.newJob(RunnableJob.class).withIdentity(name).usingJobData(data).build(),
+        TriggerBuilder.newTrigger()
+            .withIdentity(name)
+            .startNow()
+            .withSchedule(
+                SimpleScheduleBuilder.simpleSchedule()
+                    .withIntervalInMilliseconds(interval.toMillis())
+                    .repeatForever()
+                    .withMisfireHandlingInstructionNextWithRemainingCount())
+            .build());
+  }
+
+  @Override
+  public void close() throws SchedulerException {
+    scheduler.shutdown(false);
+  }
+
+  /** Runs the {@link Runnable} in its data map; failures are logged, never kill the schedule. */
+  @DisallowConcurrentExecution
+  public static final class RunnableJob implements Job {
+    private static final org.slf4j.Logger LOG =
+        org.slf4j.LoggerFactory.getLogger(RunnableJob.class);
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      try {
+        ((Runnable) context.getMergedJobDataMap().get(TASK)).run();
+      } catch (RuntimeException e) {
+        LOG.error("job {} failed: {}", context.getJobDetail().getKey().getName(), e.toString(), e);
+      }
+    }
+  }
+}

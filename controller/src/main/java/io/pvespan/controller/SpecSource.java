@@ -1,0 +1,21 @@
+package io.pvespan.controller;
+
+import io.pvespan.spec.load.LoadResult;
+import java.io.IOException;
+
+/**
+ * Where the controller reads specs from. {@link #fingerprint()} is cheap compared with {@link
+ * #load()} and changes whenever the content may have changed, so that the controller only re-reads
+ * on change.
+ */
+public interface SpecSource {
+  /**
+   * A value that differs whenever the specs' content differs.
+   *
+   * @throws IOException when the source cannot be read at all (reported as a spec error)
+   */
+  String fingerprint() throws IOException;
+
+  /** Loads and validates all specs; never a partial set (see {@link LoadResult}). */
+  LoadResult load();
+}

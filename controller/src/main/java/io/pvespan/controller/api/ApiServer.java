@@ -1,0 +1,122 @@
+package io.pvespan.controller.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.pvespan.controller.ControllerSnapshot;
+import io.pvespan.plan.PlanJson;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The controller's read-only HTTP API: {@code GET /v1/sessions}, {@code /v1/nodes}, {@code
+ * /v1/plans} (JSON by {@link PlanJson#MAPPER}), {@code /healthz}, {@code /metrics} (Prometheus
+ * text). Anything else: 404 or 405 with {@code {"error": reason}}.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Map<String, Function<ControllerSnapshot, Object>> JSON_ROUTES =
+      Map.of(
+          "/v1/sessions", ControllerViews::sessions,
+          "/v1/nodes", ControllerViews::nodes,
+          "/v1/plans", ControllerViews::plans);
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final Supplier<ControllerSnapshot> snapshots;
+
+  private ApiServer(HttpServer server, ExecutorService executor, Supplier<ControllerSnapshot> s) {
+    this.server = server;
+    this.executor = executor;
+    this.snapshots = s;
+  }
+
+  /**
+   * Starts serving on {@code address} (port 0: any free port; see {@link #port()}).
+   *
+   * @throws IOException when the address cannot be bound
+   */
+  public static ApiServer start(InetSocketAddress address, Supplier<ControllerSnapshot> snapshots)
+      throws IOException {
+    // Small answers otherwise wait ~40 ms for a delayed ACK (Nagle); read once, when the JDK's
+    // server configuration is first loaded, so set it before the first HttpServer exists.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    HttpServer server = HttpServer.create(address, 16);
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "pvespan-api");
+              t.setDaemon(true);
+              return t;
+            });
+    ApiServer api = new ApiServer(server, executor, snapshots);
+    server.createContext("/", api::handle);
+    server.setExecutor(executor);
+    server.start();
+    return api;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String path = ex.getRequestURI().getPath();
+      boolean known =
+          JSON_ROUTES.containsKey(path) || path.equals("/healthz") || path.equals("/metrics");
+      if (!known) {
+        send(ex, 404, "application/json", error("no such resource: " + path));
+        return;
+      }
+      if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+        ex.getResponseHeaders().add("Allow", "GET");
+        send(ex, 405, "application/json", error("the API is read-only: use GET"));
+        return;
+      }
+      if (path.equals("/healthz")) {
+        send(ex, 200, "text/plain; charset=utf-8", "ok\n");
+        return;
+      }
+      ControllerSnapshot s = snapshots.get();
+      if (path.equals("/metrics")) {
+        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", PrometheusMetrics.render(s));
+        return;
+      }
+      send(
+          ex, 200, "application/json", PlanJson.writePretty(JSON_ROUTES.get(path).apply(s)) + "\n");
+    } catch (RuntimeException e) {
+      send(ex, 500, "application/json", error("internal error: " + e));
+    }
+  }
+
+  private static String error(String message) {
+    return PlanJson.write(Map.of("error", message)) + "\n";
+  }
+
+  private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    boolean head = ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(code, head ? -1 : bytes.length);
+    if (!head) {
+      try (OutputStream os = ex.getResponseBody()) {
+        os.write(bytes);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

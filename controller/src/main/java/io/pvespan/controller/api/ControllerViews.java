@@ -1,0 +1,179 @@
+package io.pvespan.controller.api;
+
+import io.pvespan.controller.AgentSnapshot;
+import io.pvespan.controller.ControllerSnapshot;
+import io.pvespan.plan.Delivery;
+import io.pvespan.plan.MirrorEntry;
+import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.spec.MirrorSession;
+import io.pvespan.status.Condition;
+import io.pvespan.status.EntryStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Builds the API's views from one {@link ControllerSnapshot}; pure. */
+public final class ControllerViews {
+  private ControllerViews() {}
+
+  public static PlansView plans(ControllerSnapshot s) {
+    return new PlansView(
+        s.plans(),
+        s.warnings(),
+        s.specErrors(),
+        s.plannerErrors(),
+        s.lastPollError(),
+        s.lastPoll());
+  }
+
+  public static List<NodeView> nodes(ControllerSnapshot s) {
+    return s.agents().stream().map(ControllerViews::node).toList();
+  }
+
+  private static NodeView node(AgentSnapshot a) {
+    var st = a.lastStatus();
+    return new NodeView(
+        a.node(),
+        a.url(),
+        a.reachable(),
+        a.lastContact(),
+        a.appliedGeneration(),
+        a.appliedDigest(),
+        a.desiredGeneration(),
+        a.desiredDigest(),
+        a.inSync(),
+        st == null ? List.of() : st.drift(),
+        st == null ? List.of() : st.conditions(),
+        a.lastError(),
+        a.pushes(),
+        a.pushFailures(),
+        a.nextAttempt());
+  }
+
+  public static List<SessionView> sessions(ControllerSnapshot s) {
+    if (s.specs() == null) {
+      return List.of();
+    }
+    Map<String, AgentSnapshot> agents = new TreeMap<>();
+    s.agents().forEach(a -> agents.put(a.node(), a));
+    List<SessionView> out = new ArrayList<>();
+    for (MirrorSession session : s.specs().sessions()) {
+      out.add(session(s, session, agents));
+    }
+    return out;
+  }
+
+  private static SessionView session(
+      ControllerSnapshot s, MirrorSession session, Map<String, AgentSnapshot> agents) {
+    String name = session.name();
+    Set<Integer> guests = new TreeSet<>();
+    Map<String, List<String>> devices = new TreeMap<>();
+    Set<String> involved = new TreeSet<>();
+    for (NodeMirrorPlan plan : s.plans()) {
+      for (MirrorEntry m : plan.mirrors()) {
+        if (m.session().equals(name)) {
+          guests.add(m.vmid().value());
+          devices.computeIfAbsent(plan.node(), n -> new ArrayList<>()).add(m.device().value());
+          involved.add(plan.node());
+        }
+      }
+      for (Delivery d : plan.deliveries()) {
+        if (d.session().equals(name)) {
+          involved.add(plan.node());
+        }
+      }
+    }
+    devices.replaceAll((n, l) -> l.stream().distinct().sorted().toList());
+    long packets = 0;
+    long bytes = 0;
+    List<String> notApplied = new ArrayList<>();
+    List<String> unreachable = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (String node : involved) {
+      AgentSnapshot a = agents.get(node);
+      if (a == null) {
+        continue;
+      }
+      if (!a.inSync()) {
+        notApplied.add(node);
+      }
+      if (Boolean.FALSE.equals(a.reachable())) {
+        unreachable.add(node);
+      }
+      if (a.lastStatus() != null) {
+        for (EntryStatus e : a.lastStatus().entries()) {
+          if (name.equals(e.session())) {
+            // Only the source side counts: deliveries would count the same copies twice.
+            if (devices.getOrDefault(node, List.of()).contains(e.device().value())) {
+              packets += e.packets();
+              bytes += e.bytes();
+            }
+            if ("failed".equals(e.state())) {
+              failed.add(node + "/" + e.device() + (e.message() == null ? "" : ": " + e.message()));
+            }
+          }
+        }
+      }
+    }
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(ready(session, involved, notApplied));
+    conditions.add(degraded(s, unreachable, failed));
+    return new SessionView(
+        name,
+        session.spec().sensorRef(),
+        session.spec().isPaused(),
+        List.copyOf(guests),
+        devices,
+        packets,
+        bytes,
+        conditions);
+  }
+
+  private static Condition ready(
+      MirrorSession session, Set<String> involved, List<String> notApplied) {
+    if (session.spec().isPaused()) {
+      return condition("Ready", false, "Paused", "spec.paused is true: nothing is mirrored");
+    }
+    if (involved.isEmpty()) {
+      return condition("Ready", false, "NoSourcesSelected", "the selector matches no guest NIC");
+    }
+    if (!notApplied.isEmpty()) {
+      return condition(
+          "Ready", false, "PlanNotApplied", "not yet applied on " + String.join(", ", notApplied));
+    }
+    return condition("Ready", true, "Applied", "applied on " + String.join(", ", involved));
+  }
+
+  private static Condition degraded(
+      ControllerSnapshot s, List<String> unreachable, List<String> failed) {
+    List<String> reasons = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
+    if (!unreachable.isEmpty()) {
+      reasons.add("AgentUnreachable");
+      messages.add("agent unreachable on " + String.join(", ", unreachable));
+    }
+    if (!failed.isEmpty()) {
+      reasons.add("EntriesFailed");
+      messages.add("failed: " + String.join("; ", failed));
+    }
+    if (!s.specErrors().isEmpty()) {
+      reasons.add("SpecsInvalid");
+      messages.add(s.specErrors().size() + " spec problem(s); the last valid specs stay in force");
+    }
+    if (!s.plannerErrors().isEmpty()) {
+      reasons.add("PlanRejected");
+      messages.add(s.plannerErrors().size() + " planner error(s); the plans in force stay");
+    }
+    if (reasons.isEmpty()) {
+      return condition("Degraded", false, "AsExpected", "");
+    }
+    return condition("Degraded", true, reasons.get(0), String.join("; ", messages));
+  }
+
+  private static Condition condition(String type, boolean status, String reason, String message) {
+    return new Condition(type, status ? "True" : "False", reason, message, null, 0);
+  }
+}

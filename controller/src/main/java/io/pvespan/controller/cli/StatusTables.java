@@ -1,0 +1,88 @@
+package io.pvespan.controller.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Renders the controller API's answers as the tables of {@code ./pvespan status}. */
+final class StatusTables {
+  private StatusTables() {}
+
+  static void print(JsonNode sessions, JsonNode nodes, JsonNode plans, PrintStream out) {
+    out.println("SESSIONS");
+    if (sessions.isEmpty()) {
+      out.println("  (none)");
+    } else {
+      TextTable t = new TextTable("NAME", "SENSOR", "SOURCES", "DEVICES", "BYTES", "STATE");
+      for (JsonNode s : sessions) {
+        int devices = 0;
+        for (JsonNode perNode : s.path("devices")) {
+          devices += perNode.size();
+        }
+        t.row(
+            s.path("name").asText(),
+            s.path("sensor").asText(),
+            s.path("selectedGuests").size(),
+            devices,
+            s.path("bytes").asLong(),
+            state(s.path("conditions")));
+      }
+      t.print(out);
+    }
+    out.println();
+    out.println("NODES");
+    if (nodes.isEmpty()) {
+      out.println("  (none)");
+    } else {
+      TextTable t =
+          new TextTable("NODE", "AGENT", "REACHABLE", "APPLIED", "DESIRED", "DRIFT", "LAST ERROR");
+      for (JsonNode n : nodes) {
+        t.row(
+            n.path("node").asText(),
+            n.path("agentUrl").asText("-"),
+            n.path("reachable").isNull()
+                ? "unknown"
+                : n.path("reachable").asBoolean() ? "yes" : "NO",
+            n.path("appliedGeneration").asLong()
+                + (n.path("inSync").asBoolean() ? "" : " (behind)"),
+            n.path("desiredGeneration").asLong(),
+            n.path("drift").size(),
+            n.path("lastError").isNull() ? "-" : n.path("lastError").asText());
+      }
+      t.print(out);
+    }
+    List<String> problems = new ArrayList<>();
+    plans.path("specErrors").forEach(e -> problems.add("error: spec: " + e.asText()));
+    plans.path("plannerErrors").forEach(e -> problems.add("error: planner: " + e.asText()));
+    if (plans.hasNonNull("inventoryError")) {
+      problems.add("error: inventory: " + plans.get("inventoryError").asText());
+    }
+    plans.path("warnings").forEach(e -> problems.add("warning: " + e.asText()));
+    out.println();
+    if (problems.isEmpty()) {
+      out.println("no errors or warnings");
+    } else {
+      out.println("ERRORS AND WARNINGS");
+      problems.forEach(p -> out.println("  " + p));
+      if (!plans.path("specErrors").isEmpty() || !plans.path("plannerErrors").isEmpty()) {
+        out.println("  (the last good plans stay in force until this is fixed)");
+      }
+    }
+  }
+
+  /** "Ready", or why not; with ", Degraded: Reason" when degraded. */
+  static String state(JsonNode conditions) {
+    String ready = "Unknown";
+    String degraded = null;
+    for (JsonNode c : conditions) {
+      boolean isTrue = "True".equals(c.path("status").asText());
+      if (c.path("type").asText().equals("Ready")) {
+        ready = isTrue ? "Ready" : "NotReady: " + c.path("reason").asText();
+      } else if (c.path("type").asText().equals("Degraded") && isTrue) {
+        degraded = c.path("reason").asText();
+      }
+    }
+    return degraded == null ? ready : ready + ", Degraded: " + degraded;
+  }
+}

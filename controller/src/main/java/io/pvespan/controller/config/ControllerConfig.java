@@ -1,0 +1,129 @@
+package io.pvespan.controller.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The controller's validated configuration ({@code ./pvespan controller --config FILE}); see {@code
+ * deploy/config/controller.yaml.example}. Built by {@link ControllerConfigLoader}, which reports
+ * every problem as {@code file:line:col: message}; the records only guard invariants.
+ *
+ * @param nodeAddresses per-node underlay address overrides (tunnels), replacing {@code
+ *     /cluster/status} {@code ip}
+ */
+public record ControllerConfig(
+    Pve pve,
+    Specs specs,
+    Duration pollInterval,
+    Duration statusInterval,
+    HostPort listen,
+    Agents agents,
+    Map<String, String> nodeAddresses) {
+  /** Where the controller listens when {@code listen} is absent. */
+  public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8780);
+
+  /** The agents' port when {@code agents.port} is absent. */
+  public static final int DEFAULT_AGENT_PORT = 8787;
+
+  public ControllerConfig {
+    Objects.requireNonNull(pve, "pve");
+    Objects.requireNonNull(specs, "specs");
+    Objects.requireNonNull(pollInterval, "pollInterval");
+    Objects.requireNonNull(statusInterval, "statusInterval");
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(agents, "agents");
+    nodeAddresses = Map.copyOf(nodeAddresses == null ? Map.of() : nodeAddresses);
+  }
+
+  /**
+   * How to reach the cluster: the Proxmox API ({@code url} with a token and a trust choice), or,
+   * offline and in the lab, a saved inventory file ({@code inventoryFile}). Exactly one of the two.
+   *
+   * @param fingerprint SHA-256 of the node certificate ({@code AA:BB:...}, 32 bytes), or null
+   */
+  public record Pve(
+      URI url,
+      Secret token,
+      String fingerprint,
+      Path caFile,
+      boolean insecure,
+      Path inventoryFile) {
+    public Pve {
+      if ((url == null) == (inventoryFile == null)) {
+        throw new IllegalArgumentException("exactly one of pve.url or pve.inventoryFile");
+      }
+      if (url != null) {
+        Objects.requireNonNull(token, "pve.token");
+      }
+    }
+  }
+
+  /**
+   * The spec repository: a directory tree of YAML files; {@code gitUrl}/{@code gitBranch} are
+   * accepted but not pulled by this version (the directory is expected to be kept up to date by
+   * something else, e.g. a git-sync timer).
+   */
+  public record Specs(Path path, String gitUrl, String gitBranch) {
+    public Specs {
+      Objects.requireNonNull(path, "specs.path");
+    }
+  }
+
+  /**
+   * How to reach the node agents: {@code scheme}://{@code node address}:{@code port} unless {@code
+   * urls} has the node; {@code token} is the shared bearer credential; TLS trust by CA file,
+   * certificate fingerprint, or not at all ({@code insecure}).
+   */
+  public record Agents(
+      int port,
+      String scheme,
+      Secret token,
+      boolean insecure,
+      Path caFile,
+      String fingerprint,
+      Map<String, URI> urls) {
+    public Agents {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("agents.port " + port + " is outside 1..65535");
+      }
+      if (!"http".equals(scheme) && !"https".equals(scheme)) {
+        throw new IllegalArgumentException("agents.scheme must be http or https");
+      }
+      Objects.requireNonNull(token, "agents.token");
+      urls = new TreeMap<>(urls == null ? Map.of() : urls);
+    }
+  }
+
+  /** A listen address; {@code host} may be an IPv6 literal without brackets. */
+  public record HostPort(String host, int port) {
+    public HostPort {
+      Objects.requireNonNull(host, "host");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
+
+  /** A credential; never printed. */
+  public record Secret(String value) {
+    public Secret {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("empty credential");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Secret[****]";
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.pvespan.controller.pve.internal;
+
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Checks the server certificate either against a pinned SHA-256 fingerprint of the leaf (how
+ * Proxmox's own clients pin a node, e.g. pve-manager's {@code PVE::APIClient::LWP} fingerprint
+ * cache) or through a delegate trust manager; a refusal names the server's actual fingerprint so
+ * the user can compare it with {@code pvenode cert info}.
+ */
+final class CheckingTrustManager implements X509TrustManager {
+  private final String pinned;
+  private final X509TrustManager delegate;
+
+  private CheckingTrustManager(String pinned, X509TrustManager delegate) {
+    this.pinned = pinned;
+    this.delegate = delegate;
+  }
+
+  static CheckingTrustManager pinned(String fingerprint) {
+    return new CheckingTrustManager(fingerprint, null);
+  }
+
+  static CheckingTrustManager delegating(X509TrustManager delegate) {
+    return new CheckingTrustManager(null, delegate);
+  }
+
+  static CheckingTrustManager trustAll() {
+    return new CheckingTrustManager(null, null);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    if (chain == null || chain.length == 0) {
+      throw new UntrustedCertificateException("the server sent no certificate", null);
+    }
+    String actual = Fingerprint.of(chain[0]);
+    if (pinned != null) {
+      if (!pinned.equals(actual)) {
+        throw new UntrustedCertificateException(
+            "TLS certificate fingerprint mismatch: expected " + pinned + ", server has " + actual,
+            null);
+      }
+    } else if (delegate != null) {
+      try {
+        delegate.checkServerTrusted(chain, authType);
+      } catch (CertificateException e) {
+        throw new UntrustedCertificateException(
+            "the server's TLS certificate is not trusted ("
+                + rootMessage(e)
+                + "); its SHA-256 fingerprint is "
+                + actual
+                + ": pin it with --pve-fingerprint after checking it with pvenode cert info,"
+                + " or give --pve-ca-file /etc/pve/pve-root-ca.pem",
+            e);
+      }
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    throw new CertificateException("no client certificates here");
+  }
+
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return delegate == null ? new X509Certificate[0] : delegate.getAcceptedIssuers();
+  }
+}

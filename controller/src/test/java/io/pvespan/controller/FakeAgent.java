@@ -1,0 +1,136 @@
+package io.pvespan.controller;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.plan.PlanJson;
+import io.pvespan.status.DriftItem;
+import io.pvespan.status.NodeMirrorStatus;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in node agent on 127.0.0.1 speaking the agent's API: {@code PUT /v1/plan} (recorded; 409
+ * for a generation not above the applied one, 401 without the bearer token), {@code GET
+ * /v1/status}. Its answer to PUT can be switched to 500 or to hanging until released.
+ */
+final class FakeAgent implements AutoCloseable {
+  enum Mode {
+    OK,
+    FAIL_500,
+    HANG
+  }
+
+  static final String TOKEN = "agent-secret-token";
+
+  final String node;
+  final List<NodeMirrorPlan> puts = new CopyOnWriteArrayList<>();
+  final CountDownLatch hangEntered = new CountDownLatch(1);
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  volatile Mode mode = Mode.OK;
+  volatile boolean conflictBodyHasGeneration = true;
+  volatile long appliedGeneration;
+  volatile String appliedDigest;
+  volatile List<DriftItem> drift = List.of();
+
+  FakeAgent(String node) throws IOException {
+    this.node = node;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    server.createContext("/", this::handle);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  URI url() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        send(ex, 401, "{\"error\":\"unauthorized\"}");
+        return;
+      }
+      String path = ex.getRequestURI().getPath();
+      if (path.equals("/v1/status") && ex.getRequestMethod().equals("GET")) {
+        send(ex, 200, PlanJson.write(status()));
+      } else if (path.equals("/v1/plan") && ex.getRequestMethod().equals("PUT")) {
+        put(ex);
+      } else {
+        send(ex, 404, "{\"error\":\"no such resource\"}");
+      }
+    }
+  }
+
+  private void put(HttpExchange ex) throws IOException {
+    NodeMirrorPlan plan = PlanJson.MAPPER.readValue(ex.getRequestBody(), NodeMirrorPlan.class);
+    if (mode == Mode.HANG) {
+      hangEntered.countDown();
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    puts.add(plan);
+    if (mode == Mode.FAIL_500) {
+      send(ex, 500, "{\"error\":\"kernel said no\",\"details\":[\"tc: exit 2\"]}");
+      return;
+    }
+    synchronized (this) {
+      // As the real agent: older, or the same generation with other content, is stale (409);
+      // the same generation and content is an unchanged 200.
+      if (plan.generation() == appliedGeneration && plan.digest().equals(appliedDigest)) {
+        send(ex, 200, "{\"accepted\":false}");
+        return;
+      }
+      if (plan.generation() <= appliedGeneration) {
+        String gen = conflictBodyHasGeneration ? ",\"appliedGeneration\":" + appliedGeneration : "";
+        send(ex, 409, "{\"error\":\"stale generation " + plan.generation() + "\"" + gen + "}");
+        return;
+      }
+      appliedGeneration = plan.generation();
+      appliedDigest = plan.digest();
+    }
+    send(ex, 200, "{}");
+  }
+
+  synchronized NodeMirrorStatus status() {
+    return new NodeMirrorStatus(
+        null, null, node, appliedGeneration, appliedDigest, null, null, drift, null, null);
+  }
+
+  /** PUTs that were accepted (generation and digest recorded). */
+  List<Long> generationsPut() {
+    return puts.stream().map(NodeMirrorPlan::generation).toList();
+  }
+
+  void release() {
+    release.countDown();
+  }
+
+  private static void send(HttpExchange ex, int code, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(code, b.length);
+    ex.getResponseBody().write(b);
+  }
+
+  @Override
+  public void close() {
+    release();
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,77 @@
+package io.pvespan.controller;
+
+import io.pvespan.controller.agents.AgentTls;
+import io.pvespan.controller.agents.HttpAgentClient;
+import io.pvespan.inventory.Guest;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A controller wired to fakes (planner, specs, inventory, clock) and to real stand-in agents on
+ * 127.0.0.1, with reconciles run on the caller's thread so a test sees their effects at once.
+ */
+final class Harness implements AutoCloseable {
+  static final List<String> NODES = List.of("pve1", "pve2", "pve3");
+
+  final Map<String, FakeAgent> agents = new LinkedHashMap<>();
+  final Fakes.FakePlanner planner = new Fakes.FakePlanner();
+  final Fakes.FakeSpecSource specs;
+  final Fakes.FakeInventorySource inventory;
+  final Fakes.MutableClock clock = new Fakes.MutableClock();
+  final Fakes.TrackingExecutor io = new Fakes.TrackingExecutor();
+  final Controller controller;
+
+  Harness(Guest... guests) throws IOException {
+    Map<String, URI> urls = new LinkedHashMap<>();
+    for (String n : NODES) {
+      FakeAgent a = new FakeAgent(n);
+      agents.put(n, a);
+      urls.put(n, a.url());
+    }
+    specs = new Fakes.FakeSpecSource(Fakes.specs("web", 101, 102, 103));
+    inventory = new Fakes.FakeInventorySource(Fakes.inventory(NODES, guests));
+    var client =
+        new HttpAgentClient(
+            FakeAgent.TOKEN, new AgentTls(null, null, false), Duration.ofSeconds(30));
+    controller =
+        new Controller(
+            new Controller.Ports(
+                specs,
+                inventory,
+                planner,
+                client,
+                new AgentAddressing("http", 8787, urls),
+                Map.of(),
+                clock,
+                Backoff.DEFAULT),
+            io,
+            Runnable::run);
+  }
+
+  FakeAgent agent(String node) {
+    return agents.get(node);
+  }
+
+  /** Polls (which reconciles on a change) and waits until the pushes it started have ended. */
+  void pollAndSettle() throws InterruptedException {
+    controller.pollInventory();
+    io.awaitIdle();
+  }
+
+  AgentSnapshot snapshot(String node) {
+    return controller.snapshot().agents().stream()
+        .filter(a -> a.node().equals(node))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    agents.values().forEach(FakeAgent::close);
+    io.close();
+  }
+}

@@ -1,0 +1,117 @@
+package io.pvespan.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./pvespan validate} through {@link Main#run}: exit codes, stdout and stderr. */
+class ValidateCommandTest {
+  static final String EXAMPLES = "../crds-like-specs/examples";
+  static final String INVALID = "../crds-like-specs/src/test/resources/invalid/";
+
+  record Run(int exit, String out, String err) {
+    List<String> errLines() {
+      return err.lines().toList();
+    }
+  }
+
+  static Run run(String... args) {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    int exit =
+        Main.run(
+            List.of(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void validExamplesExitZeroWithOneSummaryLine() {
+    Run run = run("validate", EXAMPLES);
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).isEqualTo("10 specs valid in 8 files\n");
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void oneFileAndOneSpecAreCountedInTheSingular() {
+    Run run = run("validate", EXAMPLES + "/local-sensor.yaml", EXAMPLES + "/sensors.yaml");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).isEqualTo("4 specs valid in 2 files\n");
+  }
+
+  @Test
+  void problemsExitOneWithOneLineEachOnStderr() {
+    Run run = run("validate", INVALID + "gre-needs-key.yaml", INVALID + "mirror-loop.yaml");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.errLines())
+        .containsExactly(
+            INVALID + "gre-needs-key.yaml:6:3: spec.remote: a GRE-family collector needs key",
+            INVALID
+                + "gre-needs-key.yaml:7:14: spec.remote.address: 'collector.example.org' is not an"
+                + " IPv4 or IPv6 address literal",
+            INVALID
+                + "gre-needs-key.yaml:9:10: spec.remote.vni: a GRE-family collector takes key, not"
+                + " vni",
+            INVALID
+                + "mirror-loop.yaml:14:18: spec.sources.vmids[1]: guest 300 is the sensor"
+                + " 'loop-sensor' this session feeds: a mirror loop");
+  }
+
+  @Test
+  void theWholeInvalidDirectoryGivesOneLinePerProblemAndNoStackTrace() {
+    Run run = run("validate", INVALID);
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.errLines()).hasSize(26).allMatch(l -> l.matches("\\S+\\.yaml:\\d+:\\d+: .+"));
+    assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aMissingPathIsOneLineAndExitOne() {
+    Run run = run("validate", "no/such/dir");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.errLines()).containsExactly("no/such/dir: no such file or directory");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    Run none = run("validate");
+    Run unknown = run("validate", "--strict", EXAMPLES);
+
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).startsWith("pvespan validate: no PATH given\nusage: ./pvespan validate");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).startsWith("pvespan validate: unknown option '--strict'\nusage:");
+  }
+
+  @Test
+  void helpPrintsUsageAndExitsZero() {
+    Run help = run("validate", "--help");
+    Run top = run("--help");
+
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).startsWith("usage: ./pvespan validate PATH...");
+    assertThat(top.exit()).isZero();
+    assertThat(top.out()).contains("  validate    check spec files");
+  }
+
+  @Test
+  void aPathAfterDoubleDashMayStartWithADash() {
+    Run run = run("validate", "--", "-not-there.yaml");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.errLines()).containsExactly("-not-there.yaml: no such file or directory");
+  }
+}

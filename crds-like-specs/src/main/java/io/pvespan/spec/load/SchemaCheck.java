@@ -1,0 +1,105 @@
+package io.pvespan.spec.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.pvespan.spec.MirrorSession;
+import io.pvespan.spec.Sensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validates a document against the JSON Schema of its kind ({@code crds-like-specs/schemas/}, in
+ * the jar under {@code io/pvespan/schemas/}) with the networknt json-schema-validator, and turns
+ * each finding into one {@code file:line:col: field: message} problem.
+ *
+ * <p>The schemas carry their own messages in an {@code errorMessage} keyword (networknt's custom
+ * message support); in those {@code %v} stands for the offending value, filled in here.
+ */
+public final class SchemaCheck {
+  /** Resource names of the schemas, by kind. */
+  public static final Map<String, String> SCHEMAS =
+      Map.of(
+          Sensor.KIND,
+          "io/pvespan/schemas/sensor.schema.json",
+          MirrorSession.KIND,
+          "io/pvespan/schemas/mirrorsession.schema.json",
+          "NodeMirrorPlan",
+          "io/pvespan/schemas/nodemirrorplan.schema.json",
+          "NodeMirrorStatus",
+          "io/pvespan/schemas/nodemirrorstatus.schema.json");
+
+  /** The kinds a spec file may hold; the others are generated and reported, not written. */
+  static final List<String> SPEC_KINDS = List.of(Sensor.KIND, MirrorSession.KIND);
+
+  private static final Map<String, JsonSchema> LOADED = load();
+
+  private SchemaCheck() {}
+
+  private static Map<String, JsonSchema> load() {
+    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder()
+            .errorMessageKeyword("errorMessage")
+            .pathType(PathType.JSON_PATH)
+            .build();
+    Map<String, JsonSchema> schemas = new java.util.HashMap<>();
+    SCHEMAS.forEach(
+        (kind, resource) ->
+            schemas.put(
+                kind, factory.getSchema(SchemaLocation.of("classpath:" + resource), config)));
+    return Map.copyOf(schemas);
+  }
+
+  /** The loaded schema of {@code kind} (one of {@link #SCHEMAS}' keys). */
+  public static JsonSchema schema(String kind) {
+    JsonSchema schema = LOADED.get(kind);
+    if (schema == null) {
+      throw new IllegalArgumentException("no schema for kind " + kind);
+    }
+    return schema;
+  }
+
+  /** Problems of a spec document whose {@code kind} is one of {@link #SPEC_KINDS}. */
+  static List<SpecProblem> check(YamlDocument document, String kind) {
+    List<SpecProblem> problems = new ArrayList<>();
+    for (ValidationMessage m : schema(kind).validate(document.root())) {
+      problems.add(problem(document, m));
+    }
+    return problems;
+  }
+
+  private static SpecProblem problem(YamlDocument document, ValidationMessage m) {
+    String path = FieldPath.of(m.getInstanceLocation());
+    String text = m.getMessage();
+    String prefix = m.getInstanceLocation() + ": ";
+    if (text.startsWith(prefix)) {
+      text = text.substring(prefix.length());
+    }
+    text = text.replace("%v", valueText(m.getInstanceNode()));
+    switch (m.getType()) {
+      case "additionalProperties", "unevaluatedProperties" -> {
+        String field = FieldPath.field(path, m.getProperty());
+        return document.problemAt(document.keyAt(field), field, "unknown field");
+      }
+      case "required" -> {
+        boolean generic = text.startsWith("required property");
+        return document.problem(
+            path, generic ? "missing required field '" + m.getProperty() + "'" : text);
+      }
+      default -> {
+        return document.problem(path, text);
+      }
+    }
+  }
+
+  private static String valueText(JsonNode node) {
+    return node == null ? "" : node.isValueNode() ? node.asText() : node.toString();
+  }
+}

@@ -1,0 +1,156 @@
+package io.pvespan.agent;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's validated options ({@code ./pvespan agent ...}). {@code netns} (lab only) makes the
+ * kernel layer run {@code ip -n NAME} / {@code tc -n NAME}; production runs the agent inside the
+ * node's own namespace and leaves it empty. {@code tlsCert}/{@code tlsKey} come together or not at
+ * all.
+ */
+public record AgentOptions(
+    String node,
+    InetSocketAddress listen,
+    Path stateDir,
+    Path tokenFile,
+    Optional<Path> tlsCert,
+    Optional<Path> tlsKey,
+    Optional<String> netns,
+    Duration resync) {
+  public static final String USAGE =
+      "usage: ./pvespan agent --node NAME --listen HOST:PORT --state-dir DIR --token-file FILE"
+          + " [--tls-cert PEM --tls-key PEM] [--netns NAME] [--resync SECONDS]";
+  public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
+
+  // A Proxmox node name is a host name label; netns names are file names under /run/netns.
+  private static final Pattern NODE =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+  private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
+  private static final List<String> KNOWN =
+      List.of(
+          "--node",
+          "--listen",
+          "--state-dir",
+          "--token-file",
+          "--tls-cert",
+          "--tls-key",
+          "--netns",
+          "--resync");
+
+  public AgentOptions {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(tokenFile, "tokenFile");
+    tlsCert = tlsCert == null ? Optional.empty() : tlsCert;
+    tlsKey = tlsKey == null ? Optional.empty() : tlsKey;
+    netns = netns == null ? Optional.empty() : netns;
+    resync = resync == null ? DEFAULT_RESYNC : resync;
+  }
+
+  public boolean tls() {
+    return tlsCert.isPresent();
+  }
+
+  /** Parses {@code args} ({@code --opt value} or {@code --opt=value}); one-line errors. */
+  public static AgentOptions parse(String... args) throws UsageException {
+    Map<String, String> given = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg;
+      String value;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        value = null;
+      }
+      if (!KNOWN.contains(name)) {
+        throw new UsageException("unknown option '" + arg + "'");
+      }
+      if (value == null || value.isEmpty()) {
+        throw new UsageException(name + " needs a value");
+      }
+      if (given.put(name, value) != null) {
+        throw new UsageException(name + " given twice");
+      }
+    }
+    String node = required(given, "--node");
+    if (!NODE.matcher(node).matches()) {
+      throw new UsageException("--node '" + node + "' is not a node name (letters, digits, -)");
+    }
+    InetSocketAddress listen = listen(required(given, "--listen"));
+    Path stateDir = Path.of(required(given, "--state-dir"));
+    Path tokenFile = Path.of(required(given, "--token-file"));
+    Optional<Path> cert = Optional.ofNullable(given.get("--tls-cert")).map(Path::of);
+    Optional<Path> key = Optional.ofNullable(given.get("--tls-key")).map(Path::of);
+    if (cert.isPresent() != key.isPresent()) {
+      throw new UsageException("--tls-cert and --tls-key go together");
+    }
+    Optional<String> netns = Optional.ofNullable(given.get("--netns"));
+    if (netns.isPresent() && !NETNS.matcher(netns.get()).matches()) {
+      throw new UsageException("--netns '" + netns.get() + "' is not a namespace name");
+    }
+    Duration resync = resync(given.get("--resync"));
+    return new AgentOptions(node, listen, stateDir, tokenFile, cert, key, netns, resync);
+  }
+
+  private static String required(Map<String, String> given, String name) throws UsageException {
+    String value = given.get(name);
+    if (value == null) {
+      throw new UsageException(name + " is required");
+    }
+    return value;
+  }
+
+  private static InetSocketAddress listen(String text) throws UsageException {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new UsageException("--listen '" + text + "' is not HOST:PORT");
+    }
+    String host = text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--listen '" + text + "': the port is not a number");
+    }
+    if (port < 0 || port > 65535) {
+      throw new UsageException("--listen '" + text + "': the port is outside 0..65535");
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new UsageException("--listen '" + text + "': unknown host '" + host + "'");
+    }
+    return address;
+  }
+
+  private static Duration resync(String text) throws UsageException {
+    if (text == null) {
+      return DEFAULT_RESYNC;
+    }
+    try {
+      long seconds = Long.parseLong(text);
+      if (seconds >= 1 && seconds <= 86_400) {
+        return Duration.ofSeconds(seconds);
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the one-line error
+    }
+    throw new UsageException("--resync '" + text + "' is not a number of seconds in 1..86400");
+  }
+}

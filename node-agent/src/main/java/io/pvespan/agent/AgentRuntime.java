@@ -1,0 +1,141 @@
+package io.pvespan.agent;
+
+import io.pvespan.agent.api.ApiServer;
+import io.pvespan.agent.api.PemTls;
+import io.pvespan.agent.api.PlanIntake;
+import io.pvespan.agent.engine.AgentReconciler;
+import io.pvespan.agent.engine.Converger;
+import io.pvespan.agent.engine.KernelEvents;
+import io.pvespan.agent.engine.PlanSource;
+import io.pvespan.agent.engine.PlanValidator;
+import io.pvespan.agent.state.PlanStore;
+import io.pvespan.agent.state.StoredPlan;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running agent: state dir, reconcile loop, kernel events and API, started in an order that fails
+ * before touching the kernel (token, TLS, state dir and port first), then loads the stored plan
+ * (adopting what the kernel already holds: no flush), and starts converging.
+ */
+public final class AgentRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+
+  private final ApiServer server;
+  private final AgentReconciler reconciler;
+  private final KernelEvents events;
+
+  private AgentRuntime(ApiServer server, AgentReconciler reconciler, KernelEvents events) {
+    this.server = server;
+    this.reconciler = reconciler;
+    this.events = events;
+  }
+
+  /** Starts everything; an {@link IOException} with one line when the agent cannot run. */
+  public static AgentRuntime start(AgentOptions options, KernelPorts kernel, Clock clock)
+      throws IOException {
+    String token = TokenFile.read(options.tokenFile());
+    SSLContext tls =
+        options.tls()
+            ? PemTls.serverContext(options.tlsCert().orElseThrow(), options.tlsKey().orElseThrow())
+            : null;
+    try {
+      Files.createDirectories(options.stateDir());
+    } catch (IOException e) {
+      throw new IOException("state dir " + options.stateDir() + " cannot be created: " + e);
+    }
+    if (!Files.isWritable(options.stateDir())) {
+      throw new IOException("state dir " + options.stateDir() + " is not writable");
+    }
+    PlanStore store = new PlanStore(options.stateDir());
+    Converger converger;
+    try {
+      converger = kernel.converger(options);
+    } catch (RuntimeException e) {
+      throw new IOException("kernel layer: " + e.getMessage());
+    }
+    AgentReconciler reconciler =
+        new AgentReconciler(options.node(), converger, clock, options.resync());
+    ApiServer server;
+    try {
+      server =
+          ApiServer.start(
+              options.listen(),
+              tls,
+              token,
+              new PlanIntake(options.node(), store, reconciler),
+              reconciler);
+    } catch (BindException e) {
+      reconciler.close();
+      throw new IOException(
+          "cannot listen on " + describe(options.listen()) + ": " + e.getMessage());
+    }
+    loadStoredPlan(options.node(), store, reconciler);
+    reconciler.start();
+    KernelEvents events;
+    try {
+      events = kernel.events(options);
+      events.start(reconciler::kernelChanged);
+    } catch (RuntimeException e) {
+      server.close();
+      reconciler.close();
+      throw new IOException("kernel events: " + e.getMessage());
+    }
+    LOG.info(
+        "agent for node {} listening on {}://{}",
+        options.node(),
+        tls == null ? "http" : "https",
+        describe(server.address()));
+    return new AgentRuntime(server, reconciler, events);
+  }
+
+  private static void loadStoredPlan(String node, PlanStore store, AgentReconciler reconciler) {
+    StoredPlan stored = store.load();
+    if (stored instanceof StoredPlan.Loaded loaded) {
+      List<String> problems = PlanValidator.problems(loaded.plan(), node);
+      if (problems.isEmpty()) {
+        LOG.info(
+            "loaded stored plan generation {}; adopting what the kernel holds",
+            loaded.plan().generation());
+        reconciler.accept(loaded.plan(), PlanSource.STORED);
+        return;
+      }
+      stored = new StoredPlan.Corrupt(store.file() + ": " + String.join("; ", problems));
+    }
+    if (stored instanceof StoredPlan.Corrupt corrupt) {
+      // Without a trustworthy plan we converge nothing: the kernel keeps the mirrors it has.
+      LOG.error(
+          "stored plan unusable, starting without a plan and leaving the kernel as it is: {}",
+          corrupt.reason());
+      reconciler.noPlan("StoredPlanUnusable", corrupt.reason());
+    } else {
+      LOG.info("no stored plan; waiting for the controller");
+    }
+  }
+
+  public InetSocketAddress address() {
+    return server.address();
+  }
+
+  public AgentReconciler reconciler() {
+    return reconciler;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    events.close();
+    reconciler.close();
+  }
+
+  private static String describe(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+}

@@ -1,0 +1,102 @@
+package io.pvespan.agent.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.pvespan.agent.engine.AgentReconciler;
+import io.pvespan.agent.engine.PlanSource;
+import io.pvespan.agent.engine.PlanValidator;
+import io.pvespan.agent.state.JsonProblem;
+import io.pvespan.agent.state.PlanStore;
+import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.plan.PlanJson;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Admits a pushed plan: parse strictly, validate fully, compare generations with the current plan,
+ * persist, and only then hand it to the reconciler. Nothing reaches the kernel before every check
+ * passed and the plan is on disk. Offers are serialised so generations cannot race.
+ */
+public final class PlanIntake {
+  private static final ObjectReader READER =
+      PlanJson.MAPPER
+          .readerFor(NodeMirrorPlan.class)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private final String node;
+  private final PlanStore store;
+  private final AgentReconciler reconciler;
+
+  public PlanIntake(String node, PlanStore store, AgentReconciler reconciler) {
+    this.node = node;
+    this.store = store;
+    this.reconciler = reconciler;
+  }
+
+  /** What happened to an offered plan; each maps to one HTTP answer. */
+  public sealed interface Outcome {
+    /** Persisted and queued for converging (202). */
+    record Accepted(long generation, String digest) implements Outcome {}
+
+    /** The same generation and digest as the current plan: nothing to do (200). */
+    record Unchanged(long generation, String digest) implements Outcome {}
+
+    /** Older than the current plan, or the same generation with other content (409). */
+    record Stale(long appliedGeneration, long offeredGeneration, String message)
+        implements Outcome {}
+
+    /** Not a valid plan for this agent (400); {@code details} one line each. */
+    record Invalid(String error, List<String> details) implements Outcome {}
+
+    /** Valid, but could not be persisted (500); the current plan stays. */
+    record StoreFailed(String message) implements Outcome {}
+  }
+
+  public synchronized Outcome offer(byte[] body) {
+    if (body.length == 0) {
+      return new Outcome.Invalid("empty body", List.of("PUT a NodeMirrorPlan as JSON"));
+    }
+    NodeMirrorPlan plan;
+    try {
+      plan = READER.readValue(body);
+    } catch (JsonProcessingException e) {
+      return new Outcome.Invalid("malformed plan", List.of(JsonProblem.describe(e)));
+    } catch (IOException | RuntimeException e) {
+      return new Outcome.Invalid("malformed plan", List.of(String.valueOf(e.getMessage())));
+    }
+    if (plan == null) {
+      return new Outcome.Invalid("malformed plan", List.of("the body is JSON null"));
+    }
+    List<String> problems = PlanValidator.problems(plan, node);
+    if (!problems.isEmpty()) {
+      return new Outcome.Invalid("invalid plan", problems);
+    }
+    Optional<NodeMirrorPlan> current = reconciler.plan();
+    if (current.isPresent()) {
+      NodeMirrorPlan now = current.get();
+      if (plan.generation() < now.generation()) {
+        return new Outcome.Stale(
+            now.generation(),
+            plan.generation(),
+            "generation " + plan.generation() + " is older than the applied " + now.generation());
+      }
+      if (plan.generation() == now.generation()) {
+        return plan.digest().equals(now.digest())
+            ? new Outcome.Unchanged(now.generation(), now.digest())
+            : new Outcome.Stale(
+                now.generation(),
+                plan.generation(),
+                "generation " + plan.generation() + " was already applied with another digest");
+      }
+    }
+    try {
+      store.save(plan);
+    } catch (IOException e) {
+      return new Outcome.StoreFailed("cannot persist the plan: " + e);
+    }
+    reconciler.accept(plan, PlanSource.PUSHED);
+    return new Outcome.Accepted(plan.generation(), plan.digest());
+  }
+}

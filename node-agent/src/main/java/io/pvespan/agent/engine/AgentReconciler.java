@@ -1,0 +1,221 @@
+package io.pvespan.agent.engine;
+
+import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.status.KernelCapabilities;
+import io.pvespan.status.NodeMirrorStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's reconcile loop, level-based like controller-runtime's: every trigger (plan accepted,
+ * kernel event, periodic resync) goes into a de-duplicating {@link WorkQueue}; one worker thread
+ * takes everything waiting and runs <em>one</em> {@link Converger#converge} of the whole current
+ * plan. So a burst of kernel events costs one or two converges, never one each.
+ *
+ * <p>Without a plan the loop does nothing: converging "nothing" would remove every rule of ours,
+ * and an agent that lost (or never had) its plan must not stop mirroring that way.
+ *
+ * <p>Tests drive it without the thread: {@link #runOnce()} and {@link #resyncIfDue()} with an
+ * injected {@link Clock}.
+ */
+public final class AgentReconciler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentReconciler.class);
+
+  private final Converger converger;
+  private final Clock clock;
+  private final Duration resyncInterval;
+  private final WorkQueue<Trigger> queue = new WorkQueue<>();
+  // runLock serialises converges (worker vs runOnce); the book's own monitor guards status, so
+  // GET /v1/status answers at once even while a long converge runs.
+  private final Object runLock = new Object();
+  private final StatusBook book;
+  private volatile NodeMirrorPlan plan;
+  private volatile Instant nextResync;
+  private Thread worker;
+  private String lastFailure = "";
+
+  public AgentReconciler(String node, Converger converger, Clock clock, Duration resyncInterval) {
+    if (resyncInterval.isNegative() || resyncInterval.isZero()) {
+      throw new IllegalArgumentException("resync interval must be positive: " + resyncInterval);
+    }
+    this.converger = converger;
+    this.clock = clock;
+    this.resyncInterval = resyncInterval;
+    this.book = new StatusBook(node, probe(converger), clock.instant());
+    this.nextResync = clock.instant().plus(resyncInterval);
+  }
+
+  /** Makes {@code accepted} the plan to converge to and queues a converge. */
+  public void accept(NodeMirrorPlan accepted, PlanSource source) {
+    synchronized (book) {
+      plan = accepted;
+      book.planAccepted(accepted, source, clock.instant());
+    }
+    queue.add(Trigger.PLAN_CHANGED);
+  }
+
+  /** Records why the agent has no plan (e.g. a corrupt state file); the kernel is left alone. */
+  public void noPlan(String reason, String message) {
+    synchronized (book) {
+      book.noPlan(reason, message, clock.instant());
+    }
+  }
+
+  /** Kernel event listener: {@code device} null when unknown. Coalesced with waiting triggers. */
+  public void kernelChanged(String device) {
+    queue.add(Trigger.kernelChanged(device));
+  }
+
+  /** Queues a full resync when its time has come (the worker does this itself). */
+  public void resyncIfDue() {
+    if (!clock.instant().isBefore(nextResync)) {
+      queue.add(Trigger.RESYNC);
+    }
+  }
+
+  /** Runs one converge for everything waiting; false when nothing was waiting. */
+  public boolean runOnce() {
+    List<Trigger> why = queue.drain();
+    if (why.isEmpty()) {
+      return false;
+    }
+    reconcile(why);
+    return true;
+  }
+
+  /** Starts the worker thread (once). */
+  public synchronized void start() {
+    if (worker != null) {
+      throw new IllegalStateException("already started");
+    }
+    worker = new Thread(this::work, "pvespan-reconciler");
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  public Optional<NodeMirrorPlan> plan() {
+    return Optional.ofNullable(plan);
+  }
+
+  public NodeMirrorStatus status() {
+    synchronized (book) {
+      return book.status();
+    }
+  }
+
+  public AgentStats stats() {
+    synchronized (book) {
+      return book.stats();
+    }
+  }
+
+  /** How many triggers wait (for tests and diagnostics). */
+  public int pending() {
+    return queue.size();
+  }
+
+  @Override
+  public void close() {
+    queue.close();
+    Thread t;
+    synchronized (this) {
+      t = worker;
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void work() {
+    while (!queue.isClosed()) {
+      try {
+        Duration wait = Duration.between(clock.instant(), nextResync);
+        List<Trigger> why = queue.awaitAndDrain(wait);
+        if (queue.isClosed()) {
+          return;
+        }
+        reconcile(why.isEmpty() ? List.of(Trigger.RESYNC) : why);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // The loop must outlive any bug in one run; the next trigger or resync retries.
+        LOG.error("reconcile failed: {}", e.toString(), e);
+      }
+    }
+  }
+
+  private void reconcile(List<Trigger> why) {
+    synchronized (runLock) {
+      NodeMirrorPlan current = plan;
+      nextResync = clock.instant().plus(resyncInterval);
+      if (current == null) {
+        LOG.debug("no plan: leaving the kernel as it is ({})", why);
+        return;
+      }
+      long started = System.nanoTime();
+      ConvergeReport report = safeConverge(current);
+      double seconds =
+          report.took() != null
+              ? report.took().toNanos() / 1e9
+              : (System.nanoTime() - started) / 1e9;
+      synchronized (book) {
+        book.converged(current, report, seconds, clock.instant());
+      }
+      logOutcome(current, report, why);
+    }
+  }
+
+  private ConvergeReport safeConverge(NodeMirrorPlan current) {
+    try {
+      return converger.converge(current);
+    } catch (RuntimeException e) {
+      // The contract says converge never throws; if it does, report it like a kernel failure.
+      return new ConvergeReport(
+          List.of(), 0, List.of(), List.of("converge threw " + e), 0, Duration.ZERO);
+    }
+  }
+
+  private void logOutcome(NodeMirrorPlan current, ConvergeReport report, List<Trigger> why) {
+    String failure = report.failures().isEmpty() ? "" : report.failures().get(0);
+    if (!failure.equals(lastFailure)) {
+      if (failure.isEmpty()) {
+        LOG.info("generation {} converged again", current.generation());
+      } else {
+        LOG.warn(
+            "generation {}: {} kernel failure(s), first: {}",
+            current.generation(),
+            report.failures().size(),
+            failure);
+      }
+      lastFailure = failure;
+    }
+    if (report.writes() > 0 || !report.driftFound().isEmpty()) {
+      LOG.info(
+          "generation {}: {} drift item(s), {} write(s) ({})",
+          current.generation(),
+          report.driftFound().size(),
+          report.writes(),
+          why);
+    }
+  }
+
+  private static KernelCapabilities probe(Converger converger) {
+    try {
+      return converger.capabilities();
+    } catch (RuntimeException e) {
+      LOG.warn("kernel capability probe failed: {}", e.toString());
+      return new KernelCapabilities(
+          false, false, false, false, false, false, false, false, false, false);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.pvespan.agent.engine;
+
+import io.pvespan.model.InterfaceName;
+import io.pvespan.plan.Delivery;
+import io.pvespan.plan.LocalTarget;
+import io.pvespan.plan.MirrorEntry;
+import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.plan.PlanDigest;
+import io.pvespan.plan.TunnelDevice;
+import io.pvespan.plan.TunnelRole;
+import io.pvespan.plan.TunnelTarget;
+import io.pvespan.spec.SpecApi;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a parsed plan completely before anything touches the kernel: the value types already
+ * refused bad names; this adds what needs the whole plan and this agent: kind and apiVersion, the
+ * node, the digest, session names, IP literals for tunnel endpoints, every referenced tunnel
+ * present with the right role, no duplicates, no mirror into itself. Pure; one line per problem.
+ */
+public final class PlanValidator {
+  private static final Pattern SESSION = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+  private PlanValidator() {}
+
+  /** Every problem of {@code plan} for the agent of {@code node}; empty when it may be applied. */
+  public static List<String> problems(NodeMirrorPlan plan, String node) {
+    List<String> out = new ArrayList<>();
+    if (!NodeMirrorPlan.KIND.equals(plan.kind())) {
+      out.add("kind '" + plan.kind() + "' is not " + NodeMirrorPlan.KIND);
+    }
+    if (!SpecApi.VERSION.equals(plan.apiVersion())) {
+      out.add("apiVersion '" + plan.apiVersion() + "' is not " + SpecApi.VERSION);
+    }
+    if (!node.equals(plan.node())) {
+      out.add("plan is for node '" + plan.node() + "', this agent is node '" + node + "'");
+    }
+    if (!PlanDigest.verify(plan)) {
+      out.add(
+          "digest '"
+              + plan.digest()
+              + "' does not match the content ("
+              + PlanDigest.of(plan)
+              + ")");
+    }
+    Map<InterfaceName, TunnelDevice> tunnels = tunnels(plan, out);
+    mirrors(plan, tunnels, out);
+    deliveries(plan, tunnels, out);
+    return List.copyOf(out);
+  }
+
+  private static Map<InterfaceName, TunnelDevice> tunnels(NodeMirrorPlan plan, List<String> out) {
+    Map<InterfaceName, TunnelDevice> byName = new HashMap<>();
+    for (TunnelDevice t : plan.tunnels()) {
+      if (byName.put(t.device(), t) != null) {
+        out.add("tunnel " + t.device() + " is listed twice");
+      }
+      if (t.local() != null && !IpLiteral.valid(t.local())) {
+        out.add("tunnel " + t.device() + " local '" + t.local() + "' is not an IP address");
+      }
+      if (t.remote() != null && !IpLiteral.valid(t.remote())) {
+        out.add("tunnel " + t.device() + " remote '" + t.remote() + "' is not an IP address");
+      }
+      if (t.dstPort() != null && (t.dstPort() < 1 || t.dstPort() > 65535)) {
+        out.add("tunnel " + t.device() + " dstPort " + t.dstPort() + " is outside 1..65535");
+      }
+    }
+    return byName;
+  }
+
+  private static void mirrors(
+      NodeMirrorPlan plan, Map<InterfaceName, TunnelDevice> tunnels, List<String> out) {
+    Set<String> seen = new HashSet<>();
+    for (MirrorEntry m : plan.mirrors()) {
+      String what = "mirror " + m.session() + " " + m.device();
+      session(m.session(), what, out);
+      if (!seen.add(m.device() + " " + m.session() + " " + m.direction().json())) {
+        out.add(what + " " + m.direction().json() + " is listed twice");
+      }
+      if (m.device().value().startsWith(TunnelDevice.NAME_PREFIX)) {
+        out.add(what + ": a pvespan device cannot be a mirror source");
+      }
+      if (tunnels.containsKey(m.device())) {
+        out.add(what + ": the source is also a planned tunnel device");
+      }
+      if (m.target() instanceof LocalTarget local && local.device().equals(m.device())) {
+        out.add(what + " mirrors into itself");
+      }
+      if (m.target() instanceof TunnelTarget tt) {
+        if (!IpLiteral.valid(tt.remote())) {
+          out.add(what + " target remote '" + tt.remote() + "' is not an IP address");
+        }
+        TunnelDevice t = tunnels.get(tt.device());
+        if (t == null) {
+          out.add(what + " targets tunnel " + tt.device() + ", which is not in tunnels");
+        } else if (t.role() != TunnelRole.SEND) {
+          out.add(what + " targets tunnel " + tt.device() + ", which is not a send tunnel");
+        }
+      }
+    }
+  }
+
+  private static void deliveries(
+      NodeMirrorPlan plan, Map<InterfaceName, TunnelDevice> tunnels, List<String> out) {
+    Set<String> seen = new HashSet<>();
+    for (Delivery d : plan.deliveries()) {
+      String what = "delivery " + d.session() + " " + d.from() + " -> " + d.device();
+      session(d.session(), what, out);
+      if (!seen.add(d.from() + " " + d.device() + " " + d.session())) {
+        out.add(what + " is listed twice");
+      }
+      TunnelDevice t = tunnels.get(d.from());
+      if (t == null) {
+        out.add(what + ": tunnel " + d.from() + " is not in tunnels");
+      } else if (t.role() != TunnelRole.RECEIVE) {
+        out.add(what + ": tunnel " + d.from() + " is not a receive tunnel");
+      }
+      if (tunnels.containsKey(d.device())) {
+        out.add(what + ": the sensor device is a planned tunnel device");
+      }
+    }
+  }
+
+  private static void session(String session, String what, List<String> out) {
+    if (!SESSION.matcher(session).matches()) {
+      out.add(what + ": session '" + session + "' is not a valid name (a-z 0-9 -, up to 63)");
+    }
+  }
+}

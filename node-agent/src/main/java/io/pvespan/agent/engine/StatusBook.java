@@ -1,0 +1,139 @@
+package io.pvespan.agent.engine;
+
+import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.status.Condition;
+import io.pvespan.status.DriftItem;
+import io.pvespan.status.EntryStatus;
+import io.pvespan.status.KernelCapabilities;
+import io.pvespan.status.NodeMirrorStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's status bookkeeping, fed by the reconciler: which plan is accepted, what the last
+ * converge found and did. Drift keeps the time an item (kind + object) was <em>first</em> seen
+ * across converges and forgets it once a converge no longer reports it; a condition keeps its
+ * {@code lastTransitionTime} while its status stays the same. Not thread-safe: the reconciler
+ * serialises access.
+ */
+final class StatusBook {
+  private final String node;
+  private final KernelCapabilities capabilities;
+  private final Map<String, Condition> conditions = new LinkedHashMap<>();
+  private Map<String, Instant> driftSince = Map.of();
+  private List<DriftItem> drift = List.of();
+  private List<EntryStatus> entries = List.of();
+  private NodeMirrorPlan accepted;
+  private PlanSource source;
+  private String noPlanReason = "NoPlan";
+  private String noPlanMessage = "no plan received yet";
+  private NodeMirrorPlan applied;
+  private ConvergeReport lastReport;
+  private Instant observedAt;
+  private AgentStats stats = AgentStats.ZERO;
+
+  StatusBook(String node, KernelCapabilities capabilities, Instant now) {
+    this.node = node;
+    this.capabilities = capabilities;
+    refreshConditions(now);
+  }
+
+  void planAccepted(NodeMirrorPlan plan, PlanSource from, Instant now) {
+    accepted = plan;
+    source = from;
+    refreshConditions(now);
+  }
+
+  /** Started without a usable stored plan: say why (CamelCase reason, one-line message). */
+  void noPlan(String reason, String message, Instant now) {
+    noPlanReason = reason;
+    noPlanMessage = message;
+    refreshConditions(now);
+  }
+
+  void converged(NodeMirrorPlan plan, ConvergeReport report, double seconds, Instant now) {
+    Map<String, Instant> since = new HashMap<>();
+    List<DriftItem> items = new ArrayList<>();
+    for (DriftItem d : report.driftFound()) {
+      String key = d.kind().json() + " " + d.object();
+      Instant first = since.computeIfAbsent(key, k -> driftSince.getOrDefault(k, now));
+      items.add(new DriftItem(d.kind(), d.object(), d.detail(), first));
+    }
+    items.sort(Comparator.comparing(DriftItem::object).thenComparing(DriftItem::kind));
+    driftSince = since;
+    drift = List.copyOf(items);
+    entries = report.entries();
+    applied = plan;
+    lastReport = report;
+    observedAt = now;
+    stats = stats.plus(seconds, report.failures().size());
+    refreshConditions(now);
+  }
+
+  NodeMirrorStatus status() {
+    return new NodeMirrorStatus(
+        null,
+        null,
+        node,
+        applied == null ? 0 : applied.generation(),
+        applied == null ? null : applied.digest(),
+        observedAt,
+        entries,
+        drift,
+        capabilities,
+        List.copyOf(conditions.values()));
+  }
+
+  AgentStats stats() {
+    return stats;
+  }
+
+  private void refreshConditions(Instant now) {
+    long generation = accepted == null ? 0 : accepted.generation();
+    String[] planAccepted =
+        accepted == null
+            ? new String[] {"False", noPlanReason, noPlanMessage}
+            : source == PlanSource.STORED
+                ? new String[] {"True", "PlanLoadedFromDisk", "stored plan loaded at start"}
+                : new String[] {"True", "PlanAccepted", "plan accepted from the controller"};
+    String[] converged = convergedState();
+    String[] ready =
+        "True".equals(planAccepted[0]) && "True".equals(converged[0])
+            ? new String[] {"True", "AgentReady", "the kernel matches the accepted plan"}
+            : "True".equals(planAccepted[0])
+                ? new String[] {"False", converged[1], converged[2]}
+                : new String[] {"False", planAccepted[1], planAccepted[2]};
+    set("Ready", ready, generation, now);
+    set("PlanAccepted", planAccepted, generation, now);
+    set("Converged", converged, generation, now);
+  }
+
+  private String[] convergedState() {
+    if (accepted == null) {
+      return new String[] {"Unknown", "NoPlan", "nothing to converge without a plan"};
+    }
+    if (applied == null || !applied.equals(accepted)) {
+      return new String[] {
+        "Unknown", "ConvergePending", "generation " + accepted.generation() + " not converged yet"
+      };
+    }
+    List<String> failures = lastReport.failures();
+    if (!failures.isEmpty()) {
+      String more = failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "";
+      return new String[] {"False", "KernelCommandFailed", failures.get(0) + more};
+    }
+    return new String[] {"True", "KernelMatchesPlan", lastReport.writes() + " kernel writes"};
+  }
+
+  private void set(String type, String[] state, long generation, Instant now) {
+    Condition before = conditions.get(type);
+    Instant transition =
+        before != null && before.status().equals(state[0]) ? before.lastTransitionTime() : now;
+    conditions.put(type, new Condition(type, state[0], state[1], state[2], transition, generation));
+  }
+}

@@ -1,0 +1,58 @@
+package io.pvespan.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AgentOptionsTest {
+  private static final String BASE =
+      "--node pve1 --listen 127.0.0.1:8443 --state-dir /var/lib/pvespan --token-file /etc/t";
+
+  private static AgentOptions parse(String line) throws UsageException {
+    return AgentOptions.parse(line.split(" "));
+  }
+
+  @Test
+  void parsesAllOptions() throws UsageException {
+    AgentOptions o = parse(BASE + " --tls-cert c.pem --tls-key=k.pem --netns pspsnode1 --resync 5");
+    assertThat(o.node()).isEqualTo("pve1");
+    assertThat(o.listen().getPort()).isEqualTo(8443);
+    assertThat(o.stateDir()).isEqualTo(Path.of("/var/lib/pvespan"));
+    assertThat(o.tlsKey()).contains(Path.of("k.pem"));
+    assertThat(o.netns()).contains("pspsnode1");
+    assertThat(o.resync()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(parse(BASE).resync()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(parse(BASE).tls()).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--listen 127.0.0.1:1 --state-dir d --token-file t|--node is required",
+        "--node pve1 --state-dir d --token-file t|--listen is required",
+        "--node pve1 --listen 127.0.0.1:1 --token-file t|--state-dir is required",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d|--token-file is required",
+        "--node a;b --listen 127.0.0.1:1 --state-dir d --token-file t|--node 'a;b' is not a node name",
+        "--node pve1 --listen 127.0.0.1 --state-dir d --token-file t|is not HOST:PORT",
+        "--node pve1 --listen 127.0.0.1:99999 --state-dir d --token-file t|outside 0..65535",
+        "--node pve1 --listen 127.0.0.1:x --state-dir d --token-file t|the port is not a number",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --token-file t --tls-cert c|go together",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --token-file t --resync 0|--resync '0'",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --token-file t --netns ../x|--netns '../x'",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --token-file t --bogus 1|unknown option",
+        "--node pve1 --node pve2 --listen 127.0.0.1:1 --state-dir d --token-file t|given twice",
+        "--node|--node needs a value",
+      })
+  void usageMistakesAreOneLine(String line, String message) {
+    assertThatThrownBy(() -> parse(line))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining(message)
+        .hasMessageNotContaining("\n");
+  }
+}

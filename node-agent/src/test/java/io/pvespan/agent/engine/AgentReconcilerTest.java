@@ -1,0 +1,171 @@
+package io.pvespan.agent.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pvespan.agent.fakes.FakeConverger;
+import io.pvespan.agent.fakes.MutableClock;
+import io.pvespan.agent.fakes.Plans;
+import io.pvespan.status.Condition;
+import io.pvespan.status.DriftItem;
+import io.pvespan.status.NodeMirrorStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class AgentReconcilerTest {
+  private static final Instant T0 = Instant.parse("2026-11-23T05:00:00Z");
+  private final MutableClock clock = new MutableClock(T0);
+  private final FakeConverger converger = new FakeConverger();
+  private final AgentReconciler reconciler =
+      new AgentReconciler(Plans.NODE, converger, clock, Duration.ofSeconds(30));
+
+  private static DriftItem drift(DriftItem.Kind kind, String object) {
+    // The converger's own time is ignored: the reconciler keeps first-seen times.
+    return new DriftItem(kind, object, "detail", Instant.EPOCH);
+  }
+
+  private Map<String, Condition> conditions() {
+    return reconciler.status().conditions().stream()
+        .collect(Collectors.toMap(Condition::type, c -> c));
+  }
+
+  @Test
+  void withoutAPlanNothingIsConvergedEvenOnEventsAndResync() {
+    reconciler.kernelChanged("tap101i0");
+    clock.advance(Duration.ofMinutes(5));
+    reconciler.resyncIfDue();
+    assertThat(reconciler.runOnce()).isTrue();
+    assertThat(converger.calls()).isZero();
+    assertThat(conditions().get("Ready").reason()).isEqualTo("NoPlan");
+  }
+
+  @Test
+  void manyEventsCoalesceIntoOneConverge() {
+    reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
+    for (int i = 0; i < 500; i++) {
+      reconciler.kernelChanged(i % 2 == 0 ? "tap101i0" : null);
+    }
+    assertThat(reconciler.runOnce()).isTrue();
+    assertThat(reconciler.runOnce()).isFalse();
+    assertThat(converger.plans()).containsExactly(Plans.simple(1));
+  }
+
+  @Test
+  void resyncIsQueuedOnlyWhenDue() {
+    reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
+    reconciler.runOnce();
+    clock.advance(Duration.ofSeconds(29));
+    reconciler.resyncIfDue();
+    assertThat(reconciler.runOnce()).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    reconciler.resyncIfDue();
+    assertThat(reconciler.runOnce()).isTrue();
+    assertThat(converger.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void driftKeepsFirstSeenTimeAcrossRunsAndIsDroppedWhenGone() {
+    reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
+    DriftItem a = drift(DriftItem.Kind.MISSING, "filter tap101i0 ingress prio 7");
+    DriftItem b = drift(DriftItem.Kind.UNEXPECTED, "link pspold");
+    converger.answer(p -> FakeConverger.withDrift(List.of(a), List.of("tc: RTNETLINK busy")));
+    reconciler.runOnce();
+    assertThat(reconciler.status().drift()).extracting(DriftItem::since).containsExactly(T0);
+
+    Instant t1 = T0.plusSeconds(30);
+    clock.advance(Duration.ofSeconds(30));
+    converger.answer(p -> FakeConverger.withDrift(List.of(b, a), List.of("tc: RTNETLINK busy")));
+    reconciler.kernelChanged("tap101i0");
+    reconciler.runOnce();
+    NodeMirrorStatus s = reconciler.status();
+    assertThat(s.drift())
+        .extracting(DriftItem::object, DriftItem::since)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("filter tap101i0 ingress prio 7", T0),
+            org.assertj.core.groups.Tuple.tuple("link pspold", t1));
+
+    clock.advance(Duration.ofSeconds(30));
+    converger.answer(p -> FakeConverger.withDrift(List.of(b), List.of()));
+    reconciler.kernelChanged(null);
+    reconciler.runOnce();
+    assertThat(reconciler.status().drift())
+        .extracting(DriftItem::object, DriftItem::since)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("link pspold", t1));
+
+    // Gone once, back later: a new first-seen time.
+    clock.advance(Duration.ofSeconds(30));
+    converger.answer(p -> FakeConverger.withDrift(List.of(), List.of()));
+    reconciler.kernelChanged(null);
+    reconciler.runOnce();
+    assertThat(reconciler.status().drift()).isEmpty();
+    clock.advance(Duration.ofSeconds(30));
+    converger.answer(p -> FakeConverger.withDrift(List.of(a), List.of()));
+    reconciler.kernelChanged(null);
+    reconciler.runOnce();
+    assertThat(reconciler.status().drift())
+        .extracting(DriftItem::since)
+        .containsExactly(T0.plusSeconds(120));
+  }
+
+  @Test
+  void conditionsFollowThePlanAndConvergeOutcome() {
+    assertThat(conditions().get("PlanAccepted").status()).isEqualTo("False");
+    clock.advance(Duration.ofSeconds(1));
+    reconciler.accept(Plans.simple(4), PlanSource.STORED);
+    Map<String, Condition> c = conditions();
+    assertThat(c.get("PlanAccepted").reason()).isEqualTo("PlanLoadedFromDisk");
+    assertThat(c.get("Converged").reason()).isEqualTo("ConvergePending");
+    assertThat(c.get("Ready").status()).isEqualTo("False");
+    assertThat(c.get("Ready").observedGeneration()).isEqualTo(4);
+
+    clock.advance(Duration.ofSeconds(1));
+    converger.answer(p -> FakeConverger.withDrift(List.of(), List.of("tc exited 2: x", "y")));
+    reconciler.runOnce();
+    c = conditions();
+    assertThat(c.get("Converged").status()).isEqualTo("False");
+    assertThat(c.get("Converged").reason()).isEqualTo("KernelCommandFailed");
+    assertThat(c.get("Converged").message()).isEqualTo("tc exited 2: x (and 1 more)");
+    assertThat(c.get("Ready").reason()).isEqualTo("KernelCommandFailed");
+    Instant readyFalseSince = c.get("Ready").lastTransitionTime();
+
+    clock.advance(Duration.ofSeconds(1));
+    converger.answer(FakeConverger::clean);
+    reconciler.resyncIfDue();
+    reconciler.kernelChanged(null);
+    reconciler.runOnce();
+    c = conditions();
+    assertThat(c.get("Ready").status()).isEqualTo("True");
+    assertThat(c.get("Ready").reason()).isEqualTo("AgentReady");
+    assertThat(c.get("Ready").lastTransitionTime()).isAfter(readyFalseSince);
+    assertThat(c.get("Converged").reason()).isEqualTo("KernelMatchesPlan");
+    NodeMirrorStatus s = reconciler.status();
+    assertThat(s.appliedGeneration()).isEqualTo(4);
+    assertThat(s.appliedDigest()).isEqualTo(Plans.simple(4).digest());
+    assertThat(s.capabilities()).isEqualTo(FakeConverger.CAPS);
+    assertThat(s.entries()).hasSize(1);
+    assertThat(reconciler.stats().convergesTotal()).isEqualTo(2);
+    assertThat(reconciler.stats().kernelFailuresTotal()).isEqualTo(2);
+  }
+
+  @Test
+  void aThrowingConvergerIsReportedNotPropagated() {
+    reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
+    converger.answer(
+        p -> {
+          throw new IllegalStateException("boom");
+        });
+    reconciler.runOnce();
+    assertThat(conditions().get("Converged").message()).contains("boom");
+  }
+
+  @Test
+  void noPlanReasonIsReported() {
+    reconciler.noPlan("StoredPlanUnusable", "plan.json: line 1, column 2: bad");
+    Condition accepted = conditions().get("PlanAccepted");
+    assertThat(accepted.reason()).isEqualTo("StoredPlanUnusable");
+    assertThat(accepted.message()).contains("line 1");
+  }
+}

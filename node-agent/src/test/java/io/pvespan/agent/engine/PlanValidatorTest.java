@@ -1,0 +1,143 @@
+package io.pvespan.agent.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pvespan.agent.fakes.Plans;
+import io.pvespan.plan.NodeMirrorPlan;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PlanValidatorTest {
+  private static List<String> problems(NodeMirrorPlan plan) {
+    return PlanValidator.problems(plan, Plans.NODE);
+  }
+
+  @Test
+  void validPlansPass() {
+    assertThat(problems(Plans.simple(1))).isEmpty();
+    assertThat(problems(Plans.full(7))).isEmpty();
+    assertThat(problems(NodeMirrorPlan.empty(Plans.NODE, 3))).isEmpty();
+  }
+
+  @Test
+  void planForAnotherNodeIsRefused() {
+    assertThat(PlanValidator.problems(Plans.simple(1), "pve2"))
+        .containsExactly("plan is for node 'pve1', this agent is node 'pve2'");
+  }
+
+  @Test
+  void digestMustMatchContent() {
+    NodeMirrorPlan p = Plans.simple(1);
+    NodeMirrorPlan tampered =
+        new NodeMirrorPlan(
+            p.apiVersion(), p.kind(), p.node(), 1, "sha256:00", p.mirrors(), List.of(), List.of());
+    assertThat(problems(tampered)).singleElement().asString().startsWith("digest 'sha256:00'");
+  }
+
+  @Test
+  void kindAndApiVersionAreChecked() {
+    NodeMirrorPlan p = Plans.simple(1);
+    NodeMirrorPlan wrong =
+        new NodeMirrorPlan(
+            "v9", "Other", p.node(), 1, p.digest(), p.mirrors(), List.of(), List.of());
+    assertThat(problems(wrong))
+        .containsExactly(
+            "kind 'Other' is not NodeMirrorPlan",
+            "apiVersion 'v9' is not " + io.pvespan.spec.SpecApi.VERSION);
+  }
+
+  @Test
+  void mirrorTargetTunnelMustBeListed() {
+    NodeMirrorPlan p =
+        NodeMirrorPlan.of(
+            Plans.NODE,
+            1,
+            List.of(Plans.remote("web", 102, "pspx1", "198.18.0.9")),
+            List.of(),
+            List.of());
+    assertThat(problems(p))
+        .containsExactly("mirror web tap102i0 targets tunnel pspx1, which is not in tunnels");
+  }
+
+  @Test
+  void mirrorTargetTunnelMustSend() {
+    NodeMirrorPlan p =
+        NodeMirrorPlan.of(
+            Plans.NODE,
+            1,
+            List.of(Plans.remote("web", 102, "pspr1", "198.18.0.9")),
+            List.of(Plans.receiveTunnel("pspr1")),
+            List.of());
+    assertThat(problems(p))
+        .containsExactly("mirror web tap102i0 targets tunnel pspr1, which is not a send tunnel");
+  }
+
+  @Test
+  void deliveryTunnelMustBeListedAndReceive() {
+    NodeMirrorPlan missing =
+        NodeMirrorPlan.of(
+            Plans.NODE, 1, List.of(), List.of(), List.of(Plans.delivery("web", "pspr1", "tap9i0")));
+    assertThat(problems(missing))
+        .containsExactly("delivery web pspr1 -> tap9i0: tunnel pspr1 is not in tunnels");
+    NodeMirrorPlan wrongRole =
+        NodeMirrorPlan.of(
+            Plans.NODE,
+            1,
+            List.of(),
+            List.of(Plans.sendTunnel("pspx1", "198.18.0.9")),
+            List.of(Plans.delivery("web", "pspx1", "tap9i0")));
+    assertThat(problems(wrongRole))
+        .containsExactly("delivery web pspx1 -> tap9i0: tunnel pspx1 is not a receive tunnel");
+  }
+
+  @Test
+  void duplicatesAreRefused() {
+    NodeMirrorPlan p =
+        NodeMirrorPlan.of(
+            Plans.NODE,
+            1,
+            List.of(Plans.local("dmz", 101, "tap900i0"), Plans.local("dmz", 101, "tap901i0")),
+            List.of(
+                Plans.sendTunnel("pspx1", "198.18.0.9"), Plans.sendTunnel("pspx1", "198.18.0.8")),
+            List.of());
+    assertThat(problems(p))
+        .contains("tunnel pspx1 is listed twice", "mirror dmz tap101i0 both is listed twice");
+  }
+
+  @Test
+  void mirrorIntoItselfAndFromOurOwnDevicesAreRefused() {
+    NodeMirrorPlan self =
+        NodeMirrorPlan.of(
+            Plans.NODE, 1, List.of(Plans.local("dmz", 101, "tap101i0")), List.of(), List.of());
+    assertThat(problems(self)).containsExactly("mirror dmz tap101i0 mirrors into itself");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"example.org", "198.18.0.256", "1.2.3", "-x", "::g", "1.2.3.4 ; reboot"})
+  void tunnelEndpointsMustBeIpLiterals(String remote) {
+    NodeMirrorPlan p =
+        NodeMirrorPlan.of(
+            Plans.NODE, 1, List.of(), List.of(Plans.sendTunnel("pspx1", remote)), List.of());
+    assertThat(problems(p))
+        .containsExactly("tunnel pspx1 remote '" + remote + "' is not an IP address");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"198.18.0.9", "2001:db8::1", "fe80::1"})
+  void ipLiteralsPass(String remote) {
+    NodeMirrorPlan p =
+        NodeMirrorPlan.of(
+            Plans.NODE, 1, List.of(), List.of(Plans.sendTunnel("pspx1", remote)), List.of());
+    assertThat(problems(p)).isEmpty();
+  }
+
+  @Test
+  void sessionNamesAreMetadataNames() {
+    NodeMirrorPlan p =
+        NodeMirrorPlan.of(
+            Plans.NODE, 1, List.of(Plans.local("Bad\"}\n", 101, "tap900i0")), List.of(), List.of());
+    assertThat(problems(p)).singleElement().asString().contains("is not a valid name");
+  }
+}
