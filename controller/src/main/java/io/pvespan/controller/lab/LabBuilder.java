@@ -130,7 +130,9 @@ final class LabBuilder {
   }
 
   private void bridge(String ns, String name, Integer mtu) {
-    ip(ns, "link", "add", name, "type", "bridge");
+    // No multicast snooping: a snooping bridge sends IGMP reports (224.0.0.106, router discovery)
+    // out of its ports, which a sensor would count as bytes no mirror sent.
+    ip(ns, "link", "add", name, "type", "bridge", "mcast_snooping", "0");
     if (mtu != null) {
       ip(ns, "link", "set", name, "mtu", mtu.toString());
     }
