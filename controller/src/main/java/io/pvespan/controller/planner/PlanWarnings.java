@@ -72,22 +72,28 @@ final class PlanWarnings {
   static String offline(String session, String node, List<VmId> guests) {
     return "session "
         + session
-        + ": guests "
-        + list(guests)
-        + " are on offline node "
+        + ": "
+        + guestsAre(guests)
+        + " on offline node "
         + node
-        + "; their mirrors are planned and apply when the node is back";
+        + "; mirrors are planned and apply when the node is back";
   }
 
   /** Selected guests on a node the inventory does not know: nothing can be planned for them. */
   static String unknownNode(String session, String node, List<VmId> guests) {
     return "session "
         + session
-        + ": guests "
-        + list(guests)
-        + " are on node "
+        + ": "
+        + guestsAre(guests)
+        + " on node "
         + node
         + ", which is not in the inventory; they are not mirrored until it is";
+  }
+
+  private static String guestsAre(List<VmId> guests) {
+    return guests.size() == 1
+        ? "guest " + guests.get(0) + " is"
+        : "guests " + list(guests) + " are";
   }
 
   static String list(List<?> items) {
