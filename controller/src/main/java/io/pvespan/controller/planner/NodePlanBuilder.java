@@ -6,6 +6,7 @@ import io.pvespan.plan.MirrorEntry;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.TunnelDevice;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,21 @@ final class NodePlanBuilder {
 
   /** The content as a draft plan (generation 0, no digest yet: see {@link Generations}). */
   NodeMirrorPlan draft() {
+    // Pre-sorted in the plan's own order with a plain comparator: the plan's generic comparator
+    // chain then only confirms the order (one pass) instead of sorting (much slower on 50k).
+    mirrors.sort(MIRROR_ORDER);
     return new NodeMirrorPlan(
         null, null, node, 0, "", mirrors, new ArrayList<>(tunnels.values()), deliveries);
   }
+
+  /** The same order as {@code MirrorEntry.ORDER}: device, session, direction. */
+  private static final Comparator<MirrorEntry> MIRROR_ORDER =
+      (a, b) -> {
+        int c = a.device().value().compareTo(b.device().value());
+        if (c != 0) {
+          return c;
+        }
+        c = a.session().compareTo(b.session());
+        return c != 0 ? c : a.direction().compareTo(b.direction());
+      };
 }

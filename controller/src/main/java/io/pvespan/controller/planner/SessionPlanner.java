@@ -20,6 +20,7 @@ import io.pvespan.spec.MirrorSession;
 import io.pvespan.spec.MirrorSessionSpec;
 import io.pvespan.spec.SourceSelector;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,10 +65,11 @@ final class SessionPlanner {
               + "]");
       return;
     }
-    Map<String, List<Guest>> byNode = new TreeMap<>();
+    Map<String, List<Guest>> byNode = new HashMap<>();
     for (Guest guest : selected) {
       byNode.computeIfAbsent(guest.node(), n -> new ArrayList<>()).add(guest);
     }
+    byNode = new TreeMap<>(byNode);
     boolean fedFromElsewhere = false;
     for (Map.Entry<String, List<Guest>> e : byNode.entrySet()) {
       fedFromElsewhere |= planNode(session, target, e.getKey(), e.getValue());
