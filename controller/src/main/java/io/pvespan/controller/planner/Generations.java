@@ -1,6 +1,11 @@
 package io.pvespan.controller.planner;
 
+import io.pvespan.plan.Delivery;
+import io.pvespan.plan.MirrorEntry;
 import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.plan.TunnelDevice;
+import io.pvespan.spec.SpecApi;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,22 +16,25 @@ import java.util.Map;
 final class Generations {
   private Generations() {}
 
-  static NodeMirrorPlan assign(NodeMirrorPlan draft, Map<String, NodeMirrorPlan> previous) {
-    NodeMirrorPlan before = previous.get(draft.node());
-    if (before == null) {
-      return draft.withGeneration(1);
-    }
-    if (sameContent(before, draft)) {
+  /**
+   * The plan for {@code node} with this content (each list already in the plan's sort order), given
+   * the previous plans.
+   */
+  static NodeMirrorPlan assign(
+      String node,
+      List<MirrorEntry> mirrors,
+      List<TunnelDevice> tunnels,
+      List<Delivery> deliveries,
+      Map<String, NodeMirrorPlan> previous) {
+    NodeMirrorPlan before = previous.get(node);
+    if (before != null
+        && SpecApi.VERSION.equals(before.apiVersion())
+        && before.mirrors().equals(mirrors)
+        && before.tunnels().equals(tunnels)
+        && before.deliveries().equals(deliveries)) {
       return before;
     }
-    return draft.withGeneration(before.generation() + 1);
-  }
-
-  private static boolean sameContent(NodeMirrorPlan a, NodeMirrorPlan b) {
-    return a.node().equals(b.node())
-        && a.apiVersion().equals(b.apiVersion())
-        && a.mirrors().equals(b.mirrors())
-        && a.tunnels().equals(b.tunnels())
-        && a.deliveries().equals(b.deliveries());
+    long generation = before == null ? 1 : before.generation() + 1;
+    return NodeMirrorPlan.of(node, generation, mirrors, tunnels, deliveries);
   }
 }

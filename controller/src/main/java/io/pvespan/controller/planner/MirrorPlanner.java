@@ -70,7 +70,7 @@ public final class MirrorPlanner {
     Map<String, NodeMirrorPlan> before = previous == null ? Map.of() : previous;
     List<NodeMirrorPlan> plans = new ArrayList<>();
     for (NodePlanBuilder builder : builders.values()) {
-      plans.add(Generations.assign(builder.draft(), before));
+      plans.add(builder.build(before));
     }
     return new PlanResult(plans, problems.warnings(), problems.errors());
   }

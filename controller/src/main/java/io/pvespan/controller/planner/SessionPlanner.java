@@ -92,13 +92,18 @@ final class SessionPlanner {
     }
     MirrorSessionSpec spec = session.spec();
     SourceSelector sources = spec.sources();
+    NodePlanBuilder builder = builders.get(nodeName);
+    int overhead = target.encapsulation().overheadBytes();
     MirrorTarget mirrorTarget = null;
-    Map<Integer, List<InterfaceName>> devicesByMtu = new TreeMap<>();
+    boolean sensorWaits = false;
+    // Only NICs too big for the underlay once encapsulated, grouped by MTU (rarely any).
+    Map<Integer, List<InterfaceName>> tooBig = new TreeMap<>();
     List<VmId> withEntries = new ArrayList<>();
     for (Guest guest : guests) {
+      Set<NicId> ownSensorNics = sensorNics.get(guest.vmid());
       boolean any = false;
       for (GuestNic nic : guest.nics()) {
-        if (!isSource(sources, guest, nic.id())) {
+        if (!isSource(sources, guest, nic.id(), ownSensorNics)) {
           continue;
         }
         if (mirrorTarget == null) {
@@ -106,26 +111,24 @@ final class SessionPlanner {
           if (mirrorTarget == null) {
             return false;
           }
+          sensorWaits = mirrorTarget instanceof LocalTarget && sensorStopped(target);
         }
         InterfaceName device = guest.device(nic.id());
-        EntryState state =
-            guest.running() && !(mirrorTarget instanceof LocalTarget && sensorStopped(target))
-                ? EntryState.ACTIVE
-                : EntryState.WAITING;
-        builders
-            .get(nodeName)
-            .mirror(
-                new MirrorEntry(
-                    session.name(),
-                    guest.vmid(),
-                    nic.id(),
-                    device,
-                    spec.direction(),
-                    state,
-                    mirrorTarget,
-                    spec.filter()));
+        EntryState state = guest.running() && !sensorWaits ? EntryState.ACTIVE : EntryState.WAITING;
+        builder.mirror(
+            new MirrorEntry(
+                session.name(),
+                guest.vmid(),
+                nic.id(),
+                device,
+                spec.direction(),
+                state,
+                mirrorTarget,
+                spec.filter()));
         int mtu = nic.mtu() == null ? InventoryNode.DEFAULT_MTU : nic.mtu();
-        devicesByMtu.computeIfAbsent(mtu, m -> new ArrayList<>()).add(device);
+        if (mtu + overhead > node.mtu()) {
+          tooBig.computeIfAbsent(mtu, m -> new ArrayList<>()).add(device);
+        }
         any = true;
       }
       if (any) {
@@ -133,15 +136,11 @@ final class SessionPlanner {
       }
     }
     if (mirrorTarget instanceof TunnelTarget) {
-      Encapsulation encapsulation = target.encapsulation();
-      devicesByMtu.forEach(
-          (mtu, devices) -> {
-            if (mtu + encapsulation.overheadBytes() > node.mtu()) {
+      tooBig.forEach(
+          (mtu, devices) ->
               problems.warn(
                   PlanWarnings.mtu(
-                      session.name(), nodeName, devices, mtu, encapsulation, node.mtu()));
-            }
-          });
+                      session.name(), nodeName, devices, mtu, target.encapsulation(), node.mtu())));
     }
     if (withEntries.size() >= 2 && spec.direction() == Direction.BOTH) {
       problems.warn(PlanWarnings.duplicate(session.name(), nodeName, withEntries));
@@ -150,15 +149,15 @@ final class SessionPlanner {
   }
 
   /** A NIC is a source when selected, not excluded, and not any sensor's own NIC. */
-  private boolean isSource(SourceSelector sources, Guest guest, NicId nic) {
+  private static boolean isSource(
+      SourceSelector sources, Guest guest, NicId nic, Set<NicId> ownSensorNics) {
     if (sources.nics() != null && !sources.nics().contains(nic)) {
       return false;
     }
     if (SourceMatcher.excludedNic(sources.exclude(), guest, nic)) {
       return false;
     }
-    Set<NicId> own = sensorNics.get(guest.vmid());
-    return own == null || !own.contains(nic);
+    return ownSensorNics == null || !ownSensorNics.contains(nic);
   }
 
   /** The target for sources on {@code node}; adds the SEND tunnel there when one is needed. */
