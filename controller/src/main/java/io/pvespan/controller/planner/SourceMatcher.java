@@ -22,13 +22,37 @@ final class SourceMatcher {
 
   /** The selected guests, sorted by vmid, each once. */
   static List<Guest> select(SourceSelector selector, InventoryIndex index) {
+    List<Guest> candidates = candidates(selector, index);
+    SourceSelector rest = withoutIndexedField(selector);
+    boolean check = hasGuestField(rest);
+    boolean exclude = selector.exclude() != null;
+    if (!check && !exclude) {
+      return candidates;
+    }
     List<Guest> selected = new ArrayList<>();
-    for (Guest guest : candidates(selector, index)) {
-      if (matches(selector, guest) && !excluded(selector.exclude(), guest)) {
+    for (Guest guest : candidates) {
+      if ((!check || matches(rest, guest)) && !excluded(selector.exclude(), guest)) {
         selected.add(guest);
       }
     }
     return selected;
+  }
+
+  /**
+   * The fields left to check once the candidates came from the index of the first present field
+   * among vmids, tags, pools and nodes (every candidate matches that field already).
+   */
+  private static SourceSelector withoutIndexedField(SourceSelector s) {
+    if (s.vmids() != null) {
+      return new SourceSelector(null, s.tags(), s.pools(), s.nodes(), s.types(), null, null);
+    }
+    if (s.tags() != null) {
+      return new SourceSelector(null, null, s.pools(), s.nodes(), s.types(), null, null);
+    }
+    if (s.pools() != null) {
+      return new SourceSelector(null, null, null, s.nodes(), s.types(), null, null);
+    }
+    return new SourceSelector(null, null, null, null, s.types(), null, null);
   }
 
   /**
