@@ -2,6 +2,7 @@ package io.pvespan.controller.planner;
 
 import io.pvespan.plan.Delivery;
 import io.pvespan.plan.MirrorEntry;
+import io.pvespan.plan.MirrorTarget;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.TunnelDevice;
 import io.pvespan.spec.SpecApi;
@@ -29,12 +30,45 @@ final class Generations {
     NodeMirrorPlan before = previous.get(node);
     if (before != null
         && SpecApi.VERSION.equals(before.apiVersion())
-        && before.mirrors().equals(mirrors)
+        && sameMirrors(before.mirrors(), mirrors)
         && before.tunnels().equals(tunnels)
         && before.deliveries().equals(deliveries)) {
       return before;
     }
     long generation = before == null ? 1 : before.generation() + 1;
     return NodeMirrorPlan.of(node, generation, mirrors, tunnels, deliveries);
+  }
+
+  /**
+   * {@code a.equals(b)}, faster: the most telling fields first, and a target shared by many entries
+   * (one per session and node) compared once rather than once per entry.
+   */
+  static boolean sameMirrors(List<MirrorEntry> a, List<MirrorEntry> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    MirrorTarget lastA = null;
+    MirrorTarget lastB = null;
+    for (int i = 0; i < a.size(); i++) {
+      MirrorEntry x = a.get(i);
+      MirrorEntry y = b.get(i);
+      if (!x.device().value().equals(y.device().value())
+          || !x.session().equals(y.session())
+          || x.vmid().value() != y.vmid().value()
+          || x.nic().index() != y.nic().index()
+          || x.direction() != y.direction()
+          || x.state() != y.state()
+          || !(x.filter() == y.filter() || x.filter().equals(y.filter()))) {
+        return false;
+      }
+      if (x.target() != lastA || y.target() != lastB) {
+        if (!x.target().equals(y.target())) {
+          return false;
+        }
+        lastA = x.target();
+        lastB = y.target();
+      }
+    }
+    return true;
   }
 }

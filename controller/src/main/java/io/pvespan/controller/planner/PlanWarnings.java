@@ -87,7 +87,7 @@ final class PlanWarnings {
         + guestsAre(guests)
         + " on node "
         + node
-        + ", which is not in the inventory; they are not mirrored until it is";
+        + ", which is not in the inventory; not mirrored until the inventory has that node";
   }
 
   private static String guestsAre(List<VmId> guests) {

@@ -231,4 +231,18 @@ class MirrorPlannerProblemsTest {
                 + " when the node is back");
     assertThat(mirrorDevices(result)).containsExactly("pve2:tap104i1");
   }
+
+  @Test
+  void guestsOnANodeTheInventoryDoesNotKnowAreWarnedAboutAndSkipped() {
+    Inventory inventory = replace(lab(), 101, g -> movedTo(g, "pve9"));
+    PlanResult result =
+        plan(labSpecs(session("web", sources().pools("web").build(), "ids-1")), inventory);
+
+    assertThat(result.warnings())
+        .containsExactly(
+            "session web: guest 101 is on node pve9, which is not in the inventory; not mirrored"
+                + " until the inventory has that node");
+    assertThat(mirrorDevices(result)).isEmpty();
+    assertThat(result.plans()).extracting(p -> p.node()).containsExactly("pve1", "pve2", "pve3");
+  }
 }

@@ -184,4 +184,54 @@ class MirrorPlannerStabilityTest {
     List<TunnelDevice> was = nodePlan(before, "pve3").tunnels();
     assertThat(nodePlan(after, "pve3").tunnels()).containsAll(was);
   }
+
+  @Test
+  void unchangedContentIsRecognisedWhateverTheDeviceNameOrder() {
+    // Device names sort as strings: tap10000i0 < tap1000i0 < tap100i10 < tap100i2 < veth...
+    List<InventoryNode> nodes = List.of(node("n1", "198.18.0.1"), node("n2", "198.18.0.2"));
+    List<Guest> guests = new ArrayList<>();
+    String[] nics = {"net0", "net2", "net10", "net31", "net1"};
+    for (int vmid : new int[] {100, 999, 1000, 10000, 10001, 1001}) {
+      io.pvespan.model.GuestType type =
+          vmid % 2 == 0 ? io.pvespan.model.GuestType.QEMU : io.pvespan.model.GuestType.LXC;
+      guests.add(withTags(guest(vmid, type, "n1", "running", nics), "a", "b"));
+    }
+    guests.add(guest(500, io.pvespan.model.GuestType.QEMU, "n2", "running", "net0", "net1"));
+    Inventory inventory = new Inventory(nodes, guests);
+    SpecSet specs =
+        specs(
+            List.of(vmSensor("ids", 500, "net1")),
+            session("by-a", sources().tags("a").build(), "ids"),
+            session("by-b", sources().tags("b").nics("net10", "net2").build(), "ids"),
+            session(
+                "ingress",
+                sources().vmids(1000, 100).build(),
+                "ids",
+                io.pvespan.model.Direction.INGRESS,
+                Encapsulation.AUTO,
+                false));
+
+    PlanResult first = MirrorPlanner.plan(specs, inventory, Map.of());
+    PlanResult again = MirrorPlanner.plan(specs, inventory, byNode(first));
+
+    assertThat(nodePlan(first, "n1").mirrors()).hasSize(6 * 5 + 6 * 2 + 2 * 5);
+    for (NodeMirrorPlan p : again.plans()) {
+      assertThat(p).isSameAs(byNode(first).get(p.node()));
+    }
+    // A plan read back from JSON (new instances everywhere) is recognised too.
+    Map<String, NodeMirrorPlan> reread = new java.util.HashMap<>();
+    for (NodeMirrorPlan p : first.plans()) {
+      reread.put(p.node(), readBack(p));
+    }
+    assertThat(MirrorPlanner.plan(specs, inventory, reread).plans())
+        .allSatisfy(p -> assertThat(p.generation()).isEqualTo(1));
+  }
+
+  private static NodeMirrorPlan readBack(NodeMirrorPlan plan) {
+    try {
+      return PlanJson.MAPPER.readValue(PlanJson.write(plan), NodeMirrorPlan.class);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
