@@ -1,16 +1,13 @@
 package io.pvespan.controller.planner;
 
-import io.pvespan.inventory.Guest;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.Delivery;
 import io.pvespan.plan.MirrorEntry;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.TunnelDevice;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,8 +19,7 @@ import java.util.Map;
 final class NodePlanBuilder {
   private final String node;
 
-  /** Mirrors by source guest (the index's instances), in the order the guests first came. */
-  private final Map<Guest, List<MirrorEntry>> mirrorsByGuest = new IdentityHashMap<>();
+  private final List<MirrorEntry> mirrors = new ArrayList<>();
 
   private final Map<InterfaceName, TunnelDevice> tunnels = new HashMap<>();
   private final List<Delivery> deliveries = new ArrayList<>();
@@ -32,9 +28,8 @@ final class NodePlanBuilder {
     this.node = node;
   }
 
-  /** Adds a mirror of one of {@code guest}'s NICs. */
-  void mirror(Guest guest, MirrorEntry entry) {
-    mirrorsByGuest.computeIfAbsent(guest, g -> new ArrayList<>(4)).add(entry);
+  void mirror(MirrorEntry entry) {
+    mirrors.add(entry);
   }
 
   void delivery(Delivery delivery) {
@@ -76,7 +71,7 @@ final class NodePlanBuilder {
   NodeMirrorPlan build(Map<String, NodeMirrorPlan> previous) {
     // Sorted here in the plan's own order with plain comparators: comparing with the previous
     // plan needs the same order, and the plan's generic comparator chain then only confirms it.
-    List<MirrorEntry> mirrors = sortedMirrors();
+    mirrors.sort(MIRROR_ORDER);
     List<TunnelDevice> tunnelList = new ArrayList<>(tunnels.values());
     tunnelList.sort(Comparator.comparing(TunnelDevice::device));
     deliveries.sort(DELIVERY_ORDER);
@@ -88,33 +83,6 @@ final class NodePlanBuilder {
       Comparator.comparing(Delivery::from)
           .thenComparing(Delivery::device)
           .thenComparing(Delivery::session);
-
-  /**
-   * All mirrors in the plan's order (device name, session, direction) without sorting them all: a
-   * guest's devices share the stem {@code tap{vmid}i} / {@code veth{vmid}i}, no stem is a prefix of
-   * another (the letters hold no {@code i}), so device order is stem order, then order within a
-   * guest. Sorting the guests by stem and each guest's few entries is much cheaper than sorting
-   * every entry.
-   */
-  private List<MirrorEntry> sortedMirrors() {
-    Guest[] guests = mirrorsByGuest.keySet().toArray(new Guest[0]);
-    String[] stems = new String[guests.length];
-    Integer[] order = new Integer[guests.length];
-    for (int i = 0; i < guests.length; i++) {
-      stems[i] = guests[i].type().devicePrefix() + guests[i].vmid().value() + "i";
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> stems[a].compareTo(stems[b]));
-    List<MirrorEntry> out = new ArrayList<>();
-    for (Integer i : order) {
-      List<MirrorEntry> entries = mirrorsByGuest.get(guests[i]);
-      if (entries.size() > 1) {
-        entries.sort(MIRROR_ORDER);
-      }
-      out.addAll(entries);
-    }
-    return out;
-  }
 
   /** The same order as {@code MirrorEntry.ORDER}: device, session, direction. */
   private static final Comparator<MirrorEntry> MIRROR_ORDER =

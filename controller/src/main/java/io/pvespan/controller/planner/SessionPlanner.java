@@ -116,7 +116,6 @@ final class SessionPlanner {
         InterfaceName device = guest.device(nic.id());
         EntryState state = guest.running() && !sensorWaits ? EntryState.ACTIVE : EntryState.WAITING;
         builder.mirror(
-            guest,
             new MirrorEntry(
                 session.name(),
                 guest.vmid(),
