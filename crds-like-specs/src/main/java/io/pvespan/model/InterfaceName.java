@@ -2,7 +2,6 @@ package io.pvespan.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.regex.Pattern;
 
 /**
  * A Linux network interface name that is safe to hand to {@code ip} and {@code tc} as one argument:
@@ -12,13 +11,31 @@ import java.util.regex.Pattern;
  */
 public record InterfaceName(String value) implements Comparable<InterfaceName> {
   public static final int MAX_LENGTH = 15;
-  private static final Pattern FORM = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}");
 
   public InterfaceName {
-    if (value == null || !FORM.matcher(value).matches()) {
+    if (!valid(value)) {
       throw new IllegalArgumentException(
           "'" + value + "' is not a Linux interface name (1-15 of A-Z a-z 0-9 _ . -)");
     }
+  }
+
+  /**
+   * {@code [A-Za-z0-9_][A-Za-z0-9_.-]{0,14}}, checked by hand: the planner builds tens of thousands
+   * of names per plan, and a regex match per name was a tenth of its time.
+   */
+  private static boolean valid(String value) {
+    if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean word =
+          (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+      if (!word && (i == 0 || (c != '.' && c != '-'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @JsonCreator

@@ -16,6 +16,7 @@ public final class Main {
     for (Command c :
         List.<Command>of(
             new ValidateCommand(),
+            new PlanCommand(),
             new InventoryCommand(),
             new ControllerCommand(InventorySourceFactory.production()),
             new StatusCommand(),

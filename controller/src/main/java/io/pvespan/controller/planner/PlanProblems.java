@@ -1,0 +1,32 @@
+package io.pvespan.controller.planner;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Warnings and errors gathered while planning: one line each, duplicates dropped. */
+final class PlanProblems {
+  private final Set<String> warnings = new LinkedHashSet<>();
+  private final Set<String> errors = new LinkedHashSet<>();
+
+  void warn(String line) {
+    warnings.add(line);
+  }
+
+  void error(String line) {
+    errors.add(line);
+  }
+
+  List<String> warnings() {
+    return new ArrayList<>(warnings);
+  }
+
+  List<String> errors() {
+    return new ArrayList<>(errors);
+  }
+
+  boolean hasErrors() {
+    return !errors.isEmpty();
+  }
+}

@@ -1,0 +1,43 @@
+package io.pvespan.controller.planner;
+
+import io.pvespan.inventory.Guest;
+import io.pvespan.inventory.InventoryNode;
+import io.pvespan.model.Encapsulation;
+import io.pvespan.model.InterfaceName;
+import io.pvespan.model.Vni;
+
+/** Where one session's copies go, resolved against the inventory. */
+sealed interface SensorTarget {
+  /** The concrete encapsulation used when copies cross hosts (never AUTO). */
+  Encapsulation encapsulation();
+
+  /** The sensor's name (for messages). */
+  String sensor();
+
+  /**
+   * A sensor VM in the cluster: its {@code device} on {@code node}; sources elsewhere reach it
+   * through tunnels with id {@code id}.
+   */
+  record VmSensor(
+      String sensor,
+      Guest guest,
+      InterfaceName device,
+      InventoryNode node,
+      Encapsulation encapsulation,
+      long id)
+      implements SensorTarget {}
+
+  /** A collector outside the cluster at {@code address}; every source node sends to it. */
+  record Collector(String sensor, String address, Encapsulation encapsulation, long id)
+      implements SensorTarget {}
+
+  /** The VNI (VXLAN, Geneve) for {@code id}, or null for the keyed GRE family. */
+  static Vni vni(Encapsulation encapsulation, long id) {
+    return encapsulation.keyed() ? null : Vni.of((int) id);
+  }
+
+  /** The key (GRE family) for {@code id}, or null for VXLAN and Geneve. */
+  static Long key(Encapsulation encapsulation, long id) {
+    return encapsulation.keyed() ? id : null;
+  }
+}
