@@ -29,9 +29,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The pure heart of the agent: plan + observed kernel + features in, actions + drift + entry
- * states out. Desired = plan entries whose devices exist now (others wait); observed = only what
- * is ours. No I/O, no clock: table-testable, and run again on the re-read kernel to verify.
+ * The pure heart of the agent: plan + observed kernel + features in, actions + drift + entry states
+ * out. Desired = plan entries whose devices exist now (others wait); observed = only what is ours.
+ * No I/O, no clock: table-testable, and run again on the re-read kernel to verify.
  */
 final class ConvergePlanner {
   private final KernelFeatures features;
@@ -81,21 +81,36 @@ final class ConvergePlanner {
         plannedTunnels.put(t.device(), t);
         if (!features.supports(t.encapsulation())) {
           unusableTunnels.add(t.device());
-          problems.add("tunnel " + t.device() + ": this kernel has no " + t.encapsulation().json() + " devices");
+          problems.add(
+              "tunnel "
+                  + t.device()
+                  + ": this kernel has no "
+                  + t.encapsulation().json()
+                  + " devices");
           continue;
         }
         ObservedLink l = node.links().get(t.device());
         try {
           if (l == null) {
             TunnelCommands.create(t); // validates addresses before anything is planned
-            drift.add(new ConvergeStep.Finding(DriftItem.Kind.MISSING, "device " + t.device(), t.type() + " tunnel"));
+            drift.add(
+                new ConvergeStep.Finding(
+                    DriftItem.Kind.MISSING, "device " + t.device(), t.type() + " tunnel"));
             actions.add(new KernelAction.CreateTunnel(t));
           } else if (!TunnelCommands.sameIdentity(t, l)) {
-            drift.add(new ConvergeStep.Finding(DriftItem.Kind.MODIFIED, "device " + t.device(), "tunnel parameters differ from the plan"));
+            drift.add(
+                new ConvergeStep.Finding(
+                    DriftItem.Kind.MODIFIED,
+                    "device " + t.device(),
+                    "tunnel parameters differ from the plan"));
             actions.add(new KernelAction.DeleteTunnel(t.device()));
             actions.add(new KernelAction.CreateTunnel(t));
           } else if (l.mtu() != t.mtu() || !l.up()) {
-            drift.add(new ConvergeStep.Finding(DriftItem.Kind.MODIFIED, "device " + t.device(), "mtu " + l.mtu() + (l.up() ? "" : ", down")));
+            drift.add(
+                new ConvergeStep.Finding(
+                    DriftItem.Kind.MODIFIED,
+                    "device " + t.device(),
+                    "mtu " + l.mtu() + (l.up() ? "" : ", down")));
             actions.add(new KernelAction.FixTunnelLink(t.device(), t.mtu()));
           }
         } catch (IllegalArgumentException e) {
@@ -104,8 +119,14 @@ final class ConvergePlanner {
         }
       }
       for (ObservedLink l : node.links().values()) {
-        if (l.name().value().startsWith(TunnelDevice.NAME_PREFIX) && l.tunnel() != null && !plannedTunnels.containsKey(l.name())) {
-          drift.add(new ConvergeStep.Finding(DriftItem.Kind.UNEXPECTED, "device " + l.name(), l.kind() + " tunnel not in the plan"));
+        if (l.name().value().startsWith(TunnelDevice.NAME_PREFIX)
+            && l.tunnel() != null
+            && !plannedTunnels.containsKey(l.name())) {
+          drift.add(
+              new ConvergeStep.Finding(
+                  DriftItem.Kind.UNEXPECTED,
+                  "device " + l.name(),
+                  l.kind() + " tunnel not in the plan"));
           actions.add(new KernelAction.DeleteTunnel(l.name()));
         }
       }
@@ -113,7 +134,8 @@ final class ConvergePlanner {
 
     /** A device that exists now or is one of our tunnels created in this converge. */
     boolean present(InterfaceName dev) {
-      return node.exists(dev) || (plannedTunnels.containsKey(dev) && !unusableTunnels.contains(dev));
+      return node.exists(dev)
+          || (plannedTunnels.containsKey(dev) && !unusableTunnels.contains(dev));
     }
 
     void mirror(MirrorEntry m) {
@@ -121,18 +143,27 @@ final class ConvergePlanner {
       if (entryState.containsKey(key)) {
         return;
       }
-      InterfaceName target = m.target() instanceof LocalTarget l ? l.device() : ((TunnelTarget) m.target()).device();
+      InterfaceName target =
+          m.target() instanceof LocalTarget l ? l.device() : ((TunnelTarget) m.target()).device();
       if (!node.exists(m.device())) {
         entryState.put(key, new String[] {"waiting", "device " + m.device() + " absent"});
         return;
       }
       if (m.target() instanceof TunnelTarget && !plannedTunnels.containsKey(target)) {
-        entryState.put(key, new String[] {"failed", "tunnel " + target + " is not in the plan's tunnels"});
+        entryState.put(
+            key, new String[] {"failed", "tunnel " + target + " is not in the plan's tunnels"});
         return;
       }
       if (!present(target)) {
         boolean tunnel = plannedTunnels.containsKey(target);
-        entryState.put(key, new String[] {tunnel ? "failed" : "waiting", (tunnel ? "tunnel " : "sensor device ") + target + (tunnel ? " cannot be created" : " absent")});
+        entryState.put(
+            key,
+            new String[] {
+              tunnel ? "failed" : "waiting",
+              (tunnel ? "tunnel " : "sensor device ")
+                  + target
+                  + (tunnel ? " cannot be created" : " absent")
+            });
         return;
       }
       FilterMatch match;
@@ -147,10 +178,23 @@ final class ConvergePlanner {
         Optional<String> handle = hook(m.device(), side);
         if (handle.isEmpty()) {
           ObservedQdisc root = node.root(m.device()).orElseThrow();
-          entryState.put(key, new String[] {"failed", "root qdisc " + root.kind() + " " + root.handle() + " on " + m.device() + " is not ours and takes no filters"});
+          entryState.put(
+              key,
+              new String[] {
+                "failed",
+                "root qdisc "
+                    + root.kind()
+                    + " "
+                    + root.handle()
+                    + " on "
+                    + m.device()
+                    + " is not ours and takes no filters"
+              });
           return;
         }
-        mine.add(DesiredFilter.of(key, m.device(), side, handle.get(), match, MirredMode.MIRROR, target));
+        mine.add(
+            DesiredFilter.of(
+                key, m.device(), side, handle.get(), match, MirredMode.MIRROR, target));
       }
       commitHooks(mine);
       desired.addAll(mine);
@@ -159,7 +203,8 @@ final class ConvergePlanner {
 
     FilterMatch match(MirrorEntry m) {
       if (!m.filter().isEmpty() && !features.bpf()) {
-        throw new IllegalArgumentException("filter rules need the bpf classifier, which this kernel lacks");
+        throw new IllegalArgumentException(
+            "filter rules need the bpf classifier, which this kernel lacks");
       }
       if (m.filter().isEmpty() && !features.matchall() && !features.u32()) {
         throw new IllegalArgumentException("this kernel has neither matchall nor u32");
@@ -168,7 +213,8 @@ final class ConvergePlanner {
     }
 
     void delivery(Delivery d, boolean only) {
-      EntryKey key = new EntryKey(EntryKey.DELIVERY, d.session(), d.from(), null, d.device().value());
+      EntryKey key =
+          new EntryKey(EntryKey.DELIVERY, d.session(), d.from(), null, d.device().value());
       if (entryState.containsKey(key)) {
         return;
       }
@@ -182,7 +228,15 @@ final class ConvergePlanner {
       }
       FilterMatch all = FilterMatch.of(List.of(), features);
       // One delivery per tunnel moves the frames (redirect); several each take a copy.
-      DesiredFilter f = DesiredFilter.of(key, d.from(), TcSide.INGRESS, null, all, only ? MirredMode.REDIRECT : MirredMode.MIRROR, d.device());
+      DesiredFilter f =
+          DesiredFilter.of(
+              key,
+              d.from(),
+              TcSide.INGRESS,
+              null,
+              all,
+              only ? MirredMode.REDIRECT : MirredMode.MIRROR,
+              d.device());
       commitHooks(List.of(f));
       desired.add(f);
       entryState.put(key, new String[] {"active", null});
@@ -202,7 +256,9 @@ final class ConvergePlanner {
 
     void commitHooks(List<DesiredFilter> filters) {
       for (DesiredFilter f : filters) {
-        if (f.side() == TcSide.INGRESS && !node.hasIngressHook(f.device()) && ingressAdded.add(f.device())) {
+        if (f.side() == TcSide.INGRESS
+            && !node.hasIngressHook(f.device())
+            && ingressAdded.add(f.device())) {
           actions.add(new KernelAction.AddIngressQdisc(f.device()));
         }
         if (f.side() == TcSide.EGRESS) {
@@ -236,7 +292,9 @@ final class ConvergePlanner {
       }
       for (Map.Entry<EntryKey, String[]> e : entryState.entrySet()) {
         long[] c = counters.getOrDefault(e.getKey(), new long[2]);
-        out.add(new ConvergeStep.EntryOutcome(e.getKey(), e.getValue()[0], e.getValue()[1], c[0], c[1]));
+        out.add(
+            new ConvergeStep.EntryOutcome(
+                e.getKey(), e.getValue()[0], e.getValue()[1], c[0], c[1]));
       }
       actions.sort(java.util.Comparator.comparingInt(KernelAction::stage));
       return new ConvergeStep(actions, drift, out, problems);

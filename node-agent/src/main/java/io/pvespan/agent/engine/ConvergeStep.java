@@ -5,11 +5,14 @@ import java.util.List;
 
 /**
  * What {@link ConvergePlanner} found: the actions that make the kernel match the plan (empty:
- * nothing to do), the drift they repair, the state of every entry as observed, and problems that
- * no action can fix (a missing kernel feature, a root qdisc that takes no filters).
+ * nothing to do), the drift they repair, the state of every entry as observed, and problems that no
+ * action can fix (a missing kernel feature, a root qdisc that takes no filters).
  */
 record ConvergeStep(
-    List<KernelAction> actions, List<Finding> drift, List<EntryOutcome> entries, List<String> problems) {
+    List<KernelAction> actions,
+    List<Finding> drift,
+    List<EntryOutcome> entries,
+    List<String> problems) {
   ConvergeStep {
     actions = List.copyOf(actions);
     drift = List.copyOf(drift);

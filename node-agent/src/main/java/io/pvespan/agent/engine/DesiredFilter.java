@@ -30,10 +30,18 @@ record DesiredFilter(
       FilterMatch match,
       MirredMode mode,
       InterfaceName target) {
-    String identity = entry.kind() + "|" + entry.session() + "|" + device + "|" + side + "|" + entry.peer();
+    String identity =
+        entry.kind() + "|" + entry.session() + "|" + device + "|" + side + "|" + entry.peer();
     String content = "to=" + target + "|" + mode + "|" + match.describe();
     return new DesiredFilter(
-        entry, device, side, rootHandle, match, mode, target, OwnershipCookie.of(identity, content));
+        entry,
+        device,
+        side,
+        rootHandle,
+        match,
+        mode,
+        target,
+        OwnershipCookie.of(identity, content));
   }
 
   /** The observed filter is exactly this one (adopted as is). */

@@ -16,10 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Compares desired filters with the filters of ours on each device side: identical ones are
- * adopted (no write), ones with our identity but other content are {@code modified} (replaced at
- * the same priority), missing ones are added at the lowest free priority of our range (a priority
- * any filter, ours or foreign, occupies is never reused), and ours that no entry wants are {@code
+ * Compares desired filters with the filters of ours on each device side: identical ones are adopted
+ * (no write), ones with our identity but other content are {@code modified} (replaced at the same
+ * priority), missing ones are added at the lowest free priority of our range (a priority any
+ * filter, ours or foreign, occupies is never reused), and ours that no entry wants are {@code
  * unexpected} (deleted). Foreign filters are only ever read.
  */
 final class FilterDiff {
@@ -91,18 +91,47 @@ final class FilterDiff {
       int prio;
       if (o != null) {
         prio = o.prio();
-        drift.add(new ConvergeStep.Finding(DriftItem.Kind.MODIFIED, d.object(prio), "session " + d.entry().session() + ": mirrors to " + o.toDev() + " (" + o.mode() + ", " + o.control() + "), planned " + d.target()));
+        drift.add(
+            new ConvergeStep.Finding(
+                DriftItem.Kind.MODIFIED,
+                d.object(prio),
+                "session "
+                    + d.entry().session()
+                    + ": mirrors to "
+                    + o.toDev()
+                    + " ("
+                    + o.mode()
+                    + ", "
+                    + o.control()
+                    + "), planned "
+                    + d.target()));
         actions.add(new KernelAction.DeleteOwnedFilter(s.dev(), s.side(), handle, prio));
       } else {
         prio = free(occupied);
         if (prio < 0) {
-          entryState.put(d.entry(), new String[] {"failed", "no free filter priority in " + Ownership.MIN_PRIO + ".." + Ownership.MAX_PRIO + " on " + s.dev()});
+          entryState.put(
+              d.entry(),
+              new String[] {
+                "failed",
+                "no free filter priority in "
+                    + Ownership.MIN_PRIO
+                    + ".."
+                    + Ownership.MAX_PRIO
+                    + " on "
+                    + s.dev()
+              });
           continue;
         }
-        drift.add(new ConvergeStep.Finding(DriftItem.Kind.MISSING, d.object(prio), "session " + d.entry().session() + " to " + d.target()));
+        drift.add(
+            new ConvergeStep.Finding(
+                DriftItem.Kind.MISSING,
+                d.object(prio),
+                "session " + d.entry().session() + " to " + d.target()));
       }
       occupied.add(prio);
-      actions.add(new KernelAction.AddMirrorFilter(s.dev(), s.side(), handle, prio, d.match(), d.mode(), d.target(), d.cookie()));
+      actions.add(
+          new KernelAction.AddMirrorFilter(
+              s.dev(), s.side(), handle, prio, d.match(), d.mode(), d.target(), d.cookie()));
       String[] state = entryState.get(d.entry());
       if (state != null && "active".equals(state[0])) {
         state[0] = "pending";
@@ -110,7 +139,11 @@ final class FilterDiff {
     }
     for (ObservedFilter o : ours) {
       if (!used.contains(o)) {
-        drift.add(new ConvergeStep.Finding(DriftItem.Kind.UNEXPECTED, "filter " + s.dev() + " " + s.side().word() + " prio " + o.prio(), "mirrors to " + o.toDev() + ", in no plan entry"));
+        drift.add(
+            new ConvergeStep.Finding(
+                DriftItem.Kind.UNEXPECTED,
+                "filter " + s.dev() + " " + s.side().word() + " prio " + o.prio(),
+                "mirrors to " + o.toDev() + ", in no plan entry"));
         actions.add(new KernelAction.DeleteOwnedFilter(s.dev(), s.side(), handle, o.prio()));
       }
     }
@@ -133,16 +166,23 @@ final class FilterDiff {
   }
 
   /** Our root htb goes when no filter is left on it: nothing planned, nothing foreign. */
-  private void ownRootsNoLongerNeeded(Map<Side, List<DesiredFilter>> want, Map<Side, List<ObservedFilter>> all) {
+  private void ownRootsNoLongerNeeded(
+      Map<Side, List<DesiredFilter>> want, Map<Side, List<ObservedFilter>> all) {
     for (Map.Entry<InterfaceName, List<ObservedQdisc>> e : node.qdiscs().entrySet()) {
       Optional<ObservedQdisc> root = e.getValue().stream().filter(ObservedQdisc::root).findFirst();
-      if (root.isEmpty() || !"htb".equals(root.get().kind()) || !Ownership.ROOT_HANDLE.equals(root.get().handle())) {
+      if (root.isEmpty()
+          || !"htb".equals(root.get().kind())
+          || !Ownership.ROOT_HANDLE.equals(root.get().handle())) {
         continue;
       }
       Side s = new Side(e.getKey(), TcSide.EGRESS);
       boolean foreign = all.getOrDefault(s, List.of()).stream().anyMatch(f -> !f.ours());
       if (!want.containsKey(s) && !foreign) {
-        drift.add(new ConvergeStep.Finding(DriftItem.Kind.UNEXPECTED, "qdisc " + e.getKey() + " root " + Ownership.ROOT_HANDLE, "ours, no mirror needs it"));
+        drift.add(
+            new ConvergeStep.Finding(
+                DriftItem.Kind.UNEXPECTED,
+                "qdisc " + e.getKey() + " root " + Ownership.ROOT_HANDLE,
+                "ours, no mirror needs it"));
         actions.add(new KernelAction.DeleteOwnedRootQdisc(e.getKey()));
       }
     }

@@ -93,7 +93,8 @@ public sealed interface KernelAction {
     }
 
     public List<CommandLine> commands() {
-      return List.of(CommandLine.of("qdisc", "add", "dev").dev(device).kw("handle").kw("ffff:").kw("ingress"));
+      return List.of(
+          CommandLine.of("qdisc", "add", "dev").dev(device).kw("handle").kw("ffff:").kw("ingress"));
     }
 
     public int stage() {
@@ -112,7 +113,13 @@ public sealed interface KernelAction {
     }
 
     public List<CommandLine> commands() {
-      return List.of(CommandLine.of("qdisc", "add", "dev").dev(device).kw("root").kw("handle").kw(Ownership.ROOT_HANDLE).kw("htb"));
+      return List.of(
+          CommandLine.of("qdisc", "add", "dev")
+              .dev(device)
+              .kw("root")
+              .kw("handle")
+              .kw(Ownership.ROOT_HANDLE)
+              .kw("htb"));
     }
 
     public int stage() {
@@ -127,7 +134,12 @@ public sealed interface KernelAction {
     }
 
     public List<CommandLine> commands() {
-      return List.of(CommandLine.of("qdisc", "del", "dev").dev(device).kw("root").kw("handle").kw(Ownership.ROOT_HANDLE));
+      return List.of(
+          CommandLine.of("qdisc", "del", "dev")
+              .dev(device)
+              .kw("root")
+              .kw("handle")
+              .kw(Ownership.ROOT_HANDLE));
     }
 
     public int stage() {
@@ -195,7 +207,10 @@ public sealed interface KernelAction {
     }
 
     public List<CommandLine> commands() {
-      return List.of(hook(CommandLine.of("filter", "del", "dev").dev(device), side, rootHandle).kw("prio").num(prio));
+      return List.of(
+          hook(CommandLine.of("filter", "del", "dev").dev(device), side, rootHandle)
+              .kw("prio")
+              .num(prio));
     }
 
     public int stage() {
@@ -210,7 +225,8 @@ public sealed interface KernelAction {
   private static void checkHandle(TcSide side, String rootHandle) {
     if (side == TcSide.EGRESS
         && (rootHandle == null || !Pattern.matches("[0-9a-f]{1,4}:", rootHandle))) {
-      throw new IllegalArgumentException("egress filters need a root qdisc handle, not " + rootHandle);
+      throw new IllegalArgumentException(
+          "egress filters need a root qdisc handle, not " + rootHandle);
     }
   }
 }

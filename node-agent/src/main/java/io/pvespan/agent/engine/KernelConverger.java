@@ -51,8 +51,8 @@ public final class KernelConverger implements Converger {
   }
 
   /**
-   * The production wiring: a {@link ProcessCommandRunner} in {@code netnsOrNull} (null: the
-   * agent's own namespace), capabilities probed now in a scratch namespace.
+   * The production wiring: a {@link ProcessCommandRunner} in {@code netnsOrNull} (null: the agent's
+   * own namespace), capabilities probed now in a scratch namespace.
    */
   public static KernelConverger create(NetnsName netnsOrNull, Clock clock) {
     CommandRunner runner = new ProcessCommandRunner(netnsOrNull, COMMAND_TIMEOUT);
@@ -122,7 +122,8 @@ public final class KernelConverger implements Converger {
       try {
         BatchResult r = runner.batch(tool, Set.of(), lines);
         for (Map.Entry<Integer, String> f : r.failedLines().entrySet()) {
-          failures.add(tool.name().toLowerCase() + " " + lines.get(f.getKey() - 1) + ": " + f.getValue());
+          failures.add(
+              tool.name().toLowerCase() + " " + lines.get(f.getKey() - 1) + ": " + f.getValue());
         }
         writes += lines.size() - r.failedLines().size();
       } catch (KernelCommandException e) {
@@ -156,7 +157,9 @@ public final class KernelConverger implements Converger {
         message = "not in the kernel after apply";
       }
       InterfaceName dev = e.key().device();
-      out.add(new EntryStatus(e.key().session(), dev, e.key().direction(), state, message, e.packets(), e.bytes()));
+      out.add(
+          new EntryStatus(
+              e.key().session(), dev, e.key().direction(), state, message, e.packets(), e.bytes()));
     }
     return out;
   }

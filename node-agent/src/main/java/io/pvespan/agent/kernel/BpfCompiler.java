@@ -10,8 +10,8 @@ import java.util.Map;
  * Compiles a session's filter rules (first match wins; accept = mirror, drop = do not mirror;
  * nothing matched = not mirrored) into one classic BPF program for {@code cls_bpf}.
  *
- * <p>Why not u32: a mirror must use the {@code continue} control so Proxmox's police filter at
- * prio 50 still sees every packet, and u32 goes on to its next key after a {@code continue} action
+ * <p>Why not u32: a mirror must use the {@code continue} control so Proxmox's police filter at prio
+ * 50 still sees every packet, and u32 goes on to its next key after a {@code continue} action
  * (net/sched/cls_u32.c, {@code if (r < 0) goto next_knode}). Two keys of one rule set that both
  * match a packet (source and destination inside the CIDR, or overlapping rules) would then mirror
  * it twice, and a "drop" rule cannot stop the scan without the gact action, which kernels may lack.
@@ -33,6 +33,7 @@ public final class BpfCompiler {
   private static final int JEQ_K = 0x15;
   private static final int JSET_K = 0x45;
   private static final int RET_K = 0x06;
+
   /** -1: matched, the filter's actions run. 0: no match, classification goes on. */
   static final long MATCH = 0xFFFF_FFFFL;
 
@@ -86,7 +87,9 @@ public final class BpfCompiler {
       return;
     }
     List<Family> families =
-        cidr == null ? List.of(Family.V4, Family.V6) : List.of(cidr.network().ipv4() ? Family.V4 : Family.V6);
+        cidr == null
+            ? List.of(Family.V4, Family.V6)
+            : List.of(cidr.network().ipv4() ? Family.V4 : Family.V6);
     String next = "r" + (i + 1);
     String hit = "hit" + i;
     for (int j = 0; j < families.size(); j++) {
@@ -176,7 +179,8 @@ public final class BpfCompiler {
       if (p.jaTarget() != null) {
         out.add(new BpfProgram.Insn(JA, 0, 0, offset(pc, p.jaTarget(), Integer.MAX_VALUE)));
       } else {
-        out.add(new BpfProgram.Insn(p.code(), offset(pc, p.jt(), 255), offset(pc, p.jf(), 255), p.k()));
+        out.add(
+            new BpfProgram.Insn(p.code(), offset(pc, p.jt(), 255), offset(pc, p.jf(), 255), p.k()));
       }
     }
     return new BpfProgram(out);

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The one path from the agent to the kernel: {@code ip} and {@code tc} run with an argument list
- * or a batch of {@link CommandLine}s (never a shell), each with a timeout. Implementations count
- * the processes they spawn so callers can prove a no-op converge stays cheap.
+ * The one path from the agent to the kernel: {@code ip} and {@code tc} run with an argument list or
+ * a batch of {@link CommandLine}s (never a shell), each with a timeout. Implementations count the
+ * processes they spawn so callers can prove a no-op converge stays cheap.
  */
 public interface CommandRunner {
   /** Global options put before the command or batch. */

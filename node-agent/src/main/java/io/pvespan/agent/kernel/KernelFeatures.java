@@ -4,8 +4,8 @@ import io.pvespan.model.Encapsulation;
 import io.pvespan.status.KernelCapabilities;
 
 /**
- * What the kernel offers, as probed: the published {@link KernelCapabilities} plus {@code bpf}
- * (the classifier filter rules compile to).
+ * What the kernel offers, as probed: the published {@link KernelCapabilities} plus {@code bpf} (the
+ * classifier filter rules compile to).
  */
 public record KernelFeatures(
     boolean matchall,

@@ -44,8 +44,7 @@ public final class KernelObserver {
       }
     }
     BatchResult tc =
-        runner.batch(
-            Tool.TC, Set.of(CommandRunner.Option.JSON, CommandRunner.Option.STATS), lines);
+        runner.batch(Tool.TC, Set.of(CommandRunner.Option.JSON, CommandRunner.Option.STATS), lines);
     List<String> problems = new ArrayList<>();
     List<Query> answered = new ArrayList<>();
     for (int i = 0; i < queries.size(); i++) {

@@ -11,8 +11,8 @@ public record ObservedLink(
     InterfaceName name, String kind, boolean up, int mtu, String rootQdisc, TunnelParams tunnel) {
 
   /**
-   * What identifies a tunnel device: its kind, VNI or key (null when not printed), local and
-   * remote address (null when absent) and UDP port (VXLAN/Geneve).
+   * What identifies a tunnel device: its kind, VNI or key (null when not printed), local and remote
+   * address (null when absent) and UDP port (VXLAN/Geneve).
    */
   public record TunnelParams(String kind, Long id, String local, String remote, Integer port) {}
 }

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * A snapshot of the node's kernel as far as pvespan cares: every device, every qdisc, and every
- * filter priority on the ingress hook and on an htb root of every device (ours and foreign:
- * foreign priorities are occupied, never touched).
+ * filter priority on the ingress hook and on an htb root of every device (ours and foreign: foreign
+ * priorities are occupied, never touched).
  */
 public record ObservedNode(
     Map<InterfaceName, ObservedLink> links,

@@ -10,6 +10,7 @@ package io.pvespan.agent.kernel;
 public final class Ownership {
   public static final int MIN_PRIO = 7;
   public static final int MAX_PRIO = 49;
+
   /** "sp" in ASCII; Proxmox uses 1:. */
   public static final String ROOT_HANDLE = "7370:";
 

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 /**
  * The mark on every tc action pvespan adds: 16 bytes (the kernel's cookie maximum), printed as 32
  * hex digits: the magic {@code 70737031} ("psp1"), 6 bytes of SHA-256 over the entry's identity
- * (session, device, side) and 6 bytes over its content (target, mode, match). A filter whose
- * action carries the magic in our priority range is ours; the identity part lets a restarted agent
- * adopt it for the same plan entry, the content part tells whether it was {@code modified}.
+ * (session, device, side) and 6 bytes over its content (target, mode, match). A filter whose action
+ * carries the magic in our priority range is ours; the identity part lets a restarted agent adopt
+ * it for the same plan entry, the content part tells whether it was {@code modified}.
  */
 public record OwnershipCookie(String hex) {
   public static final String MAGIC = "70737031";

@@ -1,8 +1,8 @@
 package io.pvespan.agent.kernel;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pvespan.model.InterfaceName;
 import java.io.IOException;
@@ -19,13 +19,15 @@ final class TcJson {
 
   /** The top-level JSON values of a batch's output, in order (tc prints one array per line). */
   static List<JsonNode> arrays(String text) {
+    // Not ObjectReader.readValues: it unwraps a leading top-level array into its elements.
     List<JsonNode> out = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(text)) {
-      while (it.hasNextValue()) {
-        out.add(it.nextValue());
+    try (JsonParser p = JSON.getFactory().createParser(text)) {
+      while (p.nextToken() != null) {
+        out.add(JSON.readTree(p));
       }
     } catch (IOException e) {
-      throw new IllegalStateException("iproute2 printed JSON that does not parse: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "iproute2 printed JSON that does not parse: " + e.getMessage(), e);
     }
     return out;
   }
@@ -52,7 +54,12 @@ final class TcJson {
       links.put(
           name,
           new ObservedLink(
-              name, kind, up, l.path("mtu").asInt(), l.path("qdisc").asText(null), tunnel(kind, info.path("info_data"))));
+              name,
+              kind,
+              up,
+              l.path("mtu").asInt(),
+              l.path("qdisc").asText(null),
+              tunnel(kind, info.path("info_data"))));
     }
     return links;
   }
@@ -62,11 +69,15 @@ final class TcJson {
       return null;
     }
     return switch (kind) {
-      case "vxlan", "geneve" -> new ObservedLink.TunnelParams(
-          kind, d.has("id") ? d.path("id").asLong() : null, text(d, "local"), text(d, "remote"),
-          d.has("port") ? d.path("port").asInt() : null);
-      case "gretap", "gre", "erspan" -> new ObservedLink.TunnelParams(
-          kind, key(d), text(d, "local"), text(d, "remote"), null);
+      case "vxlan", "geneve" ->
+          new ObservedLink.TunnelParams(
+              kind,
+              d.has("id") ? d.path("id").asLong() : null,
+              text(d, "local"),
+              text(d, "remote"),
+              d.has("port") ? d.path("port").asInt() : null);
+      case "gretap", "gre", "erspan" ->
+          new ObservedLink.TunnelParams(kind, key(d), text(d, "local"), text(d, "remote"), null);
       default -> null;
     };
   }
@@ -101,7 +112,12 @@ final class TcJson {
     for (JsonNode q : array) {
       InterfaceName dev = nameOrNull(q.path("dev").asText(null));
       if (dev != null) {
-        out.add(new ObservedQdisc(dev, q.path("kind").asText(), q.path("handle").asText(), q.path("root").asBoolean(false)));
+        out.add(
+            new ObservedQdisc(
+                dev,
+                q.path("kind").asText(),
+                q.path("handle").asText(),
+                q.path("root").asBoolean(false)));
       }
     }
     return out;
@@ -122,9 +138,18 @@ final class TcJson {
         OwnershipCookie cookie = OwnershipCookie.parseOrNull(a.path("cookie").asText(null));
         if (cookie != null && found == null) {
           JsonNode stats = a.path("stats");
-          found = new ObservedFilter(dev, side, prio, kind, cookie, a.path("to_dev").asText(null),
-              a.path("mirred_action").asText(null), a.path("control_action").path("type").asText(null),
-              stats.path("bytes").asLong(), stats.path("packets").asLong());
+          found =
+              new ObservedFilter(
+                  dev,
+                  side,
+                  prio,
+                  kind,
+                  cookie,
+                  a.path("to_dev").asText(null),
+                  a.path("mirred_action").asText(null),
+                  a.path("control_action").path("type").asText(null),
+                  stats.path("bytes").asLong(),
+                  stats.path("packets").asLong());
         }
       }
       if (found != null && (seen == null || !seen.ours())) {

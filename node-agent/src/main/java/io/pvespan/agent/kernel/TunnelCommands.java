@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * {@code ip link} commands that create a planned tunnel device. VXLAN: {@code nolearning} (the
- * device only carries copies, nothing should be learnt from them) and a fixed {@code dstport}.
- * A RECEIVE device has no remote: it takes whatever arrives for its VNI/key on {@code local}.
+ * device only carries copies, nothing should be learnt from them) and a fixed {@code dstport}. A
+ * RECEIVE device has no remote: it takes whatever arrives for its VNI/key on {@code local}.
  */
 public final class TunnelCommands {
   private TunnelCommands() {}
@@ -43,7 +43,13 @@ public final class TunnelCommands {
         local(add, t);
         remote(add, t, send);
         // ERSPAN type II: the session id (10 bits) taken from the key.
-        add.kw("seq").kw("key").num(t.key()).kw("erspan_ver").num(1).kw("erspan").num(t.key() & 0x3FF);
+        add.kw("seq")
+            .kw("key")
+            .num(t.key())
+            .kw("erspan_ver")
+            .num(1)
+            .kw("erspan")
+            .num(t.key() & 0x3FF);
       }
       default -> throw new IllegalArgumentException("no tunnel for " + t.encapsulation());
     }
@@ -65,7 +71,8 @@ public final class TunnelCommands {
   private static int port(TunnelDevice t, int standard) {
     int p = t.dstPort() == null ? standard : t.dstPort();
     if (p < 1 || p > 65535) {
-      throw new IllegalArgumentException("tunnel " + t.device() + " port " + p + " is outside 1..65535");
+      throw new IllegalArgumentException(
+          "tunnel " + t.device() + " port " + p + " is outside 1..65535");
     }
     return p;
   }
@@ -78,10 +85,18 @@ public final class TunnelCommands {
     }
     Long id = t.vni() != null ? Long.valueOf(t.vni().value()) : t.key();
     boolean idOk = p.id() == null || p.id().equals(id);
-    boolean localOk = t.local() == null || p.local() == null || IpAddress.parse(t.local()).value().equals(p.local());
+    boolean localOk =
+        t.local() == null
+            || p.local() == null
+            || IpAddress.parse(t.local()).value().equals(p.local());
     String wantRemote = t.role() == TunnelRole.SEND ? IpAddress.parse(t.remote()).value() : null;
-    boolean remoteOk = t.encapsulation().json().equals("geneve") && wantRemote == null || java.util.Objects.equals(wantRemote, p.remote());
-    boolean portOk = p.port() == null || t.encapsulation().keyed() || p.port() == port(t, t.encapsulation().json().equals("geneve") ? 6081 : 4789);
+    boolean remoteOk =
+        t.encapsulation().json().equals("geneve") && wantRemote == null
+            || java.util.Objects.equals(wantRemote, p.remote());
+    boolean portOk =
+        p.port() == null
+            || t.encapsulation().keyed()
+            || p.port() == port(t, t.encapsulation().json().equals("geneve") ? 6081 : 4789);
     return idOk && localOk && remoteOk && portOk;
   }
 }

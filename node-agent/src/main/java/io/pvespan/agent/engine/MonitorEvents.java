@@ -1,6 +1,9 @@
-package io.pvespan.agent.kernel;
+package io.pvespan.agent.engine;
 
-import io.pvespan.agent.engine.KernelEvents;
+import io.pvespan.agent.kernel.CommandLine;
+import io.pvespan.agent.kernel.CommandRunner;
+import io.pvespan.agent.kernel.KernelCommandException;
+import io.pvespan.agent.kernel.Tool;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
