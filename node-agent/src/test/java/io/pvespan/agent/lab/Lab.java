@@ -104,6 +104,11 @@ public final class Lab implements AutoCloseable {
 
   /** Sends {@code count} UDP datagrams of {@code size} bytes from namespace {@code from}. */
   public void udp(NetnsName from, String toAddress, int count, int size) {
+    udp(from, toAddress, 9, count, size);
+  }
+
+  /** Sends {@code count} UDP datagrams of {@code size} bytes to {@code port}. */
+  public void udp(NetnsName from, String toAddress, int port, int count, int size) {
     sh(
         "ip",
         "netns",
@@ -117,7 +122,9 @@ public final class Lab implements AutoCloseable {
             + size
             + "s' x > /dev/udp/"
             + toAddress
-            + "/9 2>/dev/null; done; true");
+            + "/"
+            + port
+            + " 2>/dev/null; done; true");
   }
 
   /** rx_bytes / tx_bytes of a device. */
