@@ -105,6 +105,7 @@ public final class KernelProbe {
     tc.add(
         filter(4)
             .kw("bpf")
+            .kw("bytecode")
             .bytecode(new BpfProgram(List.of(new BpfProgram.Insn(6, 0, 0, 0))))
             .kw("classid")
             .kw("1:1"));

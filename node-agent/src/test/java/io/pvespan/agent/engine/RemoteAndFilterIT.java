@@ -117,6 +117,9 @@ class RemoteAndFilterIT {
         c.converge(
             plan(1, List.of(mirror("s1", 101, Direction.EGRESS, local("tap900i0"), udp5000))));
     assertThat(r.failures()).isEmpty();
+    assertThat(r.entries())
+        .singleElement()
+        .satisfies(e -> assertThat(e.state()).as(e.message()).isEqualTo("active"));
     long sensor0 = lab.bytes(sensor, "eth0", "rx");
     lab.udp(vm, "198.18.1.102", 9, 100, 500);
     lab.udp(vm, "198.18.1.102", 5000, 50, 700);
