@@ -116,8 +116,8 @@ public final class ProcessCommandRunner implements CommandRunner {
   }
 
   /**
-   * Parses iproute2's batch diagnostics: the error text, then {@code Command failed -:N}. The last
-   * non-empty line before the marker is kept as the reason.
+   * Parses iproute2's batch diagnostics: the error text, then {@code Command failed -:N}. The first
+   * non-empty line after the previous marker is kept as the reason (the kernel's own message).
    */
   static Map<Integer, String> failedLines(String stderr) {
     Map<Integer, String> failed = new HashMap<>();
@@ -127,7 +127,7 @@ public final class ProcessCommandRunner implements CommandRunner {
       if (m.find()) {
         failed.put(Integer.parseInt(m.group(1)), reason);
         reason = "";
-      } else if (!line.isBlank()) {
+      } else if (!line.isBlank() && reason.isEmpty()) {
         reason = line.strip();
       }
     }
