@@ -91,7 +91,7 @@ public final class KernelConverger implements Converger {
       ConvergeStep last = step;
       if (!step.actions().isEmpty()) {
         writes = apply(step.actions(), failures);
-        ObservedNode after = observer.observe();
+        ObservedNode after = reread(before, step.actions());
         last = planner.plan(plan, after);
         for (ConvergeStep.Finding f : last.drift()) {
           failures.add("after apply still " + f.kind().json() + ": " + f.object());
@@ -104,6 +104,24 @@ public final class KernelConverger implements Converger {
     Duration took = Duration.between(start, clock.instant());
     int spawned = (int) (runner.processesSpawned() - spawnedBefore);
     return new ConvergeReport(drift, writes, entries, failures, spawned, took);
+  }
+
+  /**
+   * Verification read: everything when devices changed, else only tc (one process) for the devices
+   * already known.
+   */
+  private ObservedNode reread(ObservedNode before, List<KernelAction> actions)
+      throws KernelCommandException {
+    if (actions.stream().anyMatch(a -> a.tool() == Tool.IP)) {
+      return observer.observe();
+    }
+    Set<InterfaceName> htbNow = new java.util.HashSet<>();
+    for (KernelAction a : actions) {
+      if (a instanceof KernelAction.AddRootQdisc r) {
+        htbNow.add(r.device());
+      }
+    }
+    return observer.observeTc(before.links(), htbNow);
   }
 
   /** Applies in one batch per tool, ip first (tunnels the filters point at), then tc. */

@@ -30,7 +30,16 @@ public final class KernelObserver {
             Tool.IP,
             Set.of(CommandRunner.Option.JSON, CommandRunner.Option.DETAILS),
             CommandLine.of("link", "show"));
-    Map<InterfaceName, ObservedLink> links = TcJson.links(linkJson);
+    return observeTc(TcJson.links(linkJson), Set.of());
+  }
+
+  /**
+   * Re-reads only the tc side (one process) for devices already known, e.g. to verify a converge
+   * that changed no device. {@code htbNow}: devices whose root became htb since {@code links} was
+   * read, so their root filters are read too.
+   */
+  public ObservedNode observeTc(Map<InterfaceName, ObservedLink> links, Set<InterfaceName> htbNow)
+      throws KernelCommandException {
     List<CommandLine> lines = new ArrayList<>();
     List<Query> queries = new ArrayList<>();
     lines.add(CommandLine.of("qdisc", "show"));
@@ -38,7 +47,7 @@ public final class KernelObserver {
     for (ObservedLink l : links.values()) {
       lines.add(CommandLine.of("filter", "show", "dev").dev(l.name()).kw("ingress"));
       queries.add(new Query(l.name(), TcSide.INGRESS));
-      if ("htb".equals(l.rootQdisc())) {
+      if ("htb".equals(l.rootQdisc()) || htbNow.contains(l.name())) {
         lines.add(CommandLine.of("filter", "show", "dev").dev(l.name()));
         queries.add(new Query(l.name(), TcSide.EGRESS));
       }

@@ -30,9 +30,9 @@ class KernelConvergerTest {
         c.converge(
             Plans.plan(
                 1, List.of(Plans.mirror("s1", 101, Direction.EGRESS, Plans.local("tap900i0")))));
-    // observe (2) + one tc batch + observe again (2); the fake kernel does not change, so the
+    // observe (2) + one tc batch + tc read-back (1); the fake kernel does not change, so the
     // read-back finds the filter still missing and says so instead of throwing.
-    assertThat(report.processesSpawned()).isEqualTo(5);
+    assertThat(report.processesSpawned()).isEqualTo(4);
     assertThat(r.batches.get(1))
         .hasSize(2)
         .allMatch(l -> l.startsWith("qdisc add") || l.startsWith("filter add"));
