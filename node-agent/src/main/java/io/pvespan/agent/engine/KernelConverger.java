@@ -13,6 +13,7 @@ import io.pvespan.agent.kernel.ProcessCommandRunner;
 import io.pvespan.agent.kernel.Tool;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.plan.TunnelDevice;
 import io.pvespan.status.DriftItem;
 import io.pvespan.status.EntryStatus;
 import io.pvespan.status.KernelCapabilities;
@@ -76,6 +77,75 @@ public final class KernelConverger implements Converger {
 
   @Override
   public synchronized ConvergeReport converge(NodeMirrorPlan plan) {
+    return run(plan, observer::observe, this::reread, true);
+  }
+
+  /**
+   * Narrow converge for an event on {@code device} when it is only a mirror source in the plan (a
+   * VM's tap appeared, was re-plugged or wiped): reads that device and its targets only (2
+   * processes whatever the node's size), writes at most one batch per tool, re-reads the same. A
+   * sensor device, a tunnel or any {@code psp} device takes the full converge; a device the plan
+   * does not name at all needs no work (an empty report).
+   */
+  @Override
+  public synchronized ConvergeReport convergeDevice(NodeMirrorPlan plan, String device) {
+    InterfaceName dev;
+    try {
+      dev = InterfaceName.of(device);
+    } catch (IllegalArgumentException e) {
+      return converge(plan);
+    }
+    List<io.pvespan.plan.MirrorEntry> sources = new ArrayList<>();
+    Set<InterfaceName> targets = new java.util.TreeSet<>();
+    boolean elsewhere = false;
+    for (io.pvespan.plan.MirrorEntry m : plan.mirrors()) {
+      InterfaceName target =
+          m.target() instanceof io.pvespan.plan.LocalTarget l
+              ? l.device()
+              : ((io.pvespan.plan.TunnelTarget) m.target()).device();
+      elsewhere |= target.equals(dev);
+      if (m.device().equals(dev)) {
+        sources.add(m);
+        targets.add(target);
+      }
+    }
+    for (io.pvespan.plan.TunnelDevice t : plan.tunnels()) {
+      elsewhere |= t.device().equals(dev);
+    }
+    for (io.pvespan.plan.Delivery d : plan.deliveries()) {
+      elsewhere |= d.from().equals(dev) || d.device().equals(dev);
+    }
+    if (sources.isEmpty() && !elsewhere && !dev.value().startsWith(TunnelDevice.NAME_PREFIX)) {
+      // Nothing is planned on or into this device (a peer, a firewall bridge...): no work. Rules
+      // of ours left on a device that left the plan go with the next full converge.
+      return new ConvergeReport(List.of(), 0, List.of(), List.of(), 0, Duration.ZERO);
+    }
+    if (sources.isEmpty() || elsewhere) {
+      return converge(plan);
+    }
+    NodeMirrorPlan narrow =
+        NodeMirrorPlan.of(
+            plan.node(),
+            plan.generation(),
+            sources,
+            plan.tunnels().stream().filter(t -> targets.contains(t.device())).toList(),
+            List.of());
+    Set<InterfaceName> devices = new java.util.TreeSet<>(targets);
+    devices.add(dev);
+    Observation read = () -> observer.observeDevice(dev, devices);
+    return run(narrow, read, (before, actions) -> read.get(), false);
+  }
+
+  private interface Observation {
+    ObservedNode get() throws KernelCommandException;
+  }
+
+  private interface Reread {
+    ObservedNode get(ObservedNode before, List<KernelAction> actions) throws KernelCommandException;
+  }
+
+  private ConvergeReport run(
+      NodeMirrorPlan plan, Observation observe, Reread reread, boolean full) {
     Instant start = clock.instant();
     long spawnedBefore = runner.processesSpawned();
     List<String> failures = new ArrayList<>();
@@ -83,15 +153,15 @@ public final class KernelConverger implements Converger {
     List<EntryStatus> entries = List.of();
     int writes = 0;
     try {
-      ObservedNode before = observer.observe();
+      ObservedNode before = observe.get();
       failures.addAll(before.problems());
       ConvergeStep step = planner.plan(plan, before);
-      drift = stamp(step.drift(), start);
+      drift = stamp(step.drift(), start, full);
       failures.addAll(step.problems());
       ConvergeStep last = step;
       if (!step.actions().isEmpty()) {
         writes = apply(step.actions(), failures);
-        ObservedNode after = reread(before, step.actions());
+        ObservedNode after = reread.get(before, step.actions());
         last = planner.plan(plan, after);
         for (ConvergeStep.Finding f : last.drift()) {
           failures.add("after apply still " + f.kind().json() + ": " + f.object());
@@ -151,7 +221,8 @@ public final class KernelConverger implements Converger {
     return writes;
   }
 
-  private List<DriftItem> stamp(List<ConvergeStep.Finding> findings, Instant now) {
+  /** Drift with since-when; a full converge forgets what it no longer sees, a narrow one not. */
+  private List<DriftItem> stamp(List<ConvergeStep.Finding> findings, Instant now, boolean full) {
     Map<String, Instant> still = new HashMap<>();
     List<DriftItem> out = new ArrayList<>();
     for (ConvergeStep.Finding f : findings) {
@@ -160,7 +231,9 @@ public final class KernelConverger implements Converger {
       still.put(key, since);
       out.add(new DriftItem(f.kind(), f.object(), f.detail(), since));
     }
-    driftSince.clear();
+    if (full) {
+      driftSince.clear();
+    }
     driftSince.putAll(still);
     return out;
   }

@@ -40,9 +40,46 @@ public final class KernelObserver {
    */
   public ObservedNode observeTc(Map<InterfaceName, ObservedLink> links, Set<InterfaceName> htbNow)
       throws KernelCommandException {
+    return observeTc(links, htbNow, null);
+  }
+
+  /**
+   * A narrow read for one device (two processes, independent of the node's size): the links in
+   * {@code devices} (absent ones are simply missing) and the filters of {@code filtersOf} only.
+   * Qdiscs of other devices are dropped so nothing else looks like ours to a planner.
+   */
+  public ObservedNode observeDevice(InterfaceName filtersOf, Set<InterfaceName> devices)
+      throws KernelCommandException {
+    List<InterfaceName> order = new ArrayList<>(new java.util.TreeSet<>(devices));
+    List<CommandLine> lines = new ArrayList<>();
+    for (InterfaceName d : order) {
+      lines.add(CommandLine.of("link", "show", "dev").dev(d));
+    }
+    BatchResult ip =
+        runner.batch(
+            Tool.IP, Set.of(CommandRunner.Option.JSON, CommandRunner.Option.DETAILS), lines);
+    Map<InterfaceName, ObservedLink> links = new java.util.LinkedHashMap<>();
+    for (com.fasterxml.jackson.databind.JsonNode a : TcJson.arrays(ip.stdout())) {
+      links.putAll(TcJson.links(a.toString()));
+    }
+    Map<InterfaceName, ObservedLink> mine = new java.util.LinkedHashMap<>();
+    if (links.containsKey(filtersOf)) {
+      mine.put(filtersOf, links.get(filtersOf));
+    }
+    ObservedNode tc = observeTc(mine, Set.of(), filtersOf);
+    return new ObservedNode(links, tc.qdiscs(), tc.filters(), tc.problems());
+  }
+
+  private ObservedNode observeTc(
+      Map<InterfaceName, ObservedLink> links, Set<InterfaceName> htbNow, InterfaceName only)
+      throws KernelCommandException {
     List<CommandLine> lines = new ArrayList<>();
     List<Query> queries = new ArrayList<>();
-    lines.add(CommandLine.of("qdisc", "show"));
+    // One device: its own qdiscs (tc prints no "dev" then); else every device's in one dump.
+    lines.add(
+        only == null
+            ? CommandLine.of("qdisc", "show")
+            : CommandLine.of("qdisc", "show", "dev").dev(only));
     queries.add(null);
     for (ObservedLink l : links.values()) {
       lines.add(CommandLine.of("filter", "show", "dev").dev(l.name()).kw("ingress"));
@@ -71,7 +108,10 @@ public final class KernelObserver {
     for (int i = 0; i < Math.min(arrays.size(), answered.size()); i++) {
       Query q = answered.get(i);
       if (q == null) {
-        for (ObservedQdisc qd : TcJson.qdiscs(arrays.get(i))) {
+        for (ObservedQdisc qd : TcJson.qdiscs(arrays.get(i), only)) {
+          if (only != null && !only.equals(qd.dev())) {
+            continue;
+          }
           qdiscs.computeIfAbsent(qd.dev(), k -> new ArrayList<>()).add(qd);
         }
       } else {

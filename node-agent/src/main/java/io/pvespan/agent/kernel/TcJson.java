@@ -107,10 +107,11 @@ final class TcJson {
     return v == null || v.isEmpty() || "any".equals(v) ? null : v;
   }
 
-  static List<ObservedQdisc> qdiscs(JsonNode array) {
+  /** {@code devOrNull}: the device of a {@code qdisc show dev X} answer (which names none). */
+  static List<ObservedQdisc> qdiscs(JsonNode array, InterfaceName devOrNull) {
     List<ObservedQdisc> out = new ArrayList<>();
     for (JsonNode q : array) {
-      InterfaceName dev = nameOrNull(q.path("dev").asText(null));
+      InterfaceName dev = devOrNull != null ? devOrNull : nameOrNull(q.path("dev").asText(null));
       if (dev != null) {
         out.add(
             new ObservedQdisc(

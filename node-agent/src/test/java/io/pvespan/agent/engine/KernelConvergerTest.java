@@ -19,6 +19,10 @@ class KernelConvergerTest {
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T05:00:00Z"), ZoneOffset.UTC);
 
   private static String answer(String line) {
+    if (line.startsWith("link show dev ")) {
+      String dev = line.substring("link show dev ".length());
+      return "[{\"ifname\":\"" + dev + "\",\"flags\":[\"UP\"],\"mtu\":1500,\"qdisc\":\"noqueue\"}]";
+    }
     return line.equals("link show") ? LINKS : "[]";
   }
 
@@ -70,5 +74,24 @@ class KernelConvergerTest {
                     List.of(Plans.mirror("s1", 101, Direction.EGRESS, Plans.local("tap900i0")))));
     assertThat(report.failures())
         .contains("tc qdisc add dev tap101i0 handle ffff: ingress: Error: injected");
+  }
+
+  @Test
+  void convergeDeviceIsNarrowForASourceFullForASensorAndFreeForAnUnplannedDevice() {
+    var plan =
+        Plans.plan(1, List.of(Plans.mirror("s1", 101, Direction.EGRESS, Plans.local("tap900i0"))));
+    RecordingRunner r = new RecordingRunner(KernelConvergerTest::answer, Set.of());
+    KernelConverger c = new KernelConverger(r, KernelFeatures.full(), clock);
+    assertThat(c.convergeDevice(plan, "fwbr101i0").processesSpawned()).isZero();
+    c.convergeDevice(plan, "tap101i0");
+    assertThat(r.batches.get(0))
+        .containsExactly("link show dev tap101i0", "link show dev tap900i0");
+    assertThat(r.batches.get(1))
+        .startsWith("qdisc show dev tap101i0", "filter show dev tap101i0 ingress");
+    r.batches.clear();
+    r.commands.clear();
+    c.convergeDevice(plan, "tap900i0");
+    assertThat(r.commands).containsExactly("ip link show"); // the full observation
+    assertThat(c.convergeDevice(plan, "bad name;x").processesSpawned()).isPositive();
   }
 }

@@ -77,9 +77,14 @@ class MonitorEventsIT {
       seen.clear();
       Lab.sh("tc", "-n", node.value(), "qdisc", "del", "dev", "tap101i0", "ingress");
       await(seen, "tap101i0");
-      ConvergeReport back = c.converge(plan);
+      ConvergeReport back = c.convergeDevice(plan, "tap101i0");
       assertThat(back.failures()).isEmpty();
       assertThat(back.writes()).isPositive();
+      assertThat(back.entries())
+          .singleElement()
+          .satisfies(e -> assertThat(e.state()).isEqualTo("active"));
+      assertThat(c.convergeDevice(plan, "tap101i0").writes()).isZero();
+      assertThat(c.converge(plan).writes()).isZero();
     }
   }
 }
