@@ -80,6 +80,44 @@ class LocalMirrorIT {
   }
 
   @Test
+  void aRestartedSensorIsMirroredIntoAgain() {
+    var p = plan(1, List.of(mirror("s1", 101, Direction.EGRESS, local("tap900i0"))));
+    KernelConverger c = converger(lab, node);
+    assertThat(c.converge(p).failures()).isEmpty();
+    // The sensor VM restarts: its tap goes and comes back under the same name. The kernel keeps
+    // our mirred action pointing at the old device ("*"); the converge must see and fix that.
+    Lab.sh("ip", "-n", node.value(), "link", "del", "tap900i0");
+    Lab.sh(
+        "ip",
+        "-n",
+        node.value(),
+        "link",
+        "add",
+        "tap900i0",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "eth0",
+        "netns",
+        sensor.value());
+    Lab.sh("ip", "-n", node.value(), "link", "set", "tap900i0", "up");
+    Lab.sh("ip", "-n", sensor.value(), "link", "set", "eth0", "up");
+    lab.offloadsOff(node, "tap900i0");
+    lab.offloadsOff(sensor, "eth0");
+    ConvergeReport back = c.convergeDevice(p, "tap900i0");
+    assertThat(back.failures()).isEmpty();
+    assertThat(back.driftFound())
+        .extracting(d -> d.kind().json() + " " + d.object())
+        .containsExactly("modified filter tap101i0 ingress prio 7");
+    long sensor0 = lab.bytes(sensor, "eth0", "rx");
+    long tx0 = lab.bytes(vmA, "eth0", "tx");
+    lab.udp(vmA, "198.18.1.102", 50, 600);
+    long sent = lab.bytes(vmA, "eth0", "tx") - tx0;
+    assertThat(lab.bytes(sensor, "eth0", "rx") - sensor0).isBetween(sent - 200, sent + 200);
+  }
+
+  @Test
   void aRestartedAgentAdoptsTheRulesWithoutWriting() {
     var p = plan(1, List.of(mirror("s1", 101, Direction.BOTH, local("tap900i0"))));
     assertThat(converger(lab, node).converge(p).writes()).isPositive();
