@@ -128,6 +128,23 @@ class LocalMirrorIT {
   }
 
   @Test
+  void anAgentRestartedUnderTrafficLosesNoBytesAtTheSensor() throws Exception {
+    var p = plan(1, List.of(mirror("s1", 101, Direction.BOTH, local("tap900i0"))));
+    assertThat(converger(lab, node).converge(p).failures()).isEmpty();
+    long sensor0 = lab.bytes(sensor, "eth0", "rx");
+    long tx0 = lab.bytes(vmA, "eth0", "tx");
+    long rx0 = lab.bytes(vmA, "eth0", "rx");
+    Thread traffic = new Thread(() -> lab.udp(vmA, "198.18.1.102", 400, 900));
+    traffic.start();
+    ConvergeReport restarted = converger(lab, node).converge(p); // probe + adopt, mid-traffic
+    traffic.join();
+    assertThat(restarted.writes()).isZero();
+    long both = lab.bytes(vmA, "eth0", "tx") - tx0 + lab.bytes(vmA, "eth0", "rx") - rx0;
+    assertThat(both).isGreaterThan(400 * 900);
+    assertThat(lab.bytes(sensor, "eth0", "rx") - sensor0).isBetween(both - 200, both + 200);
+  }
+
+  @Test
   void anEmptyPlanRemovesEverythingOursAndNothingElse() {
     // Foreign objects: a qdisc, class and filter someone else made on the same device.
     Lab.sh(
