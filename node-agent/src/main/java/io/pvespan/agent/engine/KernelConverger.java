@@ -57,8 +57,14 @@ public final class KernelConverger implements Converger {
    */
   public static KernelConverger create(NetnsName netnsOrNull, Clock clock) {
     CommandRunner runner = new ProcessCommandRunner(netnsOrNull, COMMAND_TIMEOUT);
+    // The scratch namespace is created from the agent's own namespace, never through `ip -n`:
+    // `ip -n X netns add Y` bind-mounts Y inside the private mount namespace `-n` switches into,
+    // so /run/netns/Y is left as an empty file no later command can enter. Capabilities are per
+    // kernel, so probing from here answers for the node namespace too.
     KernelFeatures features =
-        KernelProbe.probe(runner, ns -> new ProcessCommandRunner(ns, COMMAND_TIMEOUT));
+        KernelProbe.probe(
+            new ProcessCommandRunner(null, COMMAND_TIMEOUT),
+            ns -> new ProcessCommandRunner(ns, COMMAND_TIMEOUT));
     return new KernelConverger(runner, features, clock);
   }
 
