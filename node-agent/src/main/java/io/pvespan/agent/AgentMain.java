@@ -13,13 +13,9 @@ import java.util.concurrent.CountDownLatch;
 public final class AgentMain {
   private AgentMain() {}
 
-  /**
-   * The production kernel layer. THE place where the iproute2 adapter is wired in: return a {@link
-   * KernelPorts} whose {@code converger(options)} builds the kernel converger (with {@code
-   * options.netns()}) and whose {@code events(options)} builds the kernel event watcher.
-   */
+  /** The production kernel layer: the iproute2 adapter and its monitors. */
   static KernelPorts kernelPorts() {
-    return KernelPorts.UNWIRED;
+    return new Iproute2Ports(Clock.systemUTC());
   }
 
   public static void main(String[] args) {

@@ -19,4 +19,14 @@ public interface Converger {
    * reported.
    */
   ConvergeReport converge(NodeMirrorPlan plan);
+
+  /**
+   * A converge triggered by an event naming {@code device}: implementations may observe and change
+   * only what concerns that device (a tap that appeared or was wiped), and fall back to a full
+   * {@link #converge} whenever that is not clearly enough. Same contract otherwise; the periodic
+   * full converge stays the safety net. The default is the full converge.
+   */
+  default ConvergeReport convergeDevice(NodeMirrorPlan plan, String device) {
+    return converge(plan);
+  }
 }

@@ -1,0 +1,303 @@
+package io.pvespan.agent.engine;
+
+import io.pvespan.agent.kernel.FilterMatch;
+import io.pvespan.agent.kernel.KernelFeatures;
+import io.pvespan.agent.kernel.MirredMode;
+import io.pvespan.agent.kernel.ObservedFilter;
+import io.pvespan.agent.kernel.ObservedLink;
+import io.pvespan.agent.kernel.ObservedNode;
+import io.pvespan.agent.kernel.ObservedQdisc;
+import io.pvespan.agent.kernel.Ownership;
+import io.pvespan.agent.kernel.TcSide;
+import io.pvespan.agent.kernel.TunnelCommands;
+import io.pvespan.model.InterfaceName;
+import io.pvespan.plan.Delivery;
+import io.pvespan.plan.LocalTarget;
+import io.pvespan.plan.MirrorEntry;
+import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.plan.TunnelDevice;
+import io.pvespan.plan.TunnelTarget;
+import io.pvespan.status.DriftItem;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The pure heart of the agent: plan + observed kernel + features in, actions + drift + entry states
+ * out. Desired = plan entries whose devices exist now (others wait); observed = only what is ours.
+ * No I/O, no clock: table-testable, and run again on the re-read kernel to verify.
+ */
+final class ConvergePlanner {
+  private final KernelFeatures features;
+
+  ConvergePlanner(KernelFeatures features) {
+    this.features = features;
+  }
+
+  ConvergeStep plan(NodeMirrorPlan plan, ObservedNode node) {
+    Work w = new Work(plan, node);
+    w.tunnels();
+    for (MirrorEntry m : plan.mirrors()) {
+      w.mirror(m);
+    }
+    Map<InterfaceName, Long> deliveriesFrom = new HashMap<>();
+    for (Delivery d : plan.deliveries()) {
+      deliveriesFrom.merge(d.from(), 1L, Long::sum);
+    }
+    for (Delivery d : plan.deliveries()) {
+      w.delivery(d, deliveriesFrom.get(d.from()) == 1);
+    }
+    w.filters();
+    return w.result();
+  }
+
+  /** The state of one computation. */
+  private final class Work {
+    final NodeMirrorPlan plan;
+    final ObservedNode node;
+    final Map<InterfaceName, TunnelDevice> plannedTunnels = new HashMap<>();
+    final Set<InterfaceName> unusableTunnels = new TreeSet<>();
+    final List<KernelAction> actions = new ArrayList<>();
+    final List<ConvergeStep.Finding> drift = new ArrayList<>();
+    final List<String> problems = new ArrayList<>();
+    final Map<EntryKey, String[]> entryState = new LinkedHashMap<>();
+    final List<DesiredFilter> desired = new ArrayList<>();
+    final Set<InterfaceName> ingressAdded = new LinkedHashSet<>();
+    final Set<InterfaceName> rootAdded = new LinkedHashSet<>();
+
+    Work(NodeMirrorPlan plan, ObservedNode node) {
+      this.plan = plan;
+      this.node = node;
+    }
+
+    void tunnels() {
+      for (TunnelDevice t : plan.tunnels()) {
+        plannedTunnels.put(t.device(), t);
+        if (!features.supports(t.encapsulation())) {
+          unusableTunnels.add(t.device());
+          problems.add(
+              "tunnel "
+                  + t.device()
+                  + ": this kernel has no "
+                  + t.encapsulation().json()
+                  + " devices");
+          continue;
+        }
+        ObservedLink l = node.links().get(t.device());
+        try {
+          if (l == null) {
+            TunnelCommands.create(t); // validates addresses before anything is planned
+            drift.add(
+                new ConvergeStep.Finding(
+                    DriftItem.Kind.MISSING, "device " + t.device(), t.type() + " tunnel"));
+            actions.add(new KernelAction.CreateTunnel(t));
+          } else if (!TunnelCommands.sameIdentity(t, l)) {
+            drift.add(
+                new ConvergeStep.Finding(
+                    DriftItem.Kind.MODIFIED,
+                    "device " + t.device(),
+                    "tunnel parameters differ from the plan"));
+            actions.add(new KernelAction.DeleteTunnel(t.device()));
+            actions.add(new KernelAction.CreateTunnel(t));
+          } else if (l.mtu() != t.mtu() || !l.up()) {
+            drift.add(
+                new ConvergeStep.Finding(
+                    DriftItem.Kind.MODIFIED,
+                    "device " + t.device(),
+                    "mtu " + l.mtu() + (l.up() ? "" : ", down")));
+            actions.add(new KernelAction.FixTunnelLink(t.device(), t.mtu()));
+          }
+        } catch (IllegalArgumentException e) {
+          unusableTunnels.add(t.device());
+          problems.add("tunnel " + t.device() + ": " + e.getMessage());
+        }
+      }
+      for (ObservedLink l : node.links().values()) {
+        if (l.name().value().startsWith(TunnelDevice.NAME_PREFIX)
+            && l.tunnel() != null
+            && !plannedTunnels.containsKey(l.name())) {
+          drift.add(
+              new ConvergeStep.Finding(
+                  DriftItem.Kind.UNEXPECTED,
+                  "device " + l.name(),
+                  l.kind() + " tunnel not in the plan"));
+          actions.add(new KernelAction.DeleteTunnel(l.name()));
+        }
+      }
+    }
+
+    /** A device that exists now or is one of our tunnels created in this converge. */
+    boolean present(InterfaceName dev) {
+      return node.exists(dev)
+          || (plannedTunnels.containsKey(dev) && !unusableTunnels.contains(dev));
+    }
+
+    void mirror(MirrorEntry m) {
+      EntryKey key = new EntryKey(EntryKey.MIRROR, m.session(), m.device(), m.direction(), "");
+      if (entryState.containsKey(key)) {
+        return;
+      }
+      InterfaceName target =
+          m.target() instanceof LocalTarget l ? l.device() : ((TunnelTarget) m.target()).device();
+      if (!node.exists(m.device())) {
+        entryState.put(key, new String[] {"waiting", "device " + m.device() + " absent"});
+        return;
+      }
+      if (m.target() instanceof TunnelTarget && !plannedTunnels.containsKey(target)) {
+        entryState.put(
+            key, new String[] {"failed", "tunnel " + target + " is not in the plan's tunnels"});
+        return;
+      }
+      if (!present(target)) {
+        boolean tunnel = plannedTunnels.containsKey(target);
+        entryState.put(
+            key,
+            new String[] {
+              tunnel ? "failed" : "waiting",
+              (tunnel ? "tunnel " : "sensor device ")
+                  + target
+                  + (tunnel ? " cannot be created" : " absent")
+            });
+        return;
+      }
+      FilterMatch match;
+      try {
+        match = match(m);
+      } catch (IllegalArgumentException e) {
+        entryState.put(key, new String[] {"failed", e.getMessage()});
+        return;
+      }
+      List<DesiredFilter> mine = new ArrayList<>();
+      for (TcSide side : TcSide.forVmDirection(m.direction())) {
+        Optional<String> handle = hook(m.device(), side);
+        if (handle.isEmpty()) {
+          ObservedQdisc root = node.root(m.device()).orElseThrow();
+          entryState.put(
+              key,
+              new String[] {
+                "failed",
+                "root qdisc "
+                    + root.kind()
+                    + " "
+                    + root.handle()
+                    + " on "
+                    + m.device()
+                    + " is not ours and takes no filters"
+              });
+          return;
+        }
+        mine.add(
+            DesiredFilter.of(
+                key, m.device(), side, handle.get(), match, MirredMode.MIRROR, target));
+      }
+      commitHooks(mine);
+      desired.addAll(mine);
+      entryState.put(key, new String[] {"active", null});
+    }
+
+    FilterMatch match(MirrorEntry m) {
+      if (!m.filter().isEmpty() && !features.bpf()) {
+        throw new IllegalArgumentException(
+            "filter rules need the bpf classifier, which this kernel lacks");
+      }
+      if (m.filter().isEmpty() && !features.matchall() && !features.u32()) {
+        throw new IllegalArgumentException("this kernel has neither matchall nor u32");
+      }
+      return FilterMatch.of(m.filter(), features);
+    }
+
+    void delivery(Delivery d, boolean only) {
+      EntryKey key =
+          new EntryKey(EntryKey.DELIVERY, d.session(), d.from(), null, d.device().value());
+      if (entryState.containsKey(key)) {
+        return;
+      }
+      if (!present(d.from())) {
+        entryState.put(key, new String[] {"waiting", "tunnel " + d.from() + " absent"});
+        return;
+      }
+      if (!node.exists(d.device())) {
+        entryState.put(key, new String[] {"waiting", "sensor device " + d.device() + " absent"});
+        return;
+      }
+      FilterMatch all = FilterMatch.of(List.of(), features);
+      // One delivery per tunnel moves the frames (redirect); several each take a copy.
+      DesiredFilter f =
+          DesiredFilter.of(
+              key,
+              d.from(),
+              TcSide.INGRESS,
+              null,
+              all,
+              only ? MirredMode.REDIRECT : MirredMode.MIRROR,
+              d.device());
+      commitHooks(List.of(f));
+      desired.add(f);
+      entryState.put(key, new String[] {"active", null});
+    }
+
+    /** The root handle for egress filters ("" for ingress); empty when the root takes none. */
+    Optional<String> hook(InterfaceName dev, TcSide side) {
+      if (side == TcSide.INGRESS) {
+        return Optional.of("");
+      }
+      Optional<ObservedQdisc> root = node.root(dev);
+      if (root.isEmpty() || root.get().kernelDefault()) {
+        return Optional.of(Ownership.ROOT_HANDLE);
+      }
+      return "htb".equals(root.get().kind()) ? Optional.of(root.get().handle()) : Optional.empty();
+    }
+
+    void commitHooks(List<DesiredFilter> filters) {
+      for (DesiredFilter f : filters) {
+        if (f.side() == TcSide.INGRESS
+            && !node.hasIngressHook(f.device())
+            && ingressAdded.add(f.device())) {
+          actions.add(new KernelAction.AddIngressQdisc(f.device()));
+        }
+        if (f.side() == TcSide.EGRESS) {
+          Optional<ObservedQdisc> root = node.root(f.device());
+          if ((root.isEmpty() || root.get().kernelDefault()) && rootAdded.add(f.device())) {
+            actions.add(new KernelAction.AddRootQdisc(f.device()));
+          }
+        }
+      }
+    }
+
+    void filters() {
+      FilterDiff diff = new FilterDiff(node, desired, entryState, actions, drift);
+      diff.run();
+    }
+
+    ConvergeStep result() {
+      List<ConvergeStep.EntryOutcome> out = new ArrayList<>();
+      Map<EntryKey, long[]> counters = new HashMap<>();
+      Map<io.pvespan.agent.kernel.OwnershipCookie, DesiredFilter> byCookie = new HashMap<>();
+      for (DesiredFilter d : desired) {
+        byCookie.put(d.cookie(), d);
+      }
+      for (ObservedFilter f : node.filters()) {
+        DesiredFilter d = f.ours() ? byCookie.get(f.cookie()) : null;
+        if (d != null && d.device().equals(f.dev()) && d.side() == f.side() && d.sameAs(f)) {
+          long[] c = counters.computeIfAbsent(d.entry(), k -> new long[2]);
+          c[0] += f.packets();
+          c[1] += f.bytes();
+        }
+      }
+      for (Map.Entry<EntryKey, String[]> e : entryState.entrySet()) {
+        long[] c = counters.getOrDefault(e.getKey(), new long[2]);
+        out.add(
+            new ConvergeStep.EntryOutcome(
+                e.getKey(), e.getValue()[0], e.getValue()[1], c[0], c[1]));
+      }
+      actions.sort(java.util.Comparator.comparingInt(KernelAction::stage));
+      return new ConvergeStep(actions, drift, out, problems);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.pvespan.agent.engine;
+
+import io.pvespan.agent.kernel.FilterMatch;
+import io.pvespan.agent.kernel.MirredMode;
+import io.pvespan.agent.kernel.ObservedFilter;
+import io.pvespan.agent.kernel.OwnershipCookie;
+import io.pvespan.agent.kernel.TcSide;
+import io.pvespan.model.InterfaceName;
+
+/**
+ * One filter the plan needs: on {@code side} of {@code device}, copying (or redirecting) what
+ * {@code match} selects into {@code target}. {@code entry} names the plan entry it belongs to.
+ * {@code rootHandle} is the root qdisc to hang egress filters on.
+ */
+record DesiredFilter(
+    EntryKey entry,
+    InterfaceName device,
+    TcSide side,
+    String rootHandle,
+    FilterMatch match,
+    MirredMode mode,
+    InterfaceName target,
+    OwnershipCookie cookie) {
+
+  static DesiredFilter of(
+      EntryKey entry,
+      InterfaceName device,
+      TcSide side,
+      String rootHandle,
+      FilterMatch match,
+      MirredMode mode,
+      InterfaceName target) {
+    String identity =
+        entry.kind() + "|" + entry.session() + "|" + device + "|" + side + "|" + entry.peer();
+    String content = "to=" + target + "|" + mode + "|" + match.describe();
+    return new DesiredFilter(
+        entry,
+        device,
+        side,
+        rootHandle,
+        match,
+        mode,
+        target,
+        OwnershipCookie.of(identity, content));
+  }
+
+  /** The observed filter is exactly this one (adopted as is). */
+  boolean sameAs(ObservedFilter f) {
+    return cookie.equals(f.cookie())
+        && target.value().equals(f.toDev())
+        && mode.word().equals(f.mode())
+        && (mode != MirredMode.MIRROR || "continue".equals(f.control()));
+  }
+
+  String object(int prio) {
+    return "filter " + device + " " + side.word() + " prio " + prio;
+  }
+}

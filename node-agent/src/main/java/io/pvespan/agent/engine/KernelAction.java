@@ -1,0 +1,232 @@
+package io.pvespan.agent.engine;
+
+import io.pvespan.agent.kernel.CommandLine;
+import io.pvespan.agent.kernel.FilterMatch;
+import io.pvespan.agent.kernel.MirredMode;
+import io.pvespan.agent.kernel.Ownership;
+import io.pvespan.agent.kernel.OwnershipCookie;
+import io.pvespan.agent.kernel.TcSide;
+import io.pvespan.agent.kernel.Tool;
+import io.pvespan.agent.kernel.TunnelCommands;
+import io.pvespan.model.InterfaceName;
+import io.pvespan.plan.TunnelDevice;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One change the agent makes to the kernel. Every variant renders itself as {@code ip} or {@code
+ * tc} command lines built from validated values only; nothing else reaches the kernel. Variants
+ * that delete only ever name what is ours (a {@code psp} device, a priority carrying our cookie,
+ * the root qdisc with our handle).
+ */
+public sealed interface KernelAction {
+  Tool tool();
+
+  List<CommandLine> commands();
+
+  /** Where an action sits in a batch: devices first, then qdiscs, filter deletes, adds, cleanup. */
+  int stage();
+
+  /** Creates a planned tunnel device with its MTU and brings it up. */
+  record CreateTunnel(TunnelDevice tunnel) implements KernelAction {
+    public CreateTunnel {
+      Objects.requireNonNull(tunnel);
+    }
+
+    public Tool tool() {
+      return Tool.IP;
+    }
+
+    public List<CommandLine> commands() {
+      return TunnelCommands.create(tunnel);
+    }
+
+    public int stage() {
+      return 1;
+    }
+  }
+
+  /** Deletes one of our tunnel devices (its name starts with {@code psp}). */
+  record DeleteTunnel(InterfaceName device) implements KernelAction {
+    public DeleteTunnel {
+      if (!device.value().startsWith(TunnelDevice.NAME_PREFIX)) {
+        throw new IllegalArgumentException(device + " is not ours to delete");
+      }
+    }
+
+    public Tool tool() {
+      return Tool.IP;
+    }
+
+    public List<CommandLine> commands() {
+      return List.of(CommandLine.of("link", "del", "dev").dev(device));
+    }
+
+    public int stage() {
+      return 0;
+    }
+  }
+
+  /** Sets MTU and up on one of our tunnel devices that drifted. */
+  record FixTunnelLink(InterfaceName device, int mtu) implements KernelAction {
+    public Tool tool() {
+      return Tool.IP;
+    }
+
+    public List<CommandLine> commands() {
+      return List.of(CommandLine.of("link", "set", "dev").dev(device).kw("mtu").num(mtu).kw("up"));
+    }
+
+    public int stage() {
+      return 1;
+    }
+  }
+
+  /**
+   * Adds the classic {@code ingress} qdisc (handle {@code ffff:}), never {@code clsact}: Proxmox's
+   * plug adds {@code ingress} itself and would fail on a device holding clsact.
+   */
+  record AddIngressQdisc(InterfaceName device) implements KernelAction {
+    public Tool tool() {
+      return Tool.TC;
+    }
+
+    public List<CommandLine> commands() {
+      return List.of(
+          CommandLine.of("qdisc", "add", "dev").dev(device).kw("handle").kw("ffff:").kw("ingress"));
+    }
+
+    public int stage() {
+      return 2;
+    }
+  }
+
+  /**
+   * Replaces the kernel's default root qdisc (noqueue, pfifo_fast, mq...) by an htb without classes
+   * (handle {@link Ownership#ROOT_HANDLE}): unclassified traffic goes through htb's direct queue
+   * unshaped, and filters can hang on it.
+   */
+  record AddRootQdisc(InterfaceName device) implements KernelAction {
+    public Tool tool() {
+      return Tool.TC;
+    }
+
+    public List<CommandLine> commands() {
+      return List.of(
+          CommandLine.of("qdisc", "add", "dev")
+              .dev(device)
+              .kw("root")
+              .kw("handle")
+              .kw(Ownership.ROOT_HANDLE)
+              .kw("htb"));
+    }
+
+    public int stage() {
+      return 2;
+    }
+  }
+
+  /** Deletes our root htb; the handle in the command makes the kernel refuse any other root. */
+  record DeleteOwnedRootQdisc(InterfaceName device) implements KernelAction {
+    public Tool tool() {
+      return Tool.TC;
+    }
+
+    public List<CommandLine> commands() {
+      return List.of(
+          CommandLine.of("qdisc", "del", "dev")
+              .dev(device)
+              .kw("root")
+              .kw("handle")
+              .kw(Ownership.ROOT_HANDLE));
+    }
+
+    public int stage() {
+      return 5;
+    }
+  }
+
+  /**
+   * Adds a mirror (or delivery) filter at {@code prio} on {@code side} of {@code device}; {@code
+   * rootHandle} is the root qdisc's handle for the egress side. A mirror uses {@code continue} so
+   * every later filter (Proxmox's police at prio 50) still sees the frame.
+   */
+  record AddMirrorFilter(
+      InterfaceName device,
+      TcSide side,
+      String rootHandle,
+      int prio,
+      FilterMatch match,
+      MirredMode mode,
+      InterfaceName target,
+      OwnershipCookie cookie)
+      implements KernelAction {
+    public AddMirrorFilter {
+      if (!Ownership.reservedPrio(prio)) {
+        throw new IllegalArgumentException("prio " + prio + " is outside our range");
+      }
+      checkHandle(side, rootHandle);
+      Objects.requireNonNull(match);
+      Objects.requireNonNull(mode);
+      Objects.requireNonNull(target);
+      Objects.requireNonNull(cookie);
+    }
+
+    public Tool tool() {
+      return Tool.TC;
+    }
+
+    public List<CommandLine> commands() {
+      CommandLine l = hook(CommandLine.of("filter", "add", "dev").dev(device), side, rootHandle);
+      match.appendTo(l.kw("prio").num(prio).kw("protocol").kw("all"));
+      l.kw("action").kw("mirred").kw("egress").kw(mode.word()).kw("dev").dev(target);
+      if (mode == MirredMode.MIRROR) {
+        l.kw("continue");
+      }
+      return List.of(l.kw("cookie").kw(cookie.hex()));
+    }
+
+    public int stage() {
+      return 4;
+    }
+  }
+
+  /** Deletes one priority of ours (it carries our cookie and lies in our range). */
+  record DeleteOwnedFilter(InterfaceName device, TcSide side, String rootHandle, int prio)
+      implements KernelAction {
+    public DeleteOwnedFilter {
+      if (!Ownership.reservedPrio(prio)) {
+        throw new IllegalArgumentException("prio " + prio + " is outside our range");
+      }
+      checkHandle(side, rootHandle);
+    }
+
+    public Tool tool() {
+      return Tool.TC;
+    }
+
+    public List<CommandLine> commands() {
+      return List.of(
+          hook(CommandLine.of("filter", "del", "dev").dev(device), side, rootHandle)
+              .kw("prio")
+              .num(prio));
+    }
+
+    public int stage() {
+      return 3;
+    }
+  }
+
+  private static CommandLine hook(CommandLine l, TcSide side, String rootHandle) {
+    return side == TcSide.INGRESS ? l.kw("ingress") : l.kw("parent").kw(rootHandle);
+  }
+
+  private static void checkHandle(TcSide side, String rootHandle) {
+    if (side == TcSide.EGRESS
+        && (rootHandle == null || !Pattern.matches("[0-9a-f]{1,4}:", rootHandle))) {
+      throw new IllegalArgumentException(
+          "egress filters need a root qdisc handle, not " + rootHandle);
+    }
+  }
+}
