@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 public final class Iperf {
   private static final int PORT = 5201;
   private static final Duration CONNECT_DEADLINE = Duration.ofSeconds(10);
+  private static final Duration QUIET_DEADLINE = Duration.ofSeconds(10);
+  private static final long QUIET_GAP_MILLIS = 200;
 
   private Iperf() {}
 
@@ -66,11 +68,52 @@ public final class Iperf {
       if (!server.waitFor(10, TimeUnit.SECONDS)) {
         throw new LabException("iperf3 server in " + serverNs + " did not finish");
       }
+      // iperf3 ends when its control channel says so, not when the last data segment (or the
+      // reset that discards it) has crossed the wire: wait until both ends are quiet.
+      awaitQuiet(clientNs, serverNs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LabException("interrupted", e);
     } finally {
       server.destroyForcibly();
+    }
+  }
+
+  private static void awaitQuiet(String clientNs, String serverNs) {
+    long[] last = {-1};
+    boolean quiet =
+        Await.until(
+            QUIET_DEADLINE,
+            () -> {
+              long now = totalBytes(clientNs) + totalBytes(serverNs);
+              boolean same = now == last[0];
+              last[0] = now;
+              if (!same) {
+                pauseFor(QUIET_GAP_MILLIS);
+              }
+              return same;
+            });
+    if (!quiet) {
+      throw new LabException("traffic between " + clientNs + " and " + serverNs + " never stopped");
+    }
+  }
+
+  /** All bytes on every link of a namespace (a VM has one or two). */
+  private static long totalBytes(String ns) {
+    long sum = 0;
+    for (var link : KernelView.links(ns)) {
+      if (!link.equals("lo")) {
+        sum += LinkCounters.read(ns, link).totalBytes();
+      }
+    }
+    return sum;
+  }
+
+  private static void pauseFor(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -232,7 +232,7 @@ class LabIT {
     LinkCounters sensorBefore = lab.vmCounters(200, 1);
     traffic.run();
     long sent = lab.vmCounters(sourceVm, 0).minus(sourceBefore).totalBytes();
-    assertThat(sent).as("bytes on the wire").isGreaterThan(BYTES / 2);
+    assertThat(sent).as("bytes on the wire").isGreaterThan(100_000);
     LongSupplier seen = () -> lab.vmCounters(200, 1).minus(sensorBefore).rxBytes();
     // Mirrored copies may still be in flight (VXLAN): poll with a deadline.
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
