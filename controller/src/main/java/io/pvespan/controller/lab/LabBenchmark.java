@@ -72,10 +72,15 @@ public final class LabBenchmark {
           Map.of("tap101i0", "pve1", "veth103i0", "pve2", "tap102i0", "pve3");
       awaitAll(lab, devices, true, Duration.ofSeconds(60));
 
+      // Each change waits a random 0..2 poll intervals first: otherwise every change would land
+      // right after the controller's previous check (it was what we waited for) and every
+      // measurement would be the worst case.
+      java.util.Random random = new java.util.Random(42);
       List<Long> migration = new ArrayList<>();
       String at = "pve2";
       for (int i = 0; i < runs; i++) {
         String to = at.equals("pve2") ? "pve3" : "pve2";
+        randomPhase(random, 2 * pollMs);
         lab.migrate(103, to);
         long t0 = System.nanoTime();
         cluster.moveGuest(103, to);
@@ -94,6 +99,7 @@ public final class LabBenchmark {
       List<Long> specChange = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
         boolean pause = i % 2 == 0;
+        randomPhase(random, 2 * pollMs);
         long t0 = System.nanoTime();
         writeSession(specs, pause);
         awaitAll(lab, now, !pause, Duration.ofSeconds(30));
@@ -106,6 +112,14 @@ public final class LabBenchmark {
       try (var files = Files.walk(work)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  private static void randomPhase(java.util.Random random, long maxMillis) {
+    try {
+      Thread.sleep((long) (random.nextDouble() * maxMillis));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
