@@ -105,13 +105,6 @@ public final class Lab implements AutoCloseable {
     return a;
   }
 
-  /** Runs {@code argv} inside namespace {@code ns} ({@code ip netns exec}); returns stdout. */
-  public String execIn(String ns, String... argv) {
-    List<String> all = new ArrayList<>(List.of(Exec.IP, "netns", "exec", ns));
-    all.addAll(List.of(argv));
-    return Exec.run(all);
-  }
-
   /**
    * Starts {@code argv} inside namespace {@code ns}, output appended to {@code log}; the lab kills
    * it on close. {@code ip netns exec} execs the program, so the process is the program itself.
