@@ -20,7 +20,8 @@ public final class Main {
             new InventoryCommand(),
             new ControllerCommand(InventorySourceFactory.production()),
             new StatusCommand(),
-            new PveStandInCommand())) {
+            new PveStandInCommand(),
+            new DemoCommand())) {
       all.put(c.name(), c);
     }
     return all;
