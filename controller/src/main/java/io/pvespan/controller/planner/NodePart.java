@@ -4,6 +4,7 @@ import io.pvespan.plan.Delivery;
 import io.pvespan.plan.MirrorEntry;
 import io.pvespan.plan.TunnelDevice;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -15,5 +16,13 @@ import java.util.List;
 record NodePart(List<MirrorEntry> mirrors, List<TunnelDevice> tunnels, List<Delivery> deliveries) {
   static NodePart empty() {
     return new NodePart(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+  }
+
+  /** The same part, read-only (once the session is planned). */
+  NodePart frozen() {
+    return new NodePart(
+        Collections.unmodifiableList(mirrors),
+        Collections.unmodifiableList(tunnels),
+        Collections.unmodifiableList(deliveries));
   }
 }

@@ -21,6 +21,7 @@ import io.pvespan.spec.MirrorSessionSpec;
 import io.pvespan.spec.Sensor;
 import io.pvespan.spec.SourceSelector;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +66,14 @@ final class SessionPlanner {
     if (target != null) {
       selected = selection.select(session.spec().sources());
       new Run(session, target, parts, problems).plan(selected);
+      parts.replaceAll((node, part) -> part.frozen());
     }
-    return new SessionOutcome(sensorVmid, selected, parts, problems.warnings(), problems.errors());
+    return new SessionOutcome(
+        sensorVmid,
+        selected == null ? null : Collections.unmodifiableList(selected),
+        Collections.unmodifiableMap(parts),
+        problems.warnings(),
+        problems.errors());
   }
 
   /** One session's planning: its target, the parts it fills and its problems. */

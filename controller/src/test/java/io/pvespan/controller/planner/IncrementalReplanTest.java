@@ -2,10 +2,15 @@ package io.pvespan.controller.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.Inventory;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.PlanResult;
+import io.pvespan.spec.MirrorSession;
+import io.pvespan.spec.SourceSelector;
 import io.pvespan.spec.SpecSet;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +30,8 @@ class IncrementalReplanTest {
     int incremental = 0;
     int steps = 0;
     int withErrors = 0;
+    int clashes = 0;
+    int unknownNodes = 0;
     for (long seed = 1; seed <= SEEDS; seed++) {
       RandomCluster cluster = new RandomCluster(seed);
       SpecSet specs = cluster.specs();
@@ -50,6 +57,9 @@ class IncrementalReplanTest {
           assertThat(direct.result()).as(where).isEqualTo(full);
         }
         withErrors += full.ok() ? 0 : 1;
+        clashes += full.errors().stream().anyMatch(e -> e.contains("already planned as")) ? 1 : 0;
+        unknownNodes +=
+            full.warnings().stream().anyMatch(w -> w.contains("not in the inventory")) ? 1 : 0;
         steps++;
         context = replanned;
         inventory = next;
@@ -58,6 +68,27 @@ class IncrementalReplanTest {
     // Nearly every step (no spec or node change, few guests changed) must be incremental.
     assertThat(incremental).isGreaterThan(steps * 9 / 10);
     assertThat(withErrors).as("the error paths (loops, clashes) are exercised").isPositive();
+    assertThat(clashes).as("tunnel clashes are exercised").isPositive();
+    assertThat(unknownNodes).as("guests on unknown nodes are exercised").isPositive();
+  }
+
+  @Test
+  void selectsOneGuestAtATimeAgreesWithTheIndexedSelection() {
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      RandomCluster cluster = new RandomCluster(seed);
+      SpecSet specs = cluster.specs();
+      Inventory inventory = cluster.inventory(60);
+      InventoryIndex index = new InventoryIndex(inventory);
+      List<Guest> sorted =
+          inventory.guests().stream().sorted(Comparator.comparing(Guest::vmid)).toList();
+      for (MirrorSession session : specs.sessions()) {
+        SourceSelector sources = session.spec().sources();
+        assertThat(SourceMatcher.select(sources, index))
+            .as("seed " + seed + " " + sources)
+            .containsExactlyElementsOf(
+                sorted.stream().filter(g -> SourceMatcher.selects(sources, g)).toList());
+      }
+    }
   }
 
   @Test
