@@ -4,8 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * The same two measurements as {@link PlannerBenchmark}, in CPU time of the planning thread instead
- * of wall-clock time: on a machine shared with other work (load far above the core count)
+ * The same three measurements as {@link PlannerBenchmark}, in CPU time of the planning thread
+ * instead of wall-clock time: on a machine shared with other work (load far above the core count)
  * wall-clock time mostly measures waiting for a core. Prints one line per round; the last rounds
  * are the warmed-up numbers. GC work on other threads is not counted: compare with the JMH numbers.
  * Run: {@code java -cp benchmarks/target/pvespan-benchmarks.jar io.pvespan.bench.PlannerCpuTime
@@ -31,9 +31,17 @@ public final class PlannerCpuTime {
         sink += bench.replanAfterMigration().plans().size();
       }
       long replan = threads.getCurrentThreadCpuTime();
+      for (int i = 0; i < perRound; i++) {
+        sink += bench.incrementalReplanAfterMigration().result().plans().size();
+      }
+      long incremental = threads.getCurrentThreadCpuTime();
       System.out.printf(
-          "round %d: full plan %.1f ms CPU, re-plan after one migration %.1f ms CPU%n",
-          round, (full - start) / 1e6 / perRound, (replan - full) / 1e6 / perRound);
+          "round %d: full plan %.1f ms CPU, re-plan after one migration %.1f ms CPU,"
+              + " incremental re-plan %.1f ms CPU%n",
+          round,
+          (full - start) / 1e6 / perRound,
+          (replan - full) / 1e6 / perRound,
+          (incremental - replan) / 1e6 / perRound);
     }
     if (sink == 42) {
       System.out.println(); // keeps the results alive for the JIT

@@ -65,7 +65,7 @@ public final class ControllerDaemon implements AutoCloseable {
         new Controller.Ports(
             new DirectorySpecSource(config.specs().path()),
             inventory,
-            Planner.PRODUCTION,
+            new IncrementalPlanning(),
             client,
             new AgentAddressing(agentsConf.scheme(), agentsConf.port(), agentsConf.urls()),
             config.nodeAddresses(),

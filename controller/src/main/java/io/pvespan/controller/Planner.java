@@ -8,8 +8,10 @@ import io.pvespan.spec.SpecSet;
 import java.util.Map;
 
 /**
- * The planning step of the reconcile pipeline; in production {@link MirrorPlanner#plan}. Must be
- * pure: the controller calls it again whenever anything might have changed.
+ * The planning step of the reconcile pipeline; in production {@link MirrorPlanner#plan} (the daemon
+ * uses {@link IncrementalPlanning}: the same answers, computed incrementally). Must answer as a
+ * pure function of its arguments: the controller calls it again whenever anything might have
+ * changed.
  */
 @FunctionalInterface
 public interface Planner {

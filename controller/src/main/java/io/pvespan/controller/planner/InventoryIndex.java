@@ -5,6 +5,7 @@ import io.pvespan.inventory.Inventory;
 import io.pvespan.inventory.InventoryNode;
 import io.pvespan.model.VmId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -16,24 +17,31 @@ import java.util.TreeMap;
  * The inventory indexed once per plan: guests by vmid, lower-cased tag, pool and node, nodes by
  * name. Every list is sorted by vmid, so whatever order the inventory came in, walks over it are
  * deterministic. Templates are kept (a sensor lookup must still find them) but never offered as
- * candidates.
+ * candidates. A re-plan uses a lookup-only index ({@link #lookups}): nodes and guests by vmid, no
+ * selection indexes (it selects from the previous selection instead).
  */
 final class InventoryIndex {
-  private final Map<String, InventoryNode> nodes = new TreeMap<>();
-  private final Map<VmId, Guest> byVmid = new HashMap<>();
+  private final Map<String, InventoryNode> nodes;
+  private final Map<VmId, Guest> byVmid;
+  private final boolean duplicates;
   private final Map<String, List<Guest>> byTag = new HashMap<>();
   private final Map<String, List<Guest>> byPool = new HashMap<>();
   private final Map<String, List<Guest>> byNode = new HashMap<>();
-  private final List<Guest> candidates = new ArrayList<>();
+  private final List<Guest> candidates;
 
   InventoryIndex(Inventory inventory) {
-    for (InventoryNode node : inventory.nodes()) {
-      nodes.putIfAbsent(node.name(), node);
-    }
+    nodes = nodeMap(inventory);
+    byVmid = new HashMap<>();
+    candidates = new ArrayList<>();
     List<Guest> guests = new ArrayList<>(inventory.guests());
     guests.sort(Comparator.comparing(Guest::vmid));
+    boolean twice = false;
     for (Guest guest : guests) {
-      if (byVmid.putIfAbsent(guest.vmid(), guest) != null || guest.template()) {
+      if (byVmid.putIfAbsent(guest.vmid(), guest) != null) {
+        twice = true;
+        continue;
+      }
+      if (guest.template()) {
         continue;
       }
       candidates.add(guest);
@@ -49,6 +57,31 @@ final class InventoryIndex {
       }
       byNode.computeIfAbsent(guest.node(), n -> new ArrayList<>()).add(guest);
     }
+    duplicates = twice;
+  }
+
+  private InventoryIndex(Map<String, InventoryNode> nodes, Map<VmId, Guest> byVmid) {
+    this.nodes = nodes;
+    this.byVmid = byVmid;
+    this.duplicates = false;
+    this.candidates = null;
+  }
+
+  /**
+   * An index that only looks up nodes and guests by vmid (the maps are used as they are, not
+   * copied); the selection methods throw.
+   */
+  static InventoryIndex lookups(Map<String, InventoryNode> nodes, Map<VmId, Guest> byVmid) {
+    return new InventoryIndex(nodes, byVmid);
+  }
+
+  /** Nodes by name, sorted; the first of a duplicate name wins. */
+  static Map<String, InventoryNode> nodeMap(Inventory inventory) {
+    Map<String, InventoryNode> nodes = new TreeMap<>();
+    for (InventoryNode node : inventory.nodes()) {
+      nodes.putIfAbsent(node.name(), node);
+    }
+    return Collections.unmodifiableMap(nodes);
   }
 
   /** Tags compare case-insensitively (Proxmox itself treats them so by default). */
@@ -70,20 +103,39 @@ final class InventoryIndex {
     return byVmid.get(vmid);
   }
 
+  /** Guests by vmid (for the first guest of a duplicated vmid: see {@link #hasDuplicates}). */
+  Map<VmId, Guest> guests() {
+    return Collections.unmodifiableMap(byVmid);
+  }
+
+  /**
+   * True when two guests of the inventory share a vmid (only the first, in input order, counts).
+   */
+  boolean hasDuplicates() {
+    return duplicates;
+  }
+
   /** Every guest that may be a source (no templates), sorted by vmid. */
   List<Guest> candidates() {
-    return candidates;
+    return selectable(candidates);
   }
 
   List<Guest> withTag(String tag) {
-    return byTag.getOrDefault(normalTag(tag), List.of());
+    return selectable(byTag.getOrDefault(normalTag(tag), List.of()));
   }
 
   List<Guest> inPool(String pool) {
-    return byPool.getOrDefault(pool, List.of());
+    return selectable(byPool.getOrDefault(pool, List.of()));
   }
 
   List<Guest> onNode(String node) {
-    return byNode.getOrDefault(node, List.of());
+    return selectable(byNode.getOrDefault(node, List.of()));
+  }
+
+  private <T> T selectable(T value) {
+    if (candidates == null) {
+      throw new IllegalStateException("a lookup-only index has no selection indexes");
+    }
+    return value;
   }
 }

@@ -1,32 +1,28 @@
 package io.pvespan.controller.planner;
 
 import io.pvespan.inventory.Inventory;
-import io.pvespan.model.NicId;
-import io.pvespan.model.VmId;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.PlanResult;
 import io.pvespan.spec.MirrorSession;
-import io.pvespan.spec.Sensor;
-import io.pvespan.spec.SensorVm;
 import io.pvespan.spec.SpecSet;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The planner: a pure function from specs and inventory to one plan per node. No clock, no I/O; the
  * same inputs in any order give the same plans and digests.
  *
- * <p>The pipeline: index the inventory; give every session feeding a sensor VM its tunnel id
- * ({@link TunnelIdAllocator}); resolve each unpaused session's sensor ({@link TargetResolver});
- * select its sources and plan them into per-node builders ({@link SessionPlanner}); finally give
- * every node of the inventory a plan (empty when nothing is for it, so its agent removes what it
- * holds) with its generation and digest ({@link Generations}).
+ * <p>The pipeline: index the inventory; derive from the specs the sensors and every session's
+ * tunnel id ({@link SpecFacts}, {@link TunnelIdAllocator}); plan each unpaused session on its own:
+ * resolve its sensor ({@link TargetResolver}), select its sources ({@link SourceMatcher}) and plan
+ * them per node ({@link SessionPlanner}); finally give every node of the inventory a plan (empty
+ * when nothing is for it, so its agent removes what it holds) assembled from the sessions'
+ * contributions, with its generation and digest ({@link PlanAssembly}, {@link Generations}).
+ *
+ * <p>{@link #replan} gives the same answer from a previous {@link PlanContext}, redoing only the
+ * sessions and nodes that the changed guests touch.
  */
 public final class MirrorPlanner {
   private MirrorPlanner() {}
@@ -40,38 +36,74 @@ public final class MirrorPlanner {
    */
   public static PlanResult plan(
       SpecSet specs, Inventory inventory, Map<String, NodeMirrorPlan> previous) {
+    return planContext(specs, inventory, previous).result();
+  }
+
+  /**
+   * {@link #plan}, returning the plan with its context for a later {@link #replan}. {@code
+   * planContext(s, i, p).result()} equals {@code plan(s, i, p)}.
+   */
+  public static PlanContext planContext(
+      SpecSet specs, Inventory inventory, Map<String, NodeMirrorPlan> previous) {
     InventoryIndex index = new InventoryIndex(inventory);
-    PlanProblems problems = new PlanProblems();
-    Map<String, Sensor> sensors = new TreeMap<>();
-    Map<VmId, Set<NicId>> sensorNics = new HashMap<>();
-    for (Sensor sensor : specs.sensors()) {
-      sensors.putIfAbsent(sensor.name(), sensor);
-      SensorVm vm = sensor.spec().vm();
-      if (vm != null) {
-        sensorNics.computeIfAbsent(vm.vmid(), v -> new HashSet<>()).add(vm.nic());
-      }
-    }
-    Map<String, NodePlanBuilder> builders = new LinkedHashMap<>();
-    for (String node : index.nodes().keySet()) {
-      builders.put(node, new NodePlanBuilder(node));
-    }
-    TargetResolver resolver =
-        new TargetResolver(index, sensors, TunnelIdAllocator.allocate(specs), problems);
-    SessionPlanner sessions = new SessionPlanner(index, builders, sensorNics, problems);
+    SpecFacts facts = SpecFacts.of(specs);
+    SessionPlanner planner = new SessionPlanner(index, facts);
+    List<SessionOutcome> outcomes = new ArrayList<>();
     for (MirrorSession session : specs.sessions()) {
-      if (session.spec().isPaused()) {
-        continue;
-      }
-      SensorTarget target = resolver.resolve(session);
-      if (target != null) {
-        sessions.plan(session, target);
-      }
+      outcomes.add(
+          session.spec().isPaused()
+              ? null
+              : planner.plan(session, sources -> SourceMatcher.select(sources, index)));
     }
     Map<String, NodeMirrorPlan> before = previous == null ? Map.of() : previous;
-    List<NodeMirrorPlan> plans = new ArrayList<>();
-    for (NodePlanBuilder builder : builders.values()) {
-      plans.add(builder.build(before));
+    Map<String, NodeMirrorPlan> plans = new TreeMap<>();
+    Map<String, List<String>> nodeErrors = new TreeMap<>();
+    for (String node : index.nodes().keySet()) {
+      PlanAssembly.Assembled assembled =
+          PlanAssembly.node(node, specs.sessions(), outcomes, before);
+      plans.put(node, assembled.plan());
+      if (!assembled.errors().isEmpty()) {
+        nodeErrors.put(node, assembled.errors());
+      }
     }
-    return new PlanResult(plans, problems.warnings(), problems.errors());
+    return context(specs, facts, inventory, index, outcomes, plans, nodeErrors);
+  }
+
+  /**
+   * Plans again after the inventory or specs changed, from the previous plan's context: the same
+   * answer as {@code planContext(specs, inventory, previous.plans())} (same plans, generations,
+   * digests, warnings and errors), computed by redoing only the sessions whose selected guests or
+   * sensor guest changed and only the nodes their contributions changed on. With other specs, other
+   * nodes, duplicate vmids or many changed guests it plans everything.
+   */
+  public static PlanContext replan(PlanContext previous, SpecSet specs, Inventory inventory) {
+    PlanContext next = IncrementalPlanner.replan(previous, specs, inventory);
+    return next != null ? next : planContext(specs, inventory, previous.plans());
+  }
+
+  static PlanContext context(
+      SpecSet specs,
+      SpecFacts facts,
+      Inventory inventory,
+      InventoryIndex index,
+      List<SessionOutcome> outcomes,
+      Map<String, NodeMirrorPlan> plans,
+      Map<String, List<String>> nodeErrors) {
+    PlanResult result =
+        new PlanResult(
+            new ArrayList<>(plans.values()),
+            PlanAssembly.lines(outcomes, SessionOutcome::warnings, List.of()),
+            PlanAssembly.lines(outcomes, SessionOutcome::errors, nodeErrors.values()));
+    return new PlanContext(
+        specs,
+        facts,
+        inventory.nodes(),
+        index.nodes(),
+        index.guests(),
+        index.hasDuplicates(),
+        outcomes,
+        plans,
+        nodeErrors,
+        result);
   }
 }

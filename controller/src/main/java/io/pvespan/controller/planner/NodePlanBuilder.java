@@ -28,16 +28,21 @@ final class NodePlanBuilder {
     this.node = node;
   }
 
-  void mirror(MirrorEntry entry) {
-    mirrors.add(entry);
-  }
-
-  void delivery(Delivery delivery) {
-    deliveries.add(delivery);
+  /**
+   * Adds what {@code session} contributes here. Sessions must come in the order of the specs (by
+   * name): on a tunnel clash the first one keeps the device and the later one is named in the
+   * error.
+   */
+  void add(NodePart part, String session, PlanProblems problems) {
+    mirrors.addAll(part.mirrors());
+    for (TunnelDevice tunnel : part.tunnels()) {
+      tunnel(tunnel, session, problems);
+    }
+    deliveries.addAll(part.deliveries());
   }
 
   /** Adds {@code tunnel} unless the same device is already there; a clash is recorded. */
-  void tunnel(TunnelDevice tunnel, String session, PlanProblems problems) {
+  private void tunnel(TunnelDevice tunnel, String session, PlanProblems problems) {
     TunnelDevice present = tunnels.putIfAbsent(tunnel.device(), tunnel);
     if (present != null && !present.equals(tunnel)) {
       problems.error(

@@ -1,6 +1,5 @@
 package io.pvespan.controller.planner;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,11 +18,11 @@ final class PlanProblems {
   }
 
   List<String> warnings() {
-    return new ArrayList<>(warnings);
+    return List.copyOf(warnings);
   }
 
   List<String> errors() {
-    return new ArrayList<>(errors);
+    return List.copyOf(errors);
   }
 
   boolean hasErrors() {

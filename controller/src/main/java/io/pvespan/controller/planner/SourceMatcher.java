@@ -39,6 +39,14 @@ final class SourceMatcher {
   }
 
   /**
+   * The same rule for one guest: true exactly when {@link #select} over an inventory holding {@code
+   * guest} (its vmid once) contains it. A re-plan uses it to update a previous selection.
+   */
+  static boolean selects(SourceSelector selector, Guest guest) {
+    return !guest.template() && matches(selector, guest) && !excluded(selector.exclude(), guest);
+  }
+
+  /**
    * The fields left to check once the candidates came from the index of the first present field
    * among vmids, tags, pools and nodes (every candidate matches that field already).
    */
@@ -96,10 +104,15 @@ final class SourceMatcher {
         || s.types() != null;
   }
 
+  /**
+   * Tags compare as the tag index does ({@link InventoryIndex#normalTag}), so a tag matches the
+   * same whether the candidates came from the index or are checked here.
+   */
   private static boolean hasAnyTag(Guest guest, List<String> wanted) {
     for (String tag : guest.tags()) {
+      String normal = InventoryIndex.normalTag(tag);
       for (String w : wanted) {
-        if (tag.equalsIgnoreCase(w)) {
+        if (normal.equals(InventoryIndex.normalTag(w))) {
           return true;
         }
       }
