@@ -11,6 +11,7 @@ import io.pvespan.controller.SpecSource;
 import io.pvespan.controller.agents.AgentTls;
 import io.pvespan.controller.agents.HttpAgentClient;
 import io.pvespan.controller.api.ApiServer;
+import io.pvespan.controller.config.NodeOverrides;
 import io.pvespan.inventory.InventoryJson;
 import io.pvespan.plan.PlanJson;
 import io.pvespan.spec.load.LoadResult;
@@ -94,7 +95,7 @@ public final class ControllerLoadBench {
                 new HttpAgentClient(
                     "bench", new AgentTls(null, null, false), Duration.ofSeconds(10)),
                 new AgentAddressing("http", 8787, urls),
-                Map.of(),
+                NodeOverrides.NONE,
                 Clock.systemUTC(),
                 Backoff.DEFAULT),
             io,

@@ -1,9 +1,9 @@
 package io.pvespan.controller;
 
 import io.pvespan.controller.agents.AgentClient;
+import io.pvespan.controller.config.NodeOverrides;
 import io.pvespan.controller.pve.InventorySource;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -28,7 +28,7 @@ public final class Controller {
       Planner planner,
       AgentClient agents,
       AgentAddressing addressing,
-      Map<String, String> nodeAddresses,
+      NodeOverrides nodes,
       Clock clock,
       Backoff backoff) {
     public Ports {
@@ -37,7 +37,7 @@ public final class Controller {
       Objects.requireNonNull(planner, "planner");
       Objects.requireNonNull(agents, "agents");
       Objects.requireNonNull(addressing, "addressing");
-      nodeAddresses = nodeAddresses == null ? Map.of() : Map.copyOf(nodeAddresses);
+      nodes = nodes == null ? NodeOverrides.NONE : nodes;
       clock = clock == null ? Clock.systemUTC() : clock;
       backoff = backoff == null ? Backoff.DEFAULT : backoff;
     }
@@ -54,8 +54,7 @@ public final class Controller {
     this.reconciler =
         new PlanReconciler(state, ports.specs(), ports.planner(), ports.addressing(), pusher);
     this.queue = new ReconcileQueue(reconcileExecutor, reconciler::reconcile);
-    this.poller =
-        new InventoryPoller(state, ports.inventory(), ports.nodeAddresses(), queue::request);
+    this.poller = new InventoryPoller(state, ports.inventory(), ports.nodes(), queue::request);
   }
 
   /** Polls the inventory; a change or a migration enqueues a reconcile at once. */

@@ -68,7 +68,7 @@ public final class ControllerDaemon implements AutoCloseable {
             new IncrementalPlanning(),
             client,
             new AgentAddressing(agentsConf.scheme(), agentsConf.port(), agentsConf.urls()),
-            config.nodeAddresses(),
+            config.nodes(),
             Clock.systemUTC(),
             Backoff.DEFAULT);
     // One thread per in-flight agent call (at most two per node): never a queue behind a hung

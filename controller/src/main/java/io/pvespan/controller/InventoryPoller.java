@@ -1,34 +1,33 @@
 package io.pvespan.controller;
 
+import io.pvespan.controller.config.NodeOverrides;
 import io.pvespan.controller.pve.InventorySnapshot;
 import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.controller.pve.PveException;
 import io.pvespan.inventory.Inventory;
-import io.pvespan.inventory.InventoryNode;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One inventory poll: applies the configured node address overrides and asks for a reconcile when
- * the inventory changed or a migration was seen (at once, not at the next tick).
+ * One inventory poll: applies the configured node overrides (address, MTU) and asks for a reconcile
+ * when the inventory changed or a migration was seen (at once, not at the next tick).
  */
 final class InventoryPoller {
   private static final Logger LOG = LoggerFactory.getLogger(InventoryPoller.class);
 
   private final ControllerState state;
   private final InventorySource source;
-  private final Map<String, String> addressOverrides;
+  private final NodeOverrides overrides;
   private final Runnable requestReconcile;
 
   InventoryPoller(
       ControllerState state,
       InventorySource source,
-      Map<String, String> addressOverrides,
+      NodeOverrides overrides,
       Runnable requestReconcile) {
     this.state = state;
     this.source = source;
-    this.addressOverrides = Map.copyOf(addressOverrides);
+    this.overrides = overrides;
     this.requestReconcile = requestReconcile;
   }
 
@@ -63,18 +62,6 @@ final class InventoryPoller {
   }
 
   private Inventory withOverrides(Inventory inventory) {
-    if (addressOverrides.isEmpty()) {
-      return inventory;
-    }
-    return new Inventory(
-        inventory.nodes().stream()
-            .map(
-                n ->
-                    addressOverrides.containsKey(n.name())
-                        ? new InventoryNode(
-                            n.name(), addressOverrides.get(n.name()), n.online(), n.mtu())
-                        : n)
-            .toList(),
-        inventory.guests());
+    return overrides.apply(inventory);
   }
 }

@@ -33,7 +33,7 @@ final class QuartzSchedule implements AutoCloseable {
     p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     scheduler = new StdSchedulerFactory(p).getScheduler();
     every("inventory-poll", pollInterval, c::pollInventory);
-    every("spec-check", Duration.ofSeconds(2), c::checkSpecs);
+    every("spec-check", Duration.ofSeconds(1), c::checkSpecs);
     every("agent-status", statusInterval, c::collectStatus);
     // Cheap (in memory): pushes whose backoff has expired go out within a second.
     every("push-retry", Duration.ofSeconds(1), c::retryPushes);

@@ -2,6 +2,7 @@ package io.pvespan.controller;
 
 import io.pvespan.controller.agents.AgentTls;
 import io.pvespan.controller.agents.HttpAgentClient;
+import io.pvespan.controller.config.NodeOverrides;
 import io.pvespan.inventory.Guest;
 import java.io.IOException;
 import java.net.URI;
@@ -45,7 +46,7 @@ final class Harness implements AutoCloseable {
                 planner,
                 client,
                 new AgentAddressing("http", 8787, urls),
-                Map.of(),
+                NodeOverrides.NONE,
                 clock,
                 Backoff.DEFAULT),
             io,

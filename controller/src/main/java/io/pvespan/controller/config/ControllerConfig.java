@@ -12,8 +12,7 @@ import java.util.TreeMap;
  * deploy/config/controller.yaml.example}. Built by {@link ControllerConfigLoader}, which reports
  * every problem as {@code file:line:col: message}; the records only guard invariants.
  *
- * @param nodeAddresses per-node underlay address overrides (tunnels), replacing {@code
- *     /cluster/status} {@code ip}
+ * @param nodes per-node underlay address and MTU overrides ({@code nodes.*})
  */
 public record ControllerConfig(
     Pve pve,
@@ -22,7 +21,7 @@ public record ControllerConfig(
     Duration statusInterval,
     HostPort listen,
     Agents agents,
-    Map<String, String> nodeAddresses) {
+    NodeOverrides nodes) {
   /** Where the controller listens when {@code listen} is absent. */
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8780);
 
@@ -36,7 +35,12 @@ public record ControllerConfig(
     Objects.requireNonNull(statusInterval, "statusInterval");
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(agents, "agents");
-    nodeAddresses = Map.copyOf(nodeAddresses == null ? Map.of() : nodeAddresses);
+    nodes = nodes == null ? NodeOverrides.NONE : nodes;
+  }
+
+  /** {@code nodes.addresses}: underlay address overrides by node. */
+  public Map<String, String> nodeAddresses() {
+    return nodes.addresses();
   }
 
   /**

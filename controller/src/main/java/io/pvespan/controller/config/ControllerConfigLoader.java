@@ -49,11 +49,11 @@ public final class ControllerConfigLoader {
     Duration status = interval(root, "statusInterval", Duration.ofSeconds(5));
     HostPort listen = listen(root);
     Agents agents = agents(root, base);
-    Map<String, String> addresses = addresses(root);
+    NodeOverrides nodes = nodes(root);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ControllerConfig(pve, specs, poll, status, listen, agents, addresses);
+    return new ControllerConfig(pve, specs, poll, status, listen, agents, nodes);
   }
 
   private static Pve pve(ConfigSection root, Path base) {
@@ -205,9 +205,38 @@ public final class ControllerConfigLoader {
         urls);
   }
 
-  private static Map<String, String> addresses(ConfigSection root) {
+  private static NodeOverrides nodes(ConfigSection root) {
     ConfigSection nodes = root.section("nodes");
-    nodes.allow(Set.of("addresses"));
+    nodes.allow(Set.of("addresses", "mtu", "mtus"));
+    Integer mtu = null;
+    if (nodes.has("mtu")) {
+      mtu = mtu(nodes, nodes.node("mtu"), "nodes.mtu");
+    }
+    Map<String, Integer> mtus = new LinkedHashMap<>();
+    for (var e : nodes.stringMap("mtus").entrySet()) {
+      Integer m = mtu(nodes, e.getValue(), "nodes.mtus." + e.getKey());
+      if (m != null) {
+        mtus.put(e.getKey(), m);
+      }
+    }
+    return new NodeOverrides(addresses(nodes), mtu, mtus);
+  }
+
+  private static Integer mtu(ConfigSection nodes, YamlTree value, String name) {
+    String text = value == null || value.text() == null ? "" : value.text().trim();
+    try {
+      int m = Integer.parseInt(text);
+      if (m >= 576 && m <= 65535) {
+        return m;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    nodes.problem(value, name + " '" + text + "' is not an MTU (576..65535)");
+    return null;
+  }
+
+  private static Map<String, String> addresses(ConfigSection nodes) {
     Map<String, String> out = new LinkedHashMap<>();
     for (var e : nodes.stringMap("addresses").entrySet()) {
       String ip = e.getValue().text().trim();

@@ -312,6 +312,9 @@ public final class LabCluster {
       y.add("pollInterval: " + options.pollInterval().toMillis() + "ms");
       y.add("statusInterval: " + options.pollInterval().toMillis() + "ms");
       y.add("listen: " + LabTopology.CONTROLLER_ADDRESS + ":" + CONTROLLER_PORT);
+      // /cluster/status carries no MTU; the lab's underlay is a jumbo-frame network.
+      y.add("nodes:");
+      y.add("  mtu: " + LabBuilder.UNDERLAY_MTU);
       y.add("agents:");
       y.add("  scheme: http");
       y.add("  port: " + AGENT_PORT);

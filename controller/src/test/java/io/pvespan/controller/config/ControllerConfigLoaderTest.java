@@ -1,14 +1,18 @@
 package io.pvespan.controller.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.pvespan.inventory.Inventory;
+import io.pvespan.inventory.InventoryNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +68,8 @@ class ControllerConfigLoaderTest {
               urls: {pve3: "https://10.0.0.13:9443/"}
             nodes:
               addresses: {pve2: 10.10.0.12}
+              mtu: 9000
+              mtus: {pve3: 1500}
             """
                 .formatted(FP));
     assertThat(c.pve().url()).isEqualTo(URI.create("https://pve1.example.org:8006"));
@@ -81,6 +87,40 @@ class ControllerConfigLoaderTest {
     assertThat(c.agents().insecure()).isTrue();
     assertThat(c.agents().urls()).containsEntry("pve3", URI.create("https://10.0.0.13:9443/"));
     assertThat(c.nodeAddresses()).isEqualTo(Map.of("pve2", "10.10.0.12"));
+    assertThat(c.nodes().mtu()).isEqualTo(9000);
+    var applied =
+        c.nodes()
+            .apply(
+                new Inventory(
+                    List.of(
+                        new InventoryNode("pve1", "198.18.0.1", true, null),
+                        new InventoryNode("pve2", "198.18.0.2", true, null),
+                        new InventoryNode("pve3", "198.18.0.3", true, null)),
+                    List.of()));
+    assertThat(applied.nodes())
+        .containsExactly(
+            new InventoryNode("pve1", "198.18.0.1", true, 9000),
+            new InventoryNode("pve2", "10.10.0.12", true, 9000),
+            new InventoryNode("pve3", "198.18.0.3", true, 1500));
+  }
+
+  @Test
+  void anMtuThatIsNotOneIsReportedAtItsLine() throws Exception {
+    Path f = dir.resolve("controller.yaml");
+    Files.writeString(
+        f,
+        """
+        pve: {inventoryFile: inventory.json}
+        specs: {path: specs}
+        agents: {tokenFile: agent-token}
+        nodes:
+          mtu: jumbo
+          mtus: {pve2: 100}
+        """);
+    assertThatThrownBy(() -> ControllerConfigLoader.load(f))
+        .hasMessageContaining("controller.yaml:5:3: nodes.mtu 'jumbo' is not an MTU (576..65535)")
+        .hasMessageContaining(
+            "controller.yaml:6:10: nodes.mtus.pve2 '100' is not an MTU (576..65535)");
   }
 
   @Test
