@@ -52,13 +52,18 @@ public final class Controller {
     this.pusher = new PlanPusher(state, ports.agents(), agentIo, ports.backoff());
     this.collector = new StatusCollector(state, ports.agents(), agentIo, pusher);
     this.reconciler =
-        new PlanReconciler(state, ports.specs(), ports.planner(), ports.addressing(), pusher);
+        new PlanReconciler(
+            state, ports.specs(), ports.inventory(), ports.planner(), ports.addressing(), pusher);
     this.queue = new ReconcileQueue(reconcileExecutor, reconciler::reconcile);
     this.poller = new InventoryPoller(state, ports.inventory(), ports.nodes(), queue::request);
   }
 
-  /** Polls the inventory; a change or a migration enqueues a reconcile at once. */
+  /**
+   * Polls the inventory; a change or a migration enqueues a reconcile at once. The first poll loads
+   * the specs beforehand (when they load) so that it reads only the guest configs they need.
+   */
   public void pollInventory() {
+    reconciler.loadSpecsOnce();
     poller.poll();
   }
 

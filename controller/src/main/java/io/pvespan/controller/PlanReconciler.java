@@ -1,6 +1,8 @@
 package io.pvespan.controller;
 
+import io.pvespan.controller.planner.GuestInterest;
 import io.pvespan.controller.pve.InventorySnapshot;
+import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.inventory.Inventory;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.PlanResult;
@@ -33,15 +35,23 @@ final class PlanReconciler {
   private final Planner planner;
   private final AgentAddressing addressing;
   private final PlanPusher pusher;
+  private final InventorySource inventory;
+  private volatile boolean specsTried;
 
+  /**
+   * @param inventory told the {@linkplain GuestInterest guests of interest} of every valid spec set
+   *     loaded, so that it reads configs only for those
+   */
   PlanReconciler(
       ControllerState state,
       SpecSource specSource,
+      InventorySource inventory,
       Planner planner,
       AgentAddressing addressing,
       PlanPusher pusher) {
     this.state = state;
     this.specSource = specSource;
+    this.inventory = inventory;
     this.planner = planner;
     this.addressing = addressing;
     this.pusher = pusher;
@@ -70,6 +80,22 @@ final class PlanReconciler {
     pusher.ensureAll();
   }
 
+  /**
+   * Loads the specs if none were ever tried, without planning: the controller calls it before its
+   * first inventory poll, so that poll already reads only the configs of interest. Whatever it
+   * loads, the reconcile that the first poll requests plans.
+   */
+  void loadSpecsOnce() {
+    if (specsTried) {
+      return; // the usual case: no lock, so a poll never waits behind a running reconcile
+    }
+    synchronized (this) {
+      if (!specsTried) {
+        refreshSpecs();
+      }
+    }
+  }
+
   /** True when the spec source's content differs from what was last loaded. */
   boolean specsChanged() {
     try {
@@ -82,7 +108,9 @@ final class PlanReconciler {
     }
   }
 
+  /** Only under this object's lock. */
   private void refreshSpecs() {
+    specsTried = true;
     String fp;
     try {
       fp = specSource.fingerprint();
@@ -111,6 +139,8 @@ final class PlanReconciler {
       state.specErrors = List.of();
       state.specFingerprint = fp;
     }
+    // Broken specs never get here, so the last valid set's interest stays with them.
+    inventory.interest(GuestInterest.of(loaded.specs()));
     LOG.info(
         "specs loaded: {} sensors, {} sessions",
         loaded.specs().sensors().size(),

@@ -4,11 +4,14 @@ import static io.pvespan.controller.Fakes.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pvespan.controller.pve.Migration;
+import io.pvespan.inventory.Guest;
 import io.pvespan.model.VmId;
 import io.pvespan.plan.NodeMirrorPlan;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The reconcile pipeline against real stand-in agents over HTTP on 127.0.0.1. */
@@ -186,6 +189,35 @@ class ControllerReconcileIT {
       assertThat(h.controller.snapshot().specErrors()).isEmpty();
       assertThat(h.agent("pve1").generationsPut()).containsExactly(1L, 2L);
     }
+  }
+
+  @Test
+  void theInventoryIsToldTheGuestsOfInterestBeforeTheFirstPollAndOnEveryValidSpecChange()
+      throws Exception {
+    try (Harness h = new Harness(guest(101, "pve1", "running"), guest(104, "pve1", "running"))) {
+      h.pollAndSettle();
+      // specs "web": session on 101, 102, 103; sensor VM 999
+      Predicate<Guest> first = h.inventory.interestAtFirstPoll;
+      assertThat(first).isNotNull();
+      assertThat(interesting(first)).containsExactly(101, 102, 103, 999);
+
+      h.specs.broken("sensorRef 'nope' names no Sensor");
+      h.controller.checkSpecs();
+      h.io.awaitIdle();
+      assertThat(h.inventory.interest).isSameAs(first);
+
+      h.specs.set(Fakes.specs("web", 104));
+      h.controller.checkSpecs();
+      h.io.awaitIdle();
+      assertThat(interesting(h.inventory.interest)).containsExactly(104, 999);
+    }
+  }
+
+  private static List<Integer> interesting(Predicate<Guest> interest) {
+    return IntStream.of(100, 101, 102, 103, 104, 999)
+        .filter(id -> interest.test(guest(id, "pve2", "stopped")))
+        .boxed()
+        .toList();
   }
 
   @Test

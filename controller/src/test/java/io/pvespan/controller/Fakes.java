@@ -38,6 +38,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /** Fakes for the controller's ports, and small builders of test data. */
 final class Fakes {
@@ -134,12 +135,26 @@ final class Fakes {
     volatile List<Migration> migrations = List.of();
     volatile String failure;
 
+    /** The last interest the controller set, and the one in force at the first poll. */
+    volatile Predicate<Guest> interest;
+
+    volatile Predicate<Guest> interestAtFirstPoll;
+    final AtomicInteger polls = new AtomicInteger();
+
     FakeInventorySource(Inventory inventory) {
       this.inventory = inventory;
     }
 
     @Override
+    public void interest(Predicate<Guest> guestsOfInterest) {
+      interest = guestsOfInterest;
+    }
+
+    @Override
     public InventorySnapshot poll() throws PveException {
+      if (polls.getAndIncrement() == 0) {
+        interestAtFirstPoll = interest;
+      }
       if (failure != null) {
         throw new PveException(failure);
       }

@@ -1,5 +1,8 @@
 package io.pvespan.controller.pve;
 
+import io.pvespan.inventory.Guest;
+import java.util.function.Predicate;
+
 /**
  * Where the controller learns the cluster's state (the Proxmox API, or a saved inventory file). One
  * {@link #poll()} is one polite cycle against the API.
@@ -11,4 +14,13 @@ public interface InventorySource {
    * @throws PveException when the cluster cannot be read; its message is one line for the user
    */
   InventorySnapshot poll() throws PveException;
+
+  /**
+   * Which guests the controller needs NICs for: a source that pays per guest for NICs (the Proxmox
+   * API: one config request per guest) may leave the others without NICs. The predicate sees a
+   * guest without NICs. Takes effect from the next {@link #poll()}; guests that become of interest
+   * get their NICs then. May be called from any thread, any number of times; the last call wins.
+   * The default ignores it (every guest keeps its NICs), right for sources where NICs cost nothing.
+   */
+  default void interest(Predicate<Guest> guestsOfInterest) {}
 }

@@ -96,6 +96,12 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
     this.interest = Objects.requireNonNull(interest, "interest");
   }
 
+  /** The controller's way to {@link #setInterest}. */
+  @Override
+  public void interest(Predicate<Guest> guestsOfInterest) {
+    setInterest(guestsOfInterest);
+  }
+
   /**
    * Also re-reads this many up-to-date configs per poll, round robin over the guests of interest
    * (default 0). A NIC hot-plugged or edited on a running guest changes nothing in {@code
