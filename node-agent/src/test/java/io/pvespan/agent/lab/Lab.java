@@ -140,7 +140,8 @@ public final class Lab implements AutoCloseable {
 
   /**
    * Sends UDP datagrams of {@code size} bytes to port 9 as fast as one shell loop can, until the
-   * file {@code stop} exists: steady traffic across something that takes an unknown time.
+   * file {@code stop} exists (at most 2 minutes): steady traffic across something that takes an
+   * unknown time.
    */
   public void udpUntil(NetnsName from, String toAddress, int size, java.nio.file.Path stop) {
     sh(
@@ -150,7 +151,8 @@ public final class Lab implements AutoCloseable {
         from.value(),
         "bash",
         "-c",
-        "while [ ! -e \"$1\" ]; do printf '%"
+        // SECONDS bounds the loop should the stop file never come (a test killed midway).
+        "while [ ! -e \"$1\" ] && [ $SECONDS -lt 120 ]; do printf '%"
             + size
             + "s' x > /dev/udp/"
             + toAddress
