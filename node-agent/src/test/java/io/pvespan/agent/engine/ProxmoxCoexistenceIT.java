@@ -42,9 +42,29 @@ class ProxmoxCoexistenceIT {
     lab.close();
   }
 
-  /** What PVE::Network::tap_rate_limit does on plug (police replaced by the stand-in). */
-  private void proxmoxPlug() {
+  /**
+   * What PVE::Network::tap_rate_limit does on plug, in its order (police replaced by the stand-in):
+   * delete the rate-limit class, the prio-50 filter, the ingress and the root qdisc (each may fail
+   * when absent), then add the htb root, its class, the ingress qdisc and the filter. Returns
+   * whether the class and the filter deletes succeeded (both exist on a re-plug).
+   */
+  private boolean[] proxmoxPlug() {
     String n = node.value();
+    boolean[] deleted = {
+      tcMayFail("class", "del", "dev", "tap101i0", "parent", "1:", "classid", "1:1"),
+      tcMayFail(
+          "filter",
+          "del",
+          "dev",
+          "tap101i0",
+          "parent",
+          "ffff:",
+          "protocol",
+          "all",
+          "prio",
+          "50",
+          "u32")
+    };
     tcMayFail("qdisc", "del", "dev", "tap101i0", "ingress");
     tcMayFail("qdisc", "del", "dev", "tap101i0", "root");
     Lab.sh(
@@ -102,22 +122,25 @@ class ProxmoxCoexistenceIT {
         "mirror",
         "dev",
         "tap800i0");
+    return deleted;
   }
 
-  /** Proxmox ignores failures of the deletes (nothing to delete); so do we. */
-  private void tcMayFail(String... args) {
+  /** Proxmox ignores failures of the deletes (nothing to delete); so do we. True: it succeeded. */
+  private boolean tcMayFail(String... args) {
     List<String> argv = new java.util.ArrayList<>(List.of("tc", "-n", node.value()));
     argv.addAll(List.of(args));
     try {
       Lab.sh(argv.toArray(String[]::new));
+      return true;
     } catch (IllegalStateException e) {
-      // absent
+      return false; // absent
     }
   }
 
   @Test
   void plugSucceedsOurMirrorComesBackAndThePoliceStandInSeesEveryFrame() {
-    proxmoxPlug();
+    // First plug: nothing to delete yet, so the class and filter deletes fail, as on a fresh tap.
+    assertThat(proxmoxPlug()).containsExactly(false, false);
     KernelConverger c = LocalMirrorIT.converger(lab, node);
     var p = plan(1, List.of(mirror("s1", 101, Direction.BOTH, local("tap900i0"))));
     ConvergeReport first = c.converge(p);
@@ -127,7 +150,9 @@ class ProxmoxCoexistenceIT {
         .contains("htb 1:");
     assertEveryFrameSeenByBoth();
 
-    proxmoxPlug(); // every command succeeds (Lab.sh throws otherwise) while our mirror is active
+    // Re-plug while our mirror is active: the deletes find Proxmox's class and filter and remove
+    // them, and every add succeeds (Lab.sh throws otherwise).
+    assertThat(proxmoxPlug()).containsExactly(true, true);
     ConvergeReport back = c.converge(p);
     assertThat(back.failures()).isEmpty();
     assertThat(back.driftFound()).extracting(DriftItem::kind).contains(DriftItem.Kind.MISSING);

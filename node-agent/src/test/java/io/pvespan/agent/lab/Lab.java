@@ -12,23 +12,29 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test lab: network namespaces named {@code pspk-<random>-...}, a "node" with bridge vmbr0, "VMs"
- * whose eth0 is peered with {@code tap{vmid}i0} in the node (offloads off, IPv6 off so counters
- * hold only our traffic). Everything is deleted by {@link #close()}. Test code only: it may use
- * ip/tc/ethtool/bash freely, the product never does.
+ * Test lab: network namespaces named {@code <prefix>-<random>-...} (default {@code pspk}), a "node"
+ * with bridge vmbr0, "VMs" whose eth0 is peered with {@code tap{vmid}i0} in the node (offloads off,
+ * IPv6 off so counters hold only our traffic). Everything is deleted by {@link #close()}. Test code
+ * only: it may use ip/tc/ethtool/bash freely, the product never does.
  */
 public final class Lab implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final String id = "pspk-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+  private final String id;
   private final List<String> namespaces = new ArrayList<>();
 
   public Lab() {
+    this("pspk");
+  }
+
+  /** A lab whose namespaces are named {@code <prefix>-<random>-...} (a prefix per test area). */
+  public Lab(String prefix) {
+    id = prefix + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
     if (!"root".equals(System.getProperty("user.name"))) {
       throw new IllegalStateException("kernel tests must run as root (they create namespaces)");
     }
   }
 
-  /** A new namespace {@code pspk-<id>-<suffix>} with lo up and IPv6 off. */
+  /** A new namespace {@code <prefix>-<id>-<suffix>} with lo up and IPv6 off. */
   public NetnsName namespace(String suffix) {
     String ns = id + "-" + suffix;
     sh("ip", "netns", "add", ns);
@@ -52,8 +58,13 @@ public final class Lab implements AutoCloseable {
    * tap{vmid}i0} in {@code node}, enslaved to vmbr0 when {@code bridged}.
    */
   public NetnsName vm(NetnsName node, int vmid, String cidr, boolean bridged) {
+    return vm(node, vmid, 0, cidr, bridged);
+  }
+
+  /** As {@link #vm(NetnsName, int, String, boolean)}, peered with {@code tap{vmid}i{nic}}. */
+  public NetnsName vm(NetnsName node, int vmid, int nic, String cidr, boolean bridged) {
     NetnsName vm = namespace("v" + vmid);
-    String tap = "tap" + vmid + "i0";
+    String tap = "tap" + vmid + "i" + nic;
     sh(
         "ip",
         "-n",
@@ -125,6 +136,29 @@ public final class Lab implements AutoCloseable {
             + "/"
             + port
             + " 2>/dev/null; done; true");
+  }
+
+  /**
+   * Sends UDP datagrams of {@code size} bytes to port 9 as fast as one shell loop can, until the
+   * file {@code stop} exists (at most 2 minutes): steady traffic across something that takes an
+   * unknown time.
+   */
+  public void udpUntil(NetnsName from, String toAddress, int size, java.nio.file.Path stop) {
+    sh(
+        "ip",
+        "netns",
+        "exec",
+        from.value(),
+        "bash",
+        "-c",
+        // SECONDS bounds the loop should the stop file never come (a test killed midway).
+        "while [ ! -e \"$1\" ] && [ $SECONDS -lt 120 ]; do printf '%"
+            + size
+            + "s' x > /dev/udp/"
+            + toAddress
+            + "/9 2>/dev/null; done; true",
+        "udp-until",
+        stop.toString());
   }
 
   /** rx_bytes / tx_bytes of a device. */
