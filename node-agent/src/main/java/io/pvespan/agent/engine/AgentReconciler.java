@@ -1,12 +1,16 @@
 package io.pvespan.agent.engine;
 
 import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.status.DriftItem;
 import io.pvespan.status.KernelCapabilities;
 import io.pvespan.status.NodeMirrorStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,7 +167,8 @@ public final class AgentReconciler implements AutoCloseable {
         return;
       }
       long started = System.nanoTime();
-      ConvergeReport report = safeConverge(current);
+      List<DriftItem> fixedFirst = convergeDevicesFirst(current, why);
+      ConvergeReport report = withDrift(safeConverge(current), fixedFirst);
       double seconds =
           report.took() != null
               ? report.took().toNanos() / 1e9
@@ -173,6 +178,55 @@ public final class AgentReconciler implements AutoCloseable {
       }
       logOutcome(current, report, why);
     }
+  }
+
+  /**
+   * When every trigger names a device (a tap appearing on VM start or migration, Proxmox wiping a
+   * tap's qdiscs), that device is converged on its own first: a narrow read and write of a few
+   * processes, so the mirror is active within milliseconds whatever the node's size. The full
+   * converge that follows (normally 0 writes) keeps the status whole. Returns the drift the narrow
+   * pass found and fixed, so the status still reports it.
+   */
+  private List<DriftItem> convergeDevicesFirst(NodeMirrorPlan current, List<Trigger> why) {
+    List<String> devices = new ArrayList<>();
+    for (Trigger t : why) {
+      if (!(t instanceof Trigger.KernelChanged k) || k.device().equals("*")) {
+        return List.of();
+      }
+      devices.add(k.device());
+    }
+    List<DriftItem> found = new ArrayList<>();
+    for (String device : devices) {
+      try {
+        found.addAll(converger.convergeDevice(current, device).driftFound());
+      } catch (RuntimeException e) {
+        // The full converge right after retries it and reports any failure.
+        LOG.debug("narrow converge of {} threw {}", device, e.toString());
+      }
+    }
+    return found;
+  }
+
+  private static ConvergeReport withDrift(ConvergeReport report, List<DriftItem> fixedFirst) {
+    if (fixedFirst.isEmpty()) {
+      return report;
+    }
+    // The same item seen by both passes (not fixable, say) is reported once.
+    Map<String, DriftItem> byObject = new LinkedHashMap<>();
+    for (DriftItem d : fixedFirst) {
+      byObject.putIfAbsent(d.kind().json() + " " + d.object(), d);
+    }
+    for (DriftItem d : report.driftFound()) {
+      byObject.putIfAbsent(d.kind().json() + " " + d.object(), d);
+    }
+    List<DriftItem> drift = new ArrayList<>(byObject.values());
+    return new ConvergeReport(
+        drift,
+        report.writes(),
+        report.entries(),
+        report.failures(),
+        report.processesSpawned(),
+        report.took());
   }
 
   private ConvergeReport safeConverge(NodeMirrorPlan current) {

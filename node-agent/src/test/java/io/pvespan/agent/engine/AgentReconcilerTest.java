@@ -54,6 +54,37 @@ class AgentReconcilerTest {
   }
 
   @Test
+  void deviceEventsConvergeThatDeviceFirstThenThePlan() {
+    reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
+    reconciler.runOnce();
+    DriftItem fixed = drift(DriftItem.Kind.MISSING, "filter tap101i0 ingress prio 7");
+    converger.answerDevice(d -> FakeConverger.withDrift(List.of(fixed), List.of()));
+
+    reconciler.kernelChanged("tap101i0");
+    reconciler.kernelChanged("tap102i0");
+    reconciler.runOnce();
+
+    assertThat(converger.devices()).containsExactly("tap101i0", "tap102i0");
+    assertThat(converger.calls()).isEqualTo(2); // the accepted plan, then the full pass after
+    assertThat(reconciler.status().drift())
+        .extracting(DriftItem::object)
+        .containsExactly("filter tap101i0 ingress prio 7");
+  }
+
+  @Test
+  void anEventWithoutADeviceOrAPlanChangeConvergesOnlyTheWholePlan() {
+    reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
+    reconciler.kernelChanged("tap101i0");
+    reconciler.runOnce();
+    reconciler.kernelChanged("tap101i0");
+    reconciler.kernelChanged(null);
+    reconciler.runOnce();
+
+    assertThat(converger.devices()).isEmpty();
+    assertThat(converger.calls()).isEqualTo(2);
+  }
+
+  @Test
   void resyncIsQueuedOnlyWhenDue() {
     reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
     reconciler.runOnce();

@@ -17,6 +17,9 @@ public final class FakeConverger implements Converger {
       new KernelCapabilities(false, false, true, true, true, true, false, false, false, false);
 
   private final List<NodeMirrorPlan> plans = new ArrayList<>();
+  private final List<String> devices = new ArrayList<>();
+  private volatile Function<String, ConvergeReport> deviceAnswer =
+      d -> new ConvergeReport(List.of(), 0, List.of(), List.of(), 1, Duration.ofMillis(1));
   private volatile Function<NodeMirrorPlan, ConvergeReport> answer = FakeConverger::clean;
 
   /** Every entry active, no drift, no failure. */
@@ -50,6 +53,25 @@ public final class FakeConverger implements Converger {
       plans.add(plan);
     }
     return answer.apply(plan);
+  }
+
+  /** A narrow converge: recorded apart from full ones ({@link #devices()}), scripted answer. */
+  @Override
+  public ConvergeReport convergeDevice(NodeMirrorPlan plan, String device) {
+    synchronized (plans) {
+      devices.add(device);
+    }
+    return deviceAnswer.apply(device);
+  }
+
+  public void answerDevice(Function<String, ConvergeReport> next) {
+    this.deviceAnswer = next;
+  }
+
+  public List<String> devices() {
+    synchronized (plans) {
+      return List.copyOf(devices);
+    }
   }
 
   public List<NodeMirrorPlan> plans() {
