@@ -63,6 +63,21 @@ final class LoadData {
                   new GuestNic(
                       new NicId(1), "vmbr1", "BC:24:11:00:00:02", false, 100.0, 9000, null))));
     }
+    // The sensor guest of specs(): the planner refuses a sensor that is not in the inventory.
+    gs.add(
+        new Guest(
+            new VmId(999),
+            GuestType.QEMU,
+            "pve1",
+            "running",
+            "ids",
+            List.of(),
+            null,
+            false,
+            null,
+            List.of(
+                new GuestNic(
+                    new NicId(0), "vmbr9", "BC:24:11:00:09:99", false, null, 9000, null))));
     return new Inventory(ns, gs);
   }
 
