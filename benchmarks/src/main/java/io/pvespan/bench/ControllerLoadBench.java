@@ -107,9 +107,7 @@ public final class ControllerLoadBench {
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     c.pollInventory(); // first poll: plan everything, push to every agent
-    while (!allInSync(c.snapshot())) {
-      Thread.sleep(5);
-    }
+    awaitInSync(c, 5);
     long firstMs = (System.nanoTime() - t0) / 1_000_000;
     long firstCpuMs = (processCpuNanos() - cpu0) / 1_000_000;
     System.out.printf(
@@ -124,9 +122,7 @@ public final class ControllerLoadBench {
       long s = System.nanoTime();
       c.pollInventory();
       c.collectStatus();
-      while (!allInSync(c.snapshot())) {
-        Thread.sleep(2);
-      }
+      awaitInSync(c, 2);
       cycleMs[i] = (System.nanoTime() - s) / 1_000_000;
     }
     long cycleCpuMs = (processCpuNanos() - cpu0) / 1_000_000 / cycles;
@@ -179,6 +175,19 @@ public final class ControllerLoadBench {
         .map(l -> l.replaceAll("\\s+", " "))
         .findFirst()
         .orElse(key + ": n/a");
+  }
+
+  /** Waits until every agent has its plan; a planner or spec error ends the run with it. */
+  private static void awaitInSync(Controller c, long pauseMs) throws InterruptedException {
+    while (!allInSync(c.snapshot())) {
+      var snap = c.snapshot();
+      if (!snap.plannerErrors().isEmpty() || !snap.specErrors().isEmpty()) {
+        throw new IllegalStateException(
+            "the controller refused the generated data: "
+                + (snap.plannerErrors().isEmpty() ? snap.specErrors() : snap.plannerErrors()));
+      }
+      Thread.sleep(pauseMs);
+    }
   }
 
   private static boolean allInSync(ControllerSnapshot s) {
