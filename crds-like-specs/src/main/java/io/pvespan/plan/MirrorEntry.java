@@ -13,7 +13,9 @@ import java.util.Objects;
 /**
  * Mirror one guest NIC's host device ({@code interface}) to {@code target}, in {@code direction} as
  * seen from the VM. {@code state} is {@link EntryState#WAITING} for a guest that is not running:
- * the agent mirrors the device the moment it appears. {@code filter} empty: everything.
+ * the agent mirrors the device the moment it appears. {@code filter} empty: everything. {@code
+ * rateLimited}: the NIC has Proxmox's {@code rate=}, so Proxmox's plug puts its own root htb and
+ * ingress qdiscs on the device and the agent must wait for them rather than create its own.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record MirrorEntry(
@@ -24,7 +26,8 @@ public record MirrorEntry(
     Direction direction,
     EntryState state,
     MirrorTarget target,
-    List<FilterRule> filter) {
+    List<FilterRule> filter,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean rateLimited) {
   static final Comparator<MirrorEntry> ORDER =
       Comparator.comparing(MirrorEntry::device)
           .thenComparing(MirrorEntry::session)
@@ -39,5 +42,19 @@ public record MirrorEntry(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(target, "target");
     filter = filter == null ? List.of() : List.copyOf(filter);
+    rateLimited = Boolean.TRUE.equals(rateLimited); // absent in JSON: no rate limit
+  }
+
+  /** An entry for a NIC without Proxmox's {@code rate=} limit. */
+  public MirrorEntry(
+      String session,
+      VmId vmid,
+      NicId nic,
+      InterfaceName device,
+      Direction direction,
+      EntryState state,
+      MirrorTarget target,
+      List<FilterRule> filter) {
+    this(session, vmid, nic, device, direction, state, target, filter, false);
   }
 }

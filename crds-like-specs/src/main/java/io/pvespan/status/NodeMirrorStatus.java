@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * What an agent reports ({@code GET /v1/status}): the plan it applied (generation and digest), the
  * state of every planned entry with its counters, drift between plan and kernel, what the kernel
- * offers, and conditions (Ready, Converged, ...). Never a phase string.
+ * offers, conditions (Ready, Converged, ...; never a phase string), and the guest devices present
+ * on the node ({@link GuestDevice}), so the controller notices NICs and guests it did not expect.
  */
 public record NodeMirrorStatus(
     String apiVersion,
@@ -20,7 +21,8 @@ public record NodeMirrorStatus(
     List<EntryStatus> entries,
     List<DriftItem> drift,
     KernelCapabilities capabilities,
-    List<Condition> conditions) {
+    List<Condition> conditions,
+    List<GuestDevice> guestDevices) {
   public static final String KIND = "NodeMirrorStatus";
 
   public NodeMirrorStatus {
@@ -30,5 +32,32 @@ public record NodeMirrorStatus(
     entries = entries == null ? List.of() : List.copyOf(entries);
     drift = drift == null ? List.of() : List.copyOf(drift);
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
+    guestDevices = guestDevices == null ? List.of() : List.copyOf(guestDevices);
+  }
+
+  /** A status that lists no guest devices. */
+  public NodeMirrorStatus(
+      String apiVersion,
+      String kind,
+      String node,
+      long appliedGeneration,
+      String appliedDigest,
+      Instant observedAt,
+      List<EntryStatus> entries,
+      List<DriftItem> drift,
+      KernelCapabilities capabilities,
+      List<Condition> conditions) {
+    this(
+        apiVersion,
+        kind,
+        node,
+        appliedGeneration,
+        appliedDigest,
+        observedAt,
+        entries,
+        drift,
+        capabilities,
+        conditions,
+        List.of());
   }
 }
