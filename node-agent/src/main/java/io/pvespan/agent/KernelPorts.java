@@ -36,7 +36,8 @@ public interface KernelPorts {
             }
 
             @Override
-            public ConvergeReport converge(NodeMirrorPlan plan) {
+            public ConvergeReport converge(
+                NodeMirrorPlan plan, java.util.Set<io.pvespan.model.InterfaceName> held) {
               List<EntryStatus> entries =
                   plan.mirrors().stream()
                       .map(

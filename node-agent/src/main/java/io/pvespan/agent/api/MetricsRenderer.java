@@ -3,6 +3,7 @@ package io.pvespan.agent.api;
 import io.pvespan.agent.engine.AgentStats;
 import io.pvespan.status.EntryStatus;
 import io.pvespan.status.NodeMirrorStatus;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -61,6 +62,28 @@ public final class MetricsRenderer {
         "pvespan_agent_applied_generation",
         "Generation of the converged plan.",
         status.appliedGeneration());
+    boolean ready =
+        status.conditions().stream()
+            .anyMatch(c -> "Ready".equals(c.type()) && "True".equals(c.status()));
+    gauge(
+        out,
+        "pvespan_agent_ready",
+        "1 when the kernel holds the whole plan (Ready=True), 0 otherwise; the reason is in"
+            + " /v1/status.",
+        ready ? 1 : 0);
+    header(
+        out,
+        "pvespan_agent_entries",
+        "Planned entries by state (active, waiting, failed).",
+        "gauge");
+    for (String state : List.of("active", "waiting", "failed")) {
+      long n = status.entries().stream().filter(e -> state.equals(e.state())).count();
+      out.append("pvespan_agent_entries{state=\"")
+          .append(state)
+          .append("\"} ")
+          .append(n)
+          .append('\n');
+    }
     if (residentBytes >= 0) {
       gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes);
     }

@@ -1,5 +1,7 @@
 package io.pvespan.agent.engine;
 
+import io.pvespan.model.InterfaceName;
+import io.pvespan.plan.MirrorEntry;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.status.DriftItem;
 import io.pvespan.status.KernelCapabilities;
@@ -8,10 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,19 +42,38 @@ public final class AgentReconciler implements AutoCloseable {
   // GET /v1/status answers at once even while a long converge runs.
   private final Object runLock = new Object();
   private final StatusBook book;
+  private final PlugSettling settling;
   private volatile NodeMirrorPlan plan;
+  private volatile Set<InterfaceName> lastHeld = Set.of();
   private volatile Instant nextResync;
   private Thread worker;
   private String lastFailure = "";
 
   public AgentReconciler(String node, Converger converger, Clock clock, Duration resyncInterval) {
+    this(
+        node,
+        converger,
+        clock,
+        resyncInterval,
+        new PlugSettling(
+            clock, PlugSettling.DEFAULT_QUIET, PlugSettling.DEFAULT_QUIET_RATE_LIMITED));
+  }
+
+  /** {@code settling}: when qdiscs may be created on a guest device Proxmox is plugging. */
+  public AgentReconciler(
+      String node,
+      Converger converger,
+      Clock clock,
+      Duration resyncInterval,
+      PlugSettling settling) {
     if (resyncInterval.isNegative() || resyncInterval.isZero()) {
       throw new IllegalArgumentException("resync interval must be positive: " + resyncInterval);
     }
     this.converger = converger;
+    this.settling = settling;
     this.clock = clock;
     this.resyncInterval = resyncInterval;
-    this.book = new StatusBook(node, probe(converger), clock.instant());
+    this.book = new StatusBook(node, probe(converger), unusable(converger), clock.instant());
     this.nextResync = clock.instant().plus(resyncInterval);
   }
 
@@ -70,9 +93,33 @@ public final class AgentReconciler implements AutoCloseable {
     }
   }
 
-  /** Kernel event listener: {@code device} null when unknown. Coalesced with waiting triggers. */
+  /**
+   * Kernel event listener: {@code device} null when unknown. Coalesced with waiting triggers. An
+   * event on a guest device marks it settling ({@link PlugSettling}) <em>before</em> the converge
+   * is queued, so no converge creates a qdisc in the middle of Proxmox's plug.
+   */
   public void kernelChanged(String device) {
+    if (GuestDevices.isGuestDevice(device)) {
+      settling.touched(InterfaceName.of(device));
+    }
     queue.add(Trigger.kernelChanged(device));
+  }
+
+  /**
+   * Queues a narrow converge for every device whose settling ended since the last converge (the
+   * worker does this itself when its wait for the earliest release ends).
+   */
+  public void settledIfDue() {
+    NodeMirrorPlan current = plan;
+    if (current == null) {
+      return;
+    }
+    Set<InterfaceName> heldNow = settling.holds(rateLimited(current));
+    for (InterfaceName d : lastHeld) {
+      if (!heldNow.contains(d)) {
+        queue.add(Trigger.kernelChanged(d.value()));
+      }
+    }
   }
 
   /** Queues a full resync when its time has come (the worker does this itself). */
@@ -143,10 +190,23 @@ public final class AgentReconciler implements AutoCloseable {
   private void work() {
     while (!queue.isClosed()) {
       try {
-        Duration wait = Duration.between(clock.instant(), nextResync);
-        List<Trigger> why = queue.awaitAndDrain(wait);
+        Instant wakeAt = nextResync;
+        NodeMirrorPlan current = plan;
+        Optional<Instant> release =
+            current == null || lastHeld.isEmpty()
+                ? Optional.empty()
+                : settling.nextRelease(rateLimited(current));
+        boolean forRelease = release.isPresent() && release.get().isBefore(wakeAt);
+        if (forRelease) {
+          wakeAt = release.get().plusMillis(1);
+        }
+        List<Trigger> why = queue.awaitAndDrain(Duration.between(clock.instant(), wakeAt));
         if (queue.isClosed()) {
           return;
+        }
+        if (why.isEmpty() && forRelease) {
+          settledIfDue();
+          why = queue.drain();
         }
         reconcile(why.isEmpty() ? List.of(Trigger.RESYNC) : why);
       } catch (InterruptedException e) {
@@ -167,8 +227,10 @@ public final class AgentReconciler implements AutoCloseable {
         return;
       }
       long started = System.nanoTime();
-      List<DriftItem> fixedFirst = convergeDevicesFirst(current, why);
-      ConvergeReport report = withDrift(safeConverge(current), fixedFirst);
+      Set<InterfaceName> held = settling.holds(rateLimited(current));
+      lastHeld = held;
+      List<DriftItem> fixedFirst = convergeDevicesFirst(current, why, held);
+      ConvergeReport report = withDrift(safeConverge(current, held), fixedFirst);
       double seconds =
           report.took() != null
               ? report.took().toNanos() / 1e9
@@ -187,7 +249,8 @@ public final class AgentReconciler implements AutoCloseable {
    * converge that follows (normally 0 writes) keeps the status whole. Returns the drift the narrow
    * pass found and fixed, so the status still reports it.
    */
-  private List<DriftItem> convergeDevicesFirst(NodeMirrorPlan current, List<Trigger> why) {
+  private List<DriftItem> convergeDevicesFirst(
+      NodeMirrorPlan current, List<Trigger> why, Set<InterfaceName> held) {
     List<String> devices = new ArrayList<>();
     for (Trigger t : why) {
       if (!(t instanceof Trigger.KernelChanged k) || k.device().equals("*")) {
@@ -198,7 +261,7 @@ public final class AgentReconciler implements AutoCloseable {
     List<DriftItem> found = new ArrayList<>();
     for (String device : devices) {
       try {
-        found.addAll(converger.convergeDevice(current, device).driftFound());
+        found.addAll(converger.convergeDevice(current, device, held).driftFound());
       } catch (RuntimeException e) {
         // The full converge right after retries it and reports any failure.
         LOG.debug("narrow converge of {} threw {}", device, e.toString());
@@ -226,12 +289,24 @@ public final class AgentReconciler implements AutoCloseable {
         report.entries(),
         report.failures(),
         report.processesSpawned(),
-        report.took());
+        report.took(),
+        report.guestDevices());
   }
 
-  private ConvergeReport safeConverge(NodeMirrorPlan current) {
+  /** The plan's devices whose NIC has Proxmox's {@code rate=}: Proxmox adds their qdiscs. */
+  private static Set<InterfaceName> rateLimited(NodeMirrorPlan current) {
+    Set<InterfaceName> out = new HashSet<>();
+    for (MirrorEntry m : current.mirrors()) {
+      if (Boolean.TRUE.equals(m.rateLimited())) {
+        out.add(m.device());
+      }
+    }
+    return out;
+  }
+
+  private ConvergeReport safeConverge(NodeMirrorPlan current, Set<InterfaceName> held) {
     try {
-      return converger.converge(current);
+      return converger.converge(current, held);
     } catch (RuntimeException e) {
       // The contract says converge never throws; if it does, report it like a kernel failure.
       return new ConvergeReport(
@@ -239,7 +314,28 @@ public final class AgentReconciler implements AutoCloseable {
     }
   }
 
+  private String lastReady = "";
+
+  /** One log line whenever Ready changes, with the reason: an operator sees why in the journal. */
+  private void logReadiness() {
+    NodeMirrorStatus s = status();
+    for (io.pvespan.status.Condition c : s.conditions()) {
+      if ("Ready".equals(c.type())) {
+        String now = c.status() + " " + c.reason();
+        if (!now.equals(lastReady)) {
+          if ("True".equals(c.status())) {
+            LOG.info("Ready: {}", c.message());
+          } else {
+            LOG.warn("not Ready ({}): {}", c.reason(), c.message());
+          }
+          lastReady = now;
+        }
+      }
+    }
+  }
+
   private void logOutcome(NodeMirrorPlan current, ConvergeReport report, List<Trigger> why) {
+    logReadiness();
     String failure = report.failures().isEmpty() ? "" : report.failures().get(0);
     if (!failure.equals(lastFailure)) {
       if (failure.isEmpty()) {
@@ -260,6 +356,18 @@ public final class AgentReconciler implements AutoCloseable {
           report.driftFound().size(),
           report.writes(),
           why);
+    }
+  }
+
+  private static String unusable(Converger converger) {
+    try {
+      String why = converger.unusable().orElse(null);
+      if (why != null) {
+        LOG.error("nothing can be mirrored on this node: {}", why);
+      }
+      return why;
+    } catch (RuntimeException e) {
+      return "the kernel probe failed: " + e;
     }
   }
 

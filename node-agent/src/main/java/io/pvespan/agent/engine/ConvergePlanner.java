@@ -41,7 +41,15 @@ final class ConvergePlanner {
   }
 
   ConvergeStep plan(NodeMirrorPlan plan, ObservedNode node) {
-    Work w = new Work(plan, node);
+    return plan(plan, node, Set.of());
+  }
+
+  /**
+   * {@code held}: devices on which no qdisc may be created now ({@link PlugSettling}); filters
+   * still go onto qdiscs that exist there, and a side that would need a new qdisc waits.
+   */
+  ConvergeStep plan(NodeMirrorPlan plan, ObservedNode node, Set<InterfaceName> held) {
+    Work w = new Work(plan, node, held);
     w.tunnels();
     for (MirrorEntry m : plan.mirrors()) {
       w.mirror(m);
@@ -70,10 +78,12 @@ final class ConvergePlanner {
     final List<DesiredFilter> desired = new ArrayList<>();
     final Set<InterfaceName> ingressAdded = new LinkedHashSet<>();
     final Set<InterfaceName> rootAdded = new LinkedHashSet<>();
+    final Set<InterfaceName> held;
 
-    Work(NodeMirrorPlan plan, ObservedNode node) {
+    Work(NodeMirrorPlan plan, ObservedNode node, Set<InterfaceName> held) {
       this.plan = plan;
       this.node = node;
+      this.held = held;
     }
 
     void tunnels() {
@@ -174,7 +184,12 @@ final class ConvergePlanner {
         return;
       }
       List<DesiredFilter> mine = new ArrayList<>();
+      boolean settling = false;
       for (TcSide side : TcSide.forVmDirection(m.direction())) {
+        if (held.contains(m.device()) && needsQdisc(m.device(), side)) {
+          settling = true; // Proxmox may be plugging it: its qdisc, or ours once it is quiet
+          continue;
+        }
         Optional<String> handle = hook(m.device(), side);
         if (handle.isEmpty()) {
           ObservedQdisc root = node.root(m.device()).orElseThrow();
@@ -198,7 +213,25 @@ final class ConvergePlanner {
       }
       commitHooks(mine);
       desired.addAll(mine);
-      entryState.put(key, new String[] {"active", null});
+      entryState.put(
+          key,
+          settling
+              ? new String[] {
+                "waiting",
+                "device "
+                    + m.device()
+                    + " is being plugged: waiting for Proxmox's qdiscs or a quiet device"
+              }
+              : new String[] {"active", null});
+    }
+
+    /** Whether a filter on {@code side} of {@code dev} needs a qdisc that is not there yet. */
+    boolean needsQdisc(InterfaceName dev, TcSide side) {
+      if (side == TcSide.INGRESS) {
+        return !node.hasIngressHook(dev);
+      }
+      Optional<ObservedQdisc> root = node.root(dev);
+      return root.isEmpty() || root.get().kernelDefault();
     }
 
     FilterMatch match(MirrorEntry m) {

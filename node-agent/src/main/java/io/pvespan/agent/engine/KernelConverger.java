@@ -82,8 +82,13 @@ public final class KernelConverger implements Converger {
   }
 
   @Override
-  public synchronized ConvergeReport converge(NodeMirrorPlan plan) {
-    return run(plan, observer::observe, this::reread, true);
+  public java.util.Optional<String> unusable() {
+    return features.unusable();
+  }
+
+  @Override
+  public synchronized ConvergeReport converge(NodeMirrorPlan plan, Set<InterfaceName> held) {
+    return run(plan, observer::observe, this::reread, true, held);
   }
 
   /**
@@ -94,12 +99,13 @@ public final class KernelConverger implements Converger {
    * does not name at all needs no work (an empty report).
    */
   @Override
-  public synchronized ConvergeReport convergeDevice(NodeMirrorPlan plan, String device) {
+  public synchronized ConvergeReport convergeDevice(
+      NodeMirrorPlan plan, String device, Set<InterfaceName> held) {
     InterfaceName dev;
     try {
       dev = InterfaceName.of(device);
     } catch (IllegalArgumentException e) {
-      return converge(plan);
+      return converge(plan, held);
     }
     List<io.pvespan.plan.MirrorEntry> sources = new ArrayList<>();
     Set<InterfaceName> targets = new java.util.TreeSet<>();
@@ -127,7 +133,7 @@ public final class KernelConverger implements Converger {
       return new ConvergeReport(List.of(), 0, List.of(), List.of(), 0, Duration.ZERO);
     }
     if (sources.isEmpty() || elsewhere) {
-      return converge(plan);
+      return converge(plan, held);
     }
     NodeMirrorPlan narrow =
         NodeMirrorPlan.of(
@@ -139,7 +145,7 @@ public final class KernelConverger implements Converger {
     Set<InterfaceName> devices = new java.util.TreeSet<>(targets);
     devices.add(dev);
     Observation read = () -> observer.observeDevice(dev, devices);
-    return run(narrow, read, (before, actions) -> read.get(), false);
+    return run(narrow, read, (before, actions) -> read.get(), false, held);
   }
 
   private interface Observation {
@@ -151,24 +157,31 @@ public final class KernelConverger implements Converger {
   }
 
   private ConvergeReport run(
-      NodeMirrorPlan plan, Observation observe, Reread reread, boolean full) {
+      NodeMirrorPlan plan,
+      Observation observe,
+      Reread reread,
+      boolean full,
+      Set<InterfaceName> held) {
     Instant start = clock.instant();
     long spawnedBefore = runner.processesSpawned();
     List<String> failures = new ArrayList<>();
     List<DriftItem> drift = List.of();
     List<EntryStatus> entries = List.of();
+    List<io.pvespan.status.GuestDevice> guests = null;
     int writes = 0;
     try {
       ObservedNode before = observe.get();
+      guests = full ? GuestDevices.of(before.links().values()) : null;
       failures.addAll(before.problems());
-      ConvergeStep step = planner.plan(plan, before);
+      ConvergeStep step = planner.plan(plan, before, held);
       drift = stamp(step.drift(), start, full);
       failures.addAll(step.problems());
       ConvergeStep last = step;
       if (!step.actions().isEmpty()) {
         writes = apply(step.actions(), failures);
         ObservedNode after = reread.get(before, step.actions());
-        last = planner.plan(plan, after);
+        last = planner.plan(plan, after, held);
+        guests = full ? GuestDevices.of(after.links().values()) : null;
         for (ConvergeStep.Finding f : last.drift()) {
           failures.add("after apply still " + f.kind().json() + ": " + f.object());
         }
@@ -179,7 +192,7 @@ public final class KernelConverger implements Converger {
     }
     Duration took = Duration.between(start, clock.instant());
     int spawned = (int) (runner.processesSpawned() - spawnedBefore);
-    return new ConvergeReport(drift, writes, entries, failures, spawned, took);
+    return new ConvergeReport(drift, writes, entries, failures, spawned, took, guests);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.status.Condition;
 import io.pvespan.status.DriftItem;
 import io.pvespan.status.EntryStatus;
+import io.pvespan.status.GuestDevice;
 import io.pvespan.status.KernelCapabilities;
 import io.pvespan.status.NodeMirrorStatus;
 import java.time.Instant;
@@ -24,6 +25,8 @@ import java.util.Map;
 final class StatusBook {
   private final String node;
   private final KernelCapabilities capabilities;
+  private final String unusable;
+  private List<GuestDevice> guestDevices = List.of();
   private final Map<String, Condition> conditions = new LinkedHashMap<>();
   private Map<String, Instant> driftSince = Map.of();
   private List<DriftItem> drift = List.of();
@@ -38,8 +41,14 @@ final class StatusBook {
   private AgentStats stats = AgentStats.ZERO;
 
   StatusBook(String node, KernelCapabilities capabilities, Instant now) {
+    this(node, capabilities, null, now);
+  }
+
+  /** {@code unusable}: why nothing can be mirrored on this kernel (a failed probe), or null. */
+  StatusBook(String node, KernelCapabilities capabilities, String unusable, Instant now) {
     this.node = node;
     this.capabilities = capabilities;
+    this.unusable = unusable;
     refreshConditions(now);
   }
 
@@ -68,6 +77,9 @@ final class StatusBook {
     driftSince = since;
     drift = List.copyOf(items);
     entries = report.entries();
+    if (report.guestDevices() != null) {
+      guestDevices = report.guestDevices();
+    }
     applied = plan;
     lastReport = report;
     observedAt = now;
@@ -86,7 +98,8 @@ final class StatusBook {
         entries,
         drift,
         capabilities,
-        List.copyOf(conditions.values()));
+        List.copyOf(conditions.values()),
+        guestDevices);
   }
 
   AgentStats stats() {
@@ -102,15 +115,46 @@ final class StatusBook {
                 ? new String[] {"True", "PlanLoadedFromDisk", "stored plan loaded at start"}
                 : new String[] {"True", "PlanAccepted", "plan accepted from the controller"};
     String[] converged = convergedState();
+    String[] entriesFailed = entriesFailed();
     String[] ready =
-        "True".equals(planAccepted[0]) && "True".equals(converged[0])
-            ? new String[] {"True", "AgentReady", "the kernel matches the accepted plan"}
-            : "True".equals(planAccepted[0])
-                ? new String[] {"False", converged[1], converged[2]}
-                : new String[] {"False", planAccepted[1], planAccepted[2]};
+        unusable != null
+            ? new String[] {"False", "KernelUnusable", unusable}
+            : !"True".equals(planAccepted[0])
+                ? new String[] {"False", planAccepted[1], planAccepted[2]}
+                : !"True".equals(converged[0])
+                    ? new String[] {"False", converged[1], converged[2]}
+                    : entriesFailed != null
+                        ? entriesFailed
+                        : new String[] {
+                          "True", "AgentReady", "the kernel matches the accepted plan"
+                        };
     set("Ready", ready, generation, now);
     set("PlanAccepted", planAccepted, generation, now);
     set("Converged", converged, generation, now);
+  }
+
+  /** Ready=False when a planned entry failed (the kernel cannot hold it), else null. */
+  private String[] entriesFailed() {
+    List<EntryStatus> failed = entries.stream().filter(e -> "failed".equals(e.state())).toList();
+    if (failed.isEmpty() || applied == null || !applied.equals(accepted)) {
+      return null;
+    }
+    EntryStatus first = failed.get(0);
+    String more = failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : "";
+    return new String[] {
+      "False",
+      "EntriesFailed",
+      failed.size()
+          + " planned entr"
+          + (failed.size() == 1 ? "y" : "ies")
+          + " failed, first "
+          + first.session()
+          + " on "
+          + first.device()
+          + ": "
+          + first.message()
+          + more
+    };
   }
 
   private String[] convergedState() {

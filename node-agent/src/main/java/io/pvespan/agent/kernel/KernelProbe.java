@@ -35,8 +35,8 @@ public final class KernelProbe {
     try {
       runner.run(Tool.IP, Set.of(), CommandLine.of("netns", "add", ns.value()));
     } catch (KernelCommandException e) {
-      return new KernelFeatures(
-          false, false, false, false, false, false, false, false, false, false, false);
+      return KernelFeatures.unprobed(
+          "cannot create the scratch namespace " + ns.value() + ": " + e.getMessage());
     }
     try {
       return probeIn(inNamespace.apply(ns));

@@ -59,7 +59,8 @@ final class TcJson {
               up,
               l.path("mtu").asInt(),
               l.path("qdisc").asText(null),
-              tunnel(kind, info.path("info_data"))));
+              tunnel(kind, info.path("info_data")),
+              l.path("ifindex").asInt()));
     }
     return links;
   }

@@ -50,11 +50,15 @@ class MetricsRendererTest {
             "pvespan_agent_mirrored_bytes_total{session=\"dmz\"} 64\n"
                 + "pvespan_agent_mirrored_bytes_total{session=\"web\"} 1500\n",
             "pvespan_agent_applied_generation 12\n",
+            "pvespan_agent_ready 0\n",
+            "pvespan_agent_entries{state=\"active\"} 3\n"
+                + "pvespan_agent_entries{state=\"waiting\"} 1\n"
+                + "pvespan_agent_entries{state=\"failed\"} 0\n",
             "process_resident_memory_bytes 52428800\n");
     // Every sample line is "name[{labels}] value"; every metric has HELP and TYPE.
     for (String line : text.split("\n")) {
       assertThat(line)
-          .matches("# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\\{session=\"[^\"]*\"\\})? [0-9.E-]+");
+          .matches("# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\\{(session|state)=\"[^\"]*\"\\})? [0-9.E-]+");
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pvespan.agent.fakes.FakeConverger;
 import io.pvespan.agent.fakes.MutableClock;
 import io.pvespan.agent.fakes.Plans;
+import io.pvespan.model.InterfaceName;
 import io.pvespan.status.Condition;
 import io.pvespan.status.DriftItem;
 import io.pvespan.status.NodeMirrorStatus;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +84,88 @@ class AgentReconcilerTest {
 
     assertThat(converger.devices()).isEmpty();
     assertThat(converger.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void aGuestDeviceEventHoldsQdiscCreationUntilQuietThenConvergesItAgain() {
+    reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
+    reconciler.runOnce();
+    assertThat(converger.held()).containsExactly(Set.of());
+
+    reconciler.kernelChanged("tap101i0"); // Proxmox deleted the qdiscs of tap101i0
+    reconciler.kernelChanged("psp0a1b2c"); // our own tunnel: never held
+    reconciler.runOnce();
+    assertThat(converger.held().get(1)).containsExactly(InterfaceName.of("tap101i0"));
+
+    clock.advance(PlugSettling.DEFAULT_QUIET.minusMillis(1));
+    reconciler.settledIfDue();
+    assertThat(reconciler.runOnce()).isFalse(); // still settling: nothing new to do
+    clock.advance(Duration.ofMillis(1));
+    reconciler.settledIfDue();
+    assertThat(reconciler.runOnce()).isTrue(); // quiet now: converge it, qdiscs allowed
+    assertThat(converger.devices()).endsWith("tap101i0");
+    assertThat(converger.held().get(converger.held().size() - 1)).isEmpty();
+  }
+
+  @Test
+  void aKernelThatCannotMirrorMakesTheAgentNotReadyWhateverTheConverge() {
+    FakeConverger broken =
+        new FakeConverger() {
+          @Override
+          public java.util.Optional<String> unusable() {
+            return java.util.Optional.of(
+                "the kernel probe failed: netns add: Operation not permitted");
+          }
+        };
+    AgentReconciler r = new AgentReconciler(Plans.NODE, broken, clock, Duration.ofSeconds(30));
+    r.accept(Plans.simple(1), PlanSource.PUSHED);
+    r.runOnce();
+    Condition ready =
+        r.status().conditions().stream().filter(c -> c.type().equals("Ready")).findFirst().get();
+    assertThat(ready.status()).isEqualTo("False");
+    assertThat(ready.reason()).isEqualTo("KernelUnusable");
+    assertThat(ready.message()).contains("Operation not permitted");
+  }
+
+  @Test
+  void aFailedEntryMakesTheAgentNotReadyWithTheEntrysReason() {
+    reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
+    converger.answer(
+        p ->
+            new ConvergeReport(
+                List.of(),
+                0,
+                List.of(
+                    new io.pvespan.status.EntryStatus(
+                        "dmz",
+                        InterfaceName.of("tap101i0"),
+                        io.pvespan.model.Direction.BOTH,
+                        "failed",
+                        "filter rules need the bpf classifier, which this kernel lacks",
+                        0,
+                        0)),
+                List.of(),
+                1,
+                Duration.ofMillis(1)));
+    reconciler.runOnce();
+    Condition ready = conditions().get("Ready");
+    assertThat(ready.status()).isEqualTo("False");
+    assertThat(ready.reason()).isEqualTo("EntriesFailed");
+    assertThat(ready.message()).contains("dmz on tap101i0: filter rules need the bpf classifier");
+  }
+
+  @Test
+  void theStatusListsTheGuestDevicesOfTheLastFullConverge() {
+    reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
+    var devices = List.of(new io.pvespan.status.GuestDevice(InterfaceName.of("tap101i1"), 42));
+    converger.answer(
+        p -> new ConvergeReport(List.of(), 0, List.of(), List.of(), 1, Duration.ZERO, devices));
+    reconciler.runOnce();
+    assertThat(reconciler.status().guestDevices()).isEqualTo(devices);
+    converger.answer(FakeConverger::clean); // a report that did not read them keeps the last
+    reconciler.kernelChanged(null);
+    reconciler.runOnce();
+    assertThat(reconciler.status().guestDevices()).isEqualTo(devices);
   }
 
   @Test

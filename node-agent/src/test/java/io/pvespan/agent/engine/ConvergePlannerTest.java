@@ -16,6 +16,7 @@ import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.spec.FilterRule;
 import io.pvespan.status.DriftItem;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +66,37 @@ class ConvergePlannerTest {
     assertThat(r)
         .contains(
             "filter add dev tap101i0 parent 7370: prio 7 protocol all matchall action mirred egress mirror dev tap900i0 continue cookie C");
+  }
+
+  @Test
+  void aSettlingTapGetsNoQdiscOfOursAndItsEntryWaits() {
+    ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0");
+    ConvergeStep s = planner.plan(both, k.node(), Set.of(InterfaceName.of("tap101i0")));
+    assertThat(s.actions()).isEmpty();
+    assertThat(s.entries())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.state()).isEqualTo("waiting");
+              assertThat(e.message()).contains("tap101i0 is being plugged");
+            });
+    // Once quiet, the same kernel gets our qdiscs.
+    assertThat(rendered(planner.plan(both, k.node(), Set.of())))
+        .startsWith("qdisc add dev tap101i0 handle ffff: ingress");
+  }
+
+  @Test
+  void aSettlingTapStillGetsFiltersOnProxmoxsQdiscsTheMomentTheyExist() {
+    // Mid-plug on a rate-limited NIC: Proxmox has added its root htb 1: but not yet ingress.
+    ModelKernel k = new ModelKernel().tap("tap101i0").proxmoxRate("tap101i0").tap("tap900i0");
+    k.qdiscs.get(InterfaceName.of("tap101i0")).removeIf(q -> q.kind().equals("ingress"));
+    ConvergeStep s = planner.plan(both, k.node(), Set.of(InterfaceName.of("tap101i0")));
+    assertThat(rendered(s))
+        .containsExactly(
+            "filter add dev tap101i0 parent 1: prio 7 protocol all matchall action mirred egress mirror dev tap900i0 continue cookie C");
+    assertThat(s.entries())
+        .singleElement()
+        .satisfies(e -> assertThat(e.state()).isEqualTo("waiting"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.pvespan.agent.fakes;
 
 import io.pvespan.agent.engine.ConvergeReport;
 import io.pvespan.agent.engine.Converger;
+import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.status.DriftItem;
 import io.pvespan.status.EntryStatus;
@@ -9,10 +10,12 @@ import io.pvespan.status.KernelCapabilities;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /** Records every plan it is asked to converge; answers with a scripted report. Thread-safe. */
-public final class FakeConverger implements Converger {
+public class FakeConverger implements Converger {
+  private final List<Set<InterfaceName>> held = new java.util.ArrayList<>();
   public static final KernelCapabilities CAPS =
       new KernelCapabilities(false, false, true, true, true, true, false, false, false, false);
 
@@ -48,16 +51,18 @@ public final class FakeConverger implements Converger {
   }
 
   @Override
-  public ConvergeReport converge(NodeMirrorPlan plan) {
+  public ConvergeReport converge(NodeMirrorPlan plan, Set<InterfaceName> held) {
     synchronized (plans) {
       plans.add(plan);
+      this.held.add(Set.copyOf(held));
     }
     return answer.apply(plan);
   }
 
   /** A narrow converge: recorded apart from full ones ({@link #devices()}), scripted answer. */
   @Override
-  public ConvergeReport convergeDevice(NodeMirrorPlan plan, String device) {
+  public ConvergeReport convergeDevice(
+      NodeMirrorPlan plan, String device, Set<InterfaceName> held) {
     synchronized (plans) {
       devices.add(device);
     }
@@ -77,6 +82,13 @@ public final class FakeConverger implements Converger {
   public List<NodeMirrorPlan> plans() {
     synchronized (plans) {
       return List.copyOf(plans);
+    }
+  }
+
+  /** The held devices each full converge was given, in order. */
+  public List<Set<InterfaceName>> held() {
+    synchronized (plans) {
+      return List.copyOf(held);
     }
   }
 
