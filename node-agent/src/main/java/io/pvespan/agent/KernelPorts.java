@@ -37,7 +37,7 @@ public interface KernelPorts {
 
             @Override
             public ConvergeReport converge(
-                NodeMirrorPlan plan, java.util.Set<io.pvespan.model.InterfaceName> held) {
+                NodeMirrorPlan plan, io.pvespan.agent.engine.Holds held) {
               List<EntryStatus> entries =
                   plan.mirrors().stream()
                       .map(

@@ -227,8 +227,9 @@ public final class AgentReconciler implements AutoCloseable {
         return;
       }
       long started = System.nanoTime();
-      Set<InterfaceName> held = settling.holds(rateLimited(current));
-      lastHeld = held;
+      Set<InterfaceName> rateLimited = rateLimited(current);
+      lastHeld = settling.holds(rateLimited);
+      Holds held = () -> settling.holds(rateLimited);
       List<DriftItem> fixedFirst = convergeDevicesFirst(current, why, held);
       ConvergeReport report = withDrift(safeConverge(current, held), fixedFirst);
       double seconds =
@@ -250,7 +251,7 @@ public final class AgentReconciler implements AutoCloseable {
    * pass found and fixed, so the status still reports it.
    */
   private List<DriftItem> convergeDevicesFirst(
-      NodeMirrorPlan current, List<Trigger> why, Set<InterfaceName> held) {
+      NodeMirrorPlan current, List<Trigger> why, Holds held) {
     List<String> devices = new ArrayList<>();
     for (Trigger t : why) {
       if (!(t instanceof Trigger.KernelChanged k) || k.device().equals("*")) {
@@ -304,7 +305,7 @@ public final class AgentReconciler implements AutoCloseable {
     return out;
   }
 
-  private ConvergeReport safeConverge(NodeMirrorPlan current, Set<InterfaceName> held) {
+  private ConvergeReport safeConverge(NodeMirrorPlan current, Holds held) {
     try {
       return converger.converge(current, held);
     } catch (RuntimeException e) {

@@ -1,9 +1,7 @@
 package io.pvespan.agent.engine;
 
-import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.status.KernelCapabilities;
-import java.util.Set;
 
 /**
  * Makes this node's kernel match a plan. Implementations only ever touch what is ours (action
@@ -25,14 +23,14 @@ public interface Converger {
    * writes. Adopts rules already present (no flush). Never throws for a kernel failure: it is
    * reported.
    */
-  ConvergeReport converge(NodeMirrorPlan plan, Set<InterfaceName> held);
+  ConvergeReport converge(NodeMirrorPlan plan, Holds held);
 
   /**
-   * {@link #converge(NodeMirrorPlan, Set)} with {@code held} devices ({@link PlugSettling}): no
+   * {@link #converge(NodeMirrorPlan, Holds)} with {@code held} devices ({@link PlugSettling}): no
    * qdisc is created on them (filters still go onto qdiscs that exist); entries needing one wait.
    */
   default ConvergeReport converge(NodeMirrorPlan plan) {
-    return converge(plan, Set.of());
+    return converge(plan, Holds.none());
   }
 
   /**
@@ -41,12 +39,11 @@ public interface Converger {
    * {@link #converge} whenever that is not clearly enough. Same contract otherwise; the periodic
    * full converge stays the safety net. The default is the full converge.
    */
-  default ConvergeReport convergeDevice(
-      NodeMirrorPlan plan, String device, Set<InterfaceName> held) {
+  default ConvergeReport convergeDevice(NodeMirrorPlan plan, String device, Holds held) {
     return converge(plan, held);
   }
 
   default ConvergeReport convergeDevice(NodeMirrorPlan plan, String device) {
-    return convergeDevice(plan, device, Set.of());
+    return convergeDevice(plan, device, Holds.none());
   }
 }

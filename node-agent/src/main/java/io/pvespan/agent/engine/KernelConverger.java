@@ -87,7 +87,7 @@ public final class KernelConverger implements Converger {
   }
 
   @Override
-  public synchronized ConvergeReport converge(NodeMirrorPlan plan, Set<InterfaceName> held) {
+  public synchronized ConvergeReport converge(NodeMirrorPlan plan, Holds held) {
     return run(plan, observer::observe, this::reread, true, held);
   }
 
@@ -100,7 +100,7 @@ public final class KernelConverger implements Converger {
    */
   @Override
   public synchronized ConvergeReport convergeDevice(
-      NodeMirrorPlan plan, String device, Set<InterfaceName> held) {
+      NodeMirrorPlan plan, String device, Holds held) {
     InterfaceName dev;
     try {
       dev = InterfaceName.of(device);
@@ -157,11 +157,7 @@ public final class KernelConverger implements Converger {
   }
 
   private ConvergeReport run(
-      NodeMirrorPlan plan,
-      Observation observe,
-      Reread reread,
-      boolean full,
-      Set<InterfaceName> held) {
+      NodeMirrorPlan plan, Observation observe, Reread reread, boolean full, Holds held) {
     Instant start = clock.instant();
     long spawnedBefore = runner.processesSpawned();
     List<String> failures = new ArrayList<>();
@@ -173,14 +169,23 @@ public final class KernelConverger implements Converger {
       ObservedNode before = observe.get();
       guests = full ? GuestDevices.of(before.links().values()) : null;
       failures.addAll(before.problems());
-      ConvergeStep step = planner.plan(plan, before, held);
+      Set<InterfaceName> heldAtRead = held.now();
+      ConvergeStep step = planner.plan(plan, before, heldAtRead);
+      if (step.actions().stream().anyMatch(KernelConverger::createsQdisc)) {
+        // Proxmox may have begun plugging while we read: ask again right before writing.
+        Set<InterfaceName> heldNow = held.now();
+        if (!heldNow.equals(heldAtRead)) {
+          heldAtRead = heldNow;
+          step = planner.plan(plan, before, heldAtRead);
+        }
+      }
       drift = stamp(step.drift(), start, full);
       failures.addAll(step.problems());
       ConvergeStep last = step;
       if (!step.actions().isEmpty()) {
         writes = apply(step.actions(), failures);
         ObservedNode after = reread.get(before, step.actions());
-        last = planner.plan(plan, after, held);
+        last = planner.plan(plan, after, heldAtRead);
         guests = full ? GuestDevices.of(after.links().values()) : null;
         for (ConvergeStep.Finding f : last.drift()) {
           failures.add("after apply still " + f.kind().json() + ": " + f.object());
@@ -193,6 +198,10 @@ public final class KernelConverger implements Converger {
     Duration took = Duration.between(start, clock.instant());
     int spawned = (int) (runner.processesSpawned() - spawnedBefore);
     return new ConvergeReport(drift, writes, entries, failures, spawned, took, guests);
+  }
+
+  private static boolean createsQdisc(KernelAction a) {
+    return a instanceof KernelAction.AddIngressQdisc || a instanceof KernelAction.AddRootQdisc;
   }
 
   /**

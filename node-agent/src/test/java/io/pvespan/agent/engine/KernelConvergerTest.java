@@ -52,6 +52,31 @@ class KernelConvergerTest {
   }
 
   @Test
+  void aPlugThatBeginsWhileItReadsTheKernelStopsItCreatingQdiscs() {
+    RecordingRunner r = new RecordingRunner(KernelConvergerTest::answer, Set.of());
+    KernelConverger c = new KernelConverger(r, KernelFeatures.full(), clock);
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    // Quiet when the converge starts; Proxmox's first tc event arrives before it writes.
+    Holds plugBegins =
+        () ->
+            asked.getAndIncrement() == 0
+                ? Set.of()
+                : Set.of(io.pvespan.model.InterfaceName.of("tap101i0"));
+    ConvergeReport report =
+        c.converge(
+            Plans.plan(
+                1, List.of(Plans.mirror("s1", 101, Direction.EGRESS, Plans.local("tap900i0")))),
+            plugBegins);
+    assertThat(report.processesSpawned()).isEqualTo(2); // the two reads, no write at all
+    assertThat(r.batches).allSatisfy(b -> assertThat(b).noneMatch(l -> l.contains(" add ")));
+    assertThat(report.writes()).isZero();
+    assertThat(report.entries())
+        .singleElement()
+        .satisfies(e -> assertThat(e.state()).isEqualTo("waiting"));
+  }
+
+  @Test
   void nothingPlannedNothingOursMeansTwoProcessesAndNoWrites() {
     RecordingRunner r = new RecordingRunner(KernelConvergerTest::answer, Set.of());
     ConvergeReport report =

@@ -2,6 +2,7 @@ package io.pvespan.agent.fakes;
 
 import io.pvespan.agent.engine.ConvergeReport;
 import io.pvespan.agent.engine.Converger;
+import io.pvespan.agent.engine.Holds;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.status.DriftItem;
@@ -51,18 +52,17 @@ public class FakeConverger implements Converger {
   }
 
   @Override
-  public ConvergeReport converge(NodeMirrorPlan plan, Set<InterfaceName> held) {
+  public ConvergeReport converge(NodeMirrorPlan plan, Holds held) {
     synchronized (plans) {
       plans.add(plan);
-      this.held.add(Set.copyOf(held));
+      this.held.add(Set.copyOf(held.now()));
     }
     return answer.apply(plan);
   }
 
   /** A narrow converge: recorded apart from full ones ({@link #devices()}), scripted answer. */
   @Override
-  public ConvergeReport convergeDevice(
-      NodeMirrorPlan plan, String device, Set<InterfaceName> held) {
+  public ConvergeReport convergeDevice(NodeMirrorPlan plan, String device, Holds held) {
     synchronized (plans) {
       devices.add(device);
     }
