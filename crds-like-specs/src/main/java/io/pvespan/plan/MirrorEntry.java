@@ -16,6 +16,12 @@ import java.util.Objects;
  * the agent mirrors the device the moment it appears. {@code filter} empty: everything. {@code
  * rateLimited}: the NIC has Proxmox's {@code rate=}, so Proxmox's plug puts its own root htb and
  * ingress qdiscs on the device and the agent must wait for them rather than create its own.
+ *
+ * <p>{@code standbyTargets} (empty unless the sensor VM is roaming: live-migrating, or on a node
+ * that is offline): where copies must also go, in the same filter as {@code target}, because the
+ * sensor may resume on another node before the controller notices. Each is the sensor's device on
+ * this node ({@link LocalTarget}: absent until the sensor resumes here; mirror into it the moment
+ * it appears) or a SEND tunnel listed in the plan's {@code tunnels}; never equal to {@code target}.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record MirrorEntry(
@@ -27,7 +33,8 @@ public record MirrorEntry(
     EntryState state,
     MirrorTarget target,
     List<FilterRule> filter,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean rateLimited) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean rateLimited,
+    List<MirrorTarget> standbyTargets) {
   static final Comparator<MirrorEntry> ORDER =
       Comparator.comparing(MirrorEntry::device)
           .thenComparing(MirrorEntry::session)
@@ -43,6 +50,25 @@ public record MirrorEntry(
     Objects.requireNonNull(target, "target");
     filter = filter == null ? List.of() : List.copyOf(filter);
     rateLimited = Boolean.TRUE.equals(rateLimited); // absent in JSON: no rate limit
+    standbyTargets = standbyTargets == null ? List.of() : List.copyOf(standbyTargets);
+    if (standbyTargets.contains(target)) {
+      throw new IllegalArgumentException(
+          "mirror " + session + " " + device + ": standby target " + target + " is the target");
+    }
+  }
+
+  /** An entry without standby targets (the sensor VM is not roaming). */
+  public MirrorEntry(
+      String session,
+      VmId vmid,
+      NicId nic,
+      InterfaceName device,
+      Direction direction,
+      EntryState state,
+      MirrorTarget target,
+      List<FilterRule> filter,
+      Boolean rateLimited) {
+    this(session, vmid, nic, device, direction, state, target, filter, rateLimited, List.of());
   }
 
   /** An entry for a NIC without Proxmox's {@code rate=} limit. */
@@ -55,6 +81,6 @@ public record MirrorEntry(
       EntryState state,
       MirrorTarget target,
       List<FilterRule> filter) {
-    this(session, vmid, nic, device, direction, state, target, filter, false);
+    this(session, vmid, nic, device, direction, state, target, filter, false, List.of());
   }
 }

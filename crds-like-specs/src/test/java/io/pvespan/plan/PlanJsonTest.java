@@ -67,6 +67,64 @@ class PlanJsonTest {
   }
 
   @Test
+  void standbyTargetsAndRateLimitRoundTripAndAreOmittedWhenAbsent() throws Exception {
+    NodeMirrorPlan plain = samplePlan();
+    assertThat(PlanJson.write(plain))
+        .doesNotContain("standbyTargets")
+        .doesNotContain("rateLimited");
+    MirrorEntry local = plain.mirrors().get(0);
+    var roaming =
+        new MirrorEntry(
+            local.session(),
+            local.vmid(),
+            local.nic(),
+            local.device(),
+            local.direction(),
+            local.state(),
+            local.target(),
+            local.filter(),
+            true,
+            List.of(
+                new TunnelTarget(
+                    Encapsulation.VXLAN,
+                    InterfaceName.of("pspv0a1b2d"),
+                    "198.18.0.3",
+                    Vni.of(660269),
+                    null)));
+    NodeMirrorPlan plan =
+        NodeMirrorPlan.of(
+            "pve1", 3, List.of(roaming, plain.mirrors().get(1)), plain.tunnels(), List.of());
+    String json = PlanJson.write(plan);
+
+    assertThat(json)
+        .contains("\"rateLimited\":true")
+        .contains(
+            "\"standbyTargets\":[{\"type\":\"vxlan\",\"device\":\"pspv0a1b2d\",\"remote\":\"198.18.0.3\",\"vni\":660269}]");
+    assertThat(PlanJson.MAPPER.readValue(json, NodeMirrorPlan.class)).isEqualTo(plan);
+    assertThat(plan.digest()).isNotEqualTo(plain.digest());
+  }
+
+  @Test
+  void aStandbyTargetEqualToTheTargetIsRefused() {
+    MirrorEntry local = samplePlan().mirrors().get(0);
+    assertThatThrownBy(
+            () ->
+                new MirrorEntry(
+                    local.session(),
+                    local.vmid(),
+                    local.nic(),
+                    local.device(),
+                    local.direction(),
+                    local.state(),
+                    local.target(),
+                    local.filter(),
+                    false,
+                    List.of(local.target())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is the target");
+  }
+
+  @Test
   void digestDependsOnContentNotGenerationOrInputOrder() {
     NodeMirrorPlan plan = samplePlan();
     NodeMirrorPlan reordered =

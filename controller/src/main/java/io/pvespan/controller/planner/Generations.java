@@ -58,7 +58,9 @@ final class Generations {
           || x.nic().index() != y.nic().index()
           || x.direction() != y.direction()
           || x.state() != y.state()
-          || !(x.filter() == y.filter() || x.filter().equals(y.filter()))) {
+          || !x.rateLimited().equals(y.rateLimited())
+          || !(x.filter() == y.filter() || x.filter().equals(y.filter()))
+          || !x.standbyTargets().equals(y.standbyTargets())) {
         return false;
       }
       if (x.target() != lastA || y.target() != lastB) {

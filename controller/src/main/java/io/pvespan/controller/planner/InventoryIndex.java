@@ -28,9 +28,11 @@ final class InventoryIndex {
   private final Map<String, List<Guest>> byPool = new HashMap<>();
   private final Map<String, List<Guest>> byNode = new HashMap<>();
   private final List<Guest> candidates;
+  private final List<InventoryNode> standbyNodes;
 
   InventoryIndex(Inventory inventory) {
     nodes = nodeMap(inventory);
+    standbyNodes = standbyNodes(nodes);
     byVmid = new HashMap<>();
     candidates = new ArrayList<>();
     List<Guest> guests = new ArrayList<>(inventory.guests());
@@ -62,6 +64,7 @@ final class InventoryIndex {
 
   private InventoryIndex(Map<String, InventoryNode> nodes, Map<VmId, Guest> byVmid) {
     this.nodes = nodes;
+    this.standbyNodes = standbyNodes(nodes);
     this.byVmid = byVmid;
     this.duplicates = false;
     this.candidates = null;
@@ -84,6 +87,10 @@ final class InventoryIndex {
     return Collections.unmodifiableMap(nodes);
   }
 
+  private static List<InventoryNode> standbyNodes(Map<String, InventoryNode> nodes) {
+    return nodes.values().stream().filter(n -> n.online() && n.address() != null).toList();
+  }
+
   /** Tags compare case-insensitively (Proxmox itself treats them so by default). */
   static String normalTag(String tag) {
     return tag.toLowerCase(Locale.ROOT);
@@ -92,6 +99,13 @@ final class InventoryIndex {
   /** Nodes by name, sorted. */
   Map<String, InventoryNode> nodes() {
     return nodes;
+  }
+
+  /**
+   * The nodes a roaming guest may resume on ({@link Roaming}): online, with an address, by name.
+   */
+  List<InventoryNode> standbyNodes() {
+    return standbyNodes;
   }
 
   InventoryNode node(String name) {

@@ -1,5 +1,6 @@
 package io.pvespan.controller.planner;
 
+import io.pvespan.inventory.InventoryNode;
 import io.pvespan.model.Encapsulation;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.model.VmId;
@@ -87,7 +88,37 @@ final class PlanWarnings {
         + guestsAre(guests)
         + " on node "
         + node
-        + ", which is not in the inventory; not mirrored until the inventory has that node";
+        + ", which is not in the inventory; nothing is planned there until the inventory has"
+        + " that node";
+  }
+
+  /** A roaming source guest ({@link Roaming}): where its standby mirrors are. */
+  static String roamingGuest(VmId guest, String reason, List<InventoryNode> standby) {
+    return "guest "
+        + guest
+        + " "
+        + reason
+        + (standby.isEmpty()
+            ? ": no other node is online for standby mirrors"
+            : ": standby mirrors on " + list(names(standby)));
+  }
+
+  /** A roaming sensor VM ({@link Roaming}): where standby copies go. */
+  static String roamingSensor(
+      String sensor, VmId guest, String reason, List<InventoryNode> standby) {
+    return "sensor "
+        + sensor
+        + ": guest "
+        + guest
+        + " "
+        + reason
+        + (standby.isEmpty()
+            ? ": no other node is online to send standby copies to"
+            : ": copies also go to its device on " + list(names(standby)) + " (standby)");
+  }
+
+  private static List<String> names(List<InventoryNode> nodes) {
+    return nodes.stream().map(InventoryNode::name).toList();
   }
 
   private static String guestsAre(List<VmId> guests) {

@@ -5,6 +5,7 @@ import io.pvespan.inventory.InventoryNode;
 import io.pvespan.model.Encapsulation;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.model.Vni;
+import java.util.List;
 
 /** Where one session's copies go, resolved against the inventory. */
 sealed interface SensorTarget {
@@ -16,7 +17,9 @@ sealed interface SensorTarget {
 
   /**
    * A sensor VM in the cluster: its {@code device} on {@code node}; sources elsewhere reach it
-   * through tunnels with id {@code id}.
+   * through tunnels with id {@code id}. A roaming sensor ({@link Roaming}) may resume on any of the
+   * {@code standby} nodes (sorted, never {@code node}) before the controller notices: copies also
+   * go there, through tunnels with that node's standby id; empty when it is not roaming.
    */
   record VmSensor(
       String sensor,
@@ -24,7 +27,8 @@ sealed interface SensorTarget {
       InterfaceName device,
       InventoryNode node,
       Encapsulation encapsulation,
-      long id)
+      long id,
+      List<InventoryNode> standby)
       implements SensorTarget {}
 
   /** A collector outside the cluster at {@code address}; every source node sends to it. */

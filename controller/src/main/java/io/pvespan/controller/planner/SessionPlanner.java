@@ -27,13 +27,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Plans one (unpaused) session on its own into a {@link SessionOutcome}: the selected source NICs,
  * a local target or a SEND tunnel on each source node, and for a sensor VM fed from other nodes a
- * RECEIVE tunnel plus a delivery on the sensor's node. Records the session's warnings (MTU,
- * duplicates, offline) and errors. Node plans are assembled from the outcomes afterwards ({@link
- * PlanAssembly}), so a re-plan can redo one session and keep the others.
+ * RECEIVE tunnel plus a delivery on the sensor's node. A roaming source guest ({@link Roaming}) is
+ * also planned, waiting, on every node it may resume on; copies to a roaming sensor VM also go
+ * ({@code standbyTargets}) to every node it may resume on, each with its RECEIVE tunnel and
+ * delivery there. Records the session's warnings (MTU, duplicates, offline, roaming) and errors.
+ * Node plans are assembled from the outcomes afterwards ({@link PlanAssembly}), so a re-plan can
+ * redo one session and keep the others.
  */
 final class SessionPlanner {
   /** Where a session's selected guests come from: the full index, or a re-plan's update. */
@@ -47,6 +51,9 @@ final class SessionPlanner {
 
   private final InventoryIndex index;
   private final SpecFacts facts;
+
+  /** Standby tunnel ids by session and node, computed when a roaming sensor first needs one. */
+  private Map<String, Map<String, Long>> standbyIds;
 
   SessionPlanner(InventoryIndex index, SpecFacts facts) {
     this.index = index;
@@ -83,6 +90,9 @@ final class SessionPlanner {
     private final Map<String, NodePart> parts;
     private final PlanProblems problems;
 
+    /** Sensor nodes that sources send to through tunnels: each needs a RECEIVE and a delivery. */
+    private final Set<String> fed = new TreeSet<>();
+
     Run(
         MirrorSession session,
         SensorTarget target,
@@ -114,55 +124,86 @@ final class SessionPlanner {
                 + "]");
         return;
       }
-      Map<String, List<Guest>> byNode = new HashMap<>();
+      Map<String, List<Guest>> byNode = new TreeMap<>();
+      // A roaming guest is also planned, waiting, on every node it may resume on (see Roaming).
+      Map<String, List<Guest>> standbyByNode = new TreeMap<>();
       for (Guest guest : selected) {
         byNode.computeIfAbsent(guest.node(), n -> new ArrayList<>()).add(guest);
+        String roaming = Roaming.reason(guest, index);
+        if (roaming != null && hasSourceNic(guest)) {
+          List<InventoryNode> elsewhere = Roaming.elsewhere(guest.node(), index);
+          problems.warn(PlanWarnings.roamingGuest(guest.vmid(), roaming, elsewhere));
+          for (InventoryNode node : elsewhere) {
+            standbyByNode.computeIfAbsent(node.name(), n -> new ArrayList<>()).add(guest);
+          }
+        }
       }
-      byNode = new TreeMap<>(byNode);
-      boolean fedFromElsewhere = false;
-      for (Map.Entry<String, List<Guest>> e : byNode.entrySet()) {
-        fedFromElsewhere |= planNode(e.getKey(), e.getValue());
+      Set<String> nodes = new TreeSet<>(byNode.keySet());
+      nodes.addAll(standbyByNode.keySet());
+      for (String node : nodes) {
+        planNode(
+            node,
+            byNode.getOrDefault(node, List.of()),
+            standbyByNode.getOrDefault(node, List.of()));
       }
-      if (fedFromElsewhere && target instanceof SensorTarget.VmSensor vm) {
-        deliver(vm);
+      if (target instanceof SensorTarget.VmSensor vm) {
+        for (String node : fed) {
+          deliver(vm, node);
+        }
       }
     }
 
-    /** Plans the guests of one node; true when copies leave through a tunnel to a sensor VM. */
-    private boolean planNode(String nodeName, List<Guest> guests) {
+    private boolean hasSourceNic(Guest guest) {
+      Set<NicId> ownSensorNics = facts.sensorNics().get(guest.vmid());
+      for (GuestNic nic : guest.nics()) {
+        if (isSource(session.spec().sources(), guest, nic.id(), ownSensorNics)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Plans one node: the guests that run there and, waiting, the roaming guests that may resume
+     * there ({@code standby}).
+     */
+    private void planNode(String nodeName, List<Guest> guests, List<Guest> standby) {
       InventoryNode node = index.node(nodeName);
       if (node == null) {
         problems.warn(PlanWarnings.unknownNode(session.name(), nodeName, vmids(guests)));
-        return false;
+        return;
       }
-      if (!node.online()) {
+      if (!node.online() && !guests.isEmpty()) {
         problems.warn(PlanWarnings.offline(session.name(), nodeName, vmids(guests)));
       }
       MirrorSessionSpec spec = session.spec();
       SourceSelector sources = spec.sources();
       int overhead = target.encapsulation().overheadBytes();
-      MirrorTarget mirrorTarget = null;
-      boolean sensorWaits = false;
+      Targets targets = null;
       // Only NICs too big for the underlay once encapsulated, grouped by MTU (rarely any).
       Map<Integer, List<InterfaceName>> tooBig = new TreeMap<>();
       List<VmId> withEntries = new ArrayList<>();
-      for (Guest guest : guests) {
+      int running = guests.size();
+      for (int g = 0; g < running + standby.size(); g++) {
+        boolean here = g < running;
+        Guest guest = here ? guests.get(g) : standby.get(g - running);
         Set<NicId> ownSensorNics = facts.sensorNics().get(guest.vmid());
         boolean any = false;
         for (GuestNic nic : guest.nics()) {
           if (!isSource(sources, guest, nic.id(), ownSensorNics)) {
             continue;
           }
-          if (mirrorTarget == null) {
-            mirrorTarget = targetOn(node);
-            if (mirrorTarget == null) {
-              return false;
+          if (targets == null) {
+            targets = targetsOn(node);
+            if (targets == null) {
+              return;
             }
-            sensorWaits = mirrorTarget instanceof LocalTarget && sensorStopped(target);
           }
           InterfaceName device = guest.device(nic.id());
           EntryState state =
-              guest.running() && !sensorWaits ? EntryState.ACTIVE : EntryState.WAITING;
+              here && guest.running() && !targets.sensorWaits()
+                  ? EntryState.ACTIVE
+                  : EntryState.WAITING;
           part(nodeName)
               .mirrors()
               .add(
@@ -173,19 +214,21 @@ final class SessionPlanner {
                       device,
                       spec.direction(),
                       state,
-                      mirrorTarget,
-                      spec.filter()));
+                      targets.target(),
+                      spec.filter(),
+                      nic.rate() != null && nic.rate() > 0,
+                      targets.standby()));
           int mtu = nic.mtu() == null ? InventoryNode.DEFAULT_MTU : nic.mtu();
-          if (mtu + overhead > node.mtu()) {
+          if (here && mtu + overhead > node.mtu()) {
             tooBig.computeIfAbsent(mtu, m -> new ArrayList<>()).add(device);
           }
-          any = true;
+          any |= here;
         }
         if (any) {
           withEntries.add(guest.vmid());
         }
       }
-      if (mirrorTarget instanceof TunnelTarget) {
+      if (targets != null && targets.target() instanceof TunnelTarget) {
         tooBig.forEach(
             (mtu, devices) ->
                 problems.warn(
@@ -200,7 +243,36 @@ final class SessionPlanner {
       if (withEntries.size() >= 2 && spec.direction() == Direction.BOTH) {
         problems.warn(PlanWarnings.duplicate(session.name(), nodeName, withEntries));
       }
-      return mirrorTarget instanceof TunnelTarget && target instanceof SensorTarget.VmSensor;
+    }
+
+    /**
+     * Where copies from {@code node} go: the target, and the standby targets of a roaming sensor
+     * (its device here, or a SEND tunnel to each other node it may resume on). Adds the SEND
+     * tunnels here and notes the sensor nodes they feed; null on an error (recorded).
+     */
+    private Targets targetsOn(InventoryNode node) {
+      MirrorTarget primary = targetOn(node);
+      if (primary == null) {
+        return null;
+      }
+      boolean sensorWaits = primary instanceof LocalTarget && sensorStopped(target);
+      if (!(target instanceof SensorTarget.VmSensor vm)) {
+        return new Targets(primary, List.of(), sensorWaits);
+      }
+      if (primary instanceof TunnelTarget) {
+        fed.add(vm.node().name());
+      }
+      List<MirrorTarget> standby = new ArrayList<>();
+      for (InventoryNode other : vm.standby()) {
+        if (other.name().equals(node.name())) {
+          standby.add(new LocalTarget(vm.device()));
+        } else if (node.address() != null) {
+          long id = standbyId(other.name());
+          standby.add(send(node, other.address(), id));
+          fed.add(other.name());
+        }
+      }
+      return new Targets(primary, List.copyOf(standby), sensorWaits);
     }
 
     /** A NIC is a source when selected, not excluded, and not any sensor's own NIC. */
@@ -238,6 +310,11 @@ final class SessionPlanner {
         problems.error(noAddress(session, node));
         return null;
       }
+      return send(node, remote, id);
+    }
+
+    /** A SEND tunnel on {@code node} to {@code remote} with {@code id}, and the target into it. */
+    private TunnelTarget send(InventoryNode node, String remote, long id) {
       Encapsulation encapsulation = target.encapsulation();
       InterfaceName device = TunnelNames.of(encapsulation, id);
       part(node.name())
@@ -251,26 +328,43 @@ final class SessionPlanner {
           SensorTarget.key(encapsulation, id));
     }
 
-    /** On the sensor's node: receive the session's tunnel and deliver it into the sensor. */
-    private void deliver(SensorTarget.VmSensor vm) {
-      InventoryNode node = vm.node();
+    /**
+     * On a node that sources send to: receive the session's tunnel and deliver it into the sensor.
+     * On the sensor's node with the session's id; on a roaming sensor's standby node with that
+     * node's standby id, waiting for the sensor's device to appear there.
+     */
+    private void deliver(SensorTarget.VmSensor vm, String nodeName) {
+      boolean home = vm.node().name().equals(nodeName);
+      InventoryNode node = index.node(nodeName);
       if (node.address() == null) {
         problems.error(noAddress(session, node));
         return;
       }
-      InterfaceName device = TunnelNames.of(vm.encapsulation(), vm.id());
+      long id = home ? vm.id() : standbyId(nodeName);
+      InterfaceName device = TunnelNames.of(vm.encapsulation(), id);
       NodePart part = part(node.name());
-      part.tunnels()
-          .add(tunnel(device, vm.encapsulation(), TunnelRole.RECEIVE, node, null, vm.id()));
+      part.tunnels().add(tunnel(device, vm.encapsulation(), TunnelRole.RECEIVE, node, null, id));
       part.deliveries()
           .add(
               new Delivery(
                   session.name(),
                   device,
                   vm.device(),
-                  vm.guest().running() ? EntryState.ACTIVE : EntryState.WAITING));
+                  home && vm.guest().running() ? EntryState.ACTIVE : EntryState.WAITING));
+    }
+
+    private long standbyId(String node) {
+      if (standbyIds == null) {
+        standbyIds =
+            TunnelIdAllocator.allocateStandby(
+                facts.tunnelIds(), facts.sensors().values(), index.nodes().keySet());
+      }
+      return standbyIds.get(session.name()).get(node);
     }
   }
+
+  /** The targets of one session's copies from one node. */
+  private record Targets(MirrorTarget target, List<MirrorTarget> standby, boolean sensorWaits) {}
 
   private static TunnelDevice tunnel(
       InterfaceName device,

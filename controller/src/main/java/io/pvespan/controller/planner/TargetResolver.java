@@ -9,6 +9,7 @@ import io.pvespan.spec.MirrorSession;
 import io.pvespan.spec.RemoteCollector;
 import io.pvespan.spec.Sensor;
 import io.pvespan.spec.SensorVm;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -75,7 +76,13 @@ final class TargetResolver {
           name + "guest " + vm.vmid() + " is on node " + guest.node() + ", not in the inventory");
       return null;
     }
-    if (!node.online()) {
+    List<InventoryNode> standby = List.of();
+    String roaming = Roaming.reason(guest, index);
+    if (roaming != null) {
+      standby = Roaming.elsewhere(node.name(), index);
+      problems.warn(PlanWarnings.roamingSensor(sensor.name(), guest.vmid(), roaming, standby));
+    }
+    if (!node.online() && standby.isEmpty()) {
       problems.warn(
           name
               + "guest "
@@ -83,6 +90,8 @@ final class TargetResolver {
               + " is on offline node "
               + node.name()
               + "; copies to it are lost until the node is back");
+    } else if (!node.online()) {
+      // Roaming (warned above): copies go to the standby nodes too.
     } else if (!guest.running()) {
       problems.warn(
           name
@@ -96,7 +105,7 @@ final class TargetResolver {
     }
     long id = ids.get(session.name());
     return new SensorTarget.VmSensor(
-        sensor.name(), guest, guest.device(vm.nic()), node, encapsulation, id);
+        sensor.name(), guest, guest.device(vm.nic()), node, encapsulation, id, standby);
   }
 
   private SensorTarget collector(

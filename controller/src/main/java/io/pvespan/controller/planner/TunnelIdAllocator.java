@@ -8,10 +8,14 @@ import io.pvespan.spec.SpecSet;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Tunnel ids (VNI for VXLAN/Geneve, key for the GRE family) of sessions that feed a sensor VM in
@@ -20,6 +24,11 @@ import java.util.TreeMap;
  * collectors are avoided; a collision moves the later session (in sorted name order) to the next
  * free id. So a guest migrating, a node going away or a session being paused never renumbers
  * another session: only adding a session or collector whose id collides can move one.
+ *
+ * <p>Standby ids ({@link #allocateStandby}) carry a roaming sensor's copies to the other nodes it
+ * may resume on: one per session and node, from SHA-256 of {@code session@node}, allocated after
+ * (and never moving) the ids above, so a migration never renumbers a session's tunnel; a standby id
+ * moves only when a session, collector or node added collides with it.
  */
 final class TunnelIdAllocator {
   private TunnelIdAllocator() {}
@@ -54,6 +63,41 @@ final class TunnelIdAllocator {
       ids.put(session.name(), id);
     }
     return ids;
+  }
+
+  /**
+   * Standby ids by session and node name: for every session of {@code ids} and every node, an id
+   * distinct from every id in {@code ids}, every collector's and every other standby id. Sessions
+   * and nodes are walked sorted by name, so the collision order is fixed.
+   */
+  static Map<String, Map<String, Long>> allocateStandby(
+      Map<String, Long> ids, Collection<Sensor> sensors, Collection<String> nodes) {
+    Set<Long> used = new HashSet<>(ids.values());
+    for (Sensor sensor : sensors) {
+      RemoteCollector remote = sensor.spec().remote();
+      if (remote != null) {
+        if (remote.vni() != null) {
+          used.add((long) remote.vni().value());
+        }
+        if (remote.key() != null) {
+          used.add(remote.key());
+        }
+      }
+    }
+    List<String> sortedNodes = new ArrayList<>(new TreeSet<>(nodes));
+    Map<String, Map<String, Long>> standby = new TreeMap<>();
+    for (String session : new TreeSet<>(ids.keySet())) {
+      Map<String, Long> byNode = new TreeMap<>();
+      for (String node : sortedNodes) {
+        long id = hashId(session + "@" + node);
+        while (!used.add(id)) {
+          id = id % Vni.MAX + 1;
+        }
+        byNode.put(node, id);
+      }
+      standby.put(session, byNode);
+    }
+    return standby;
   }
 
   /** 1..16777215 from the first 3 bytes of SHA-256 of the UTF-8 name. */

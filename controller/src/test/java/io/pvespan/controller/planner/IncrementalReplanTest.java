@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link MirrorPlanner#replan} equals a full {@link MirrorPlanner#plan} with the previous plans, on
  * random clusters and random chains of changes (migrations, stops, tag, pool and NIC changes,
- * guests added and removed, templates, unknown nodes, sensors moved): same plans, generations,
- * digests, warnings and errors. Also checks the re-plan really took the incremental path, so the
- * equality is not just the full plan compared with itself.
+ * guests added and removed, templates, unknown nodes, sensors moved, lock migrate on and off for
+ * guests and sensors, nodes going offline and coming back): same plans, generations, digests,
+ * warnings and errors. Also checks the re-plan really took the incremental path, so the equality is
+ * not just the full plan compared with itself.
  */
 class IncrementalReplanTest {
   private static final int SEEDS = 150;
@@ -32,6 +33,9 @@ class IncrementalReplanTest {
     int withErrors = 0;
     int clashes = 0;
     int unknownNodes = 0;
+    int roamingGuests = 0;
+    int roamingSensors = 0;
+    int nodeFlips = 0;
     for (long seed = 1; seed <= SEEDS; seed++) {
       RandomCluster cluster = new RandomCluster(seed);
       SpecSet specs = cluster.specs();
@@ -40,6 +44,11 @@ class IncrementalReplanTest {
       assertThat(context.result()).isEqualTo(MirrorPlanner.plan(specs, inventory, Map.of()));
       for (int step = 0; step < STEPS; step++) {
         Inventory next = cluster.chance(6) ? cluster.moveSensor(inventory) : inventory;
+        // A node going offline or coming back changes which guests roam: a full plan.
+        boolean nodeFlip = cluster.chance(25);
+        if (nodeFlip) {
+          next = cluster.toggleNode(next);
+        }
         for (int c = cluster.chance(3) ? 1 + cluster.nextCount() : 1; c > 0; c--) {
           next = cluster.change(next);
         }
@@ -52,6 +61,9 @@ class IncrementalReplanTest {
         String where = "seed " + seed + " step " + step;
         assertThat(replanned.result()).as(where).isEqualTo(full);
         assertThat(replanned.plans()).as(where).isEqualTo(byNode(full));
+        if (nodeFlip) {
+          assertThat(direct).as(where + ": a node flip plans everything").isNull();
+        }
         if (direct != null) {
           incremental++;
           assertThat(direct.result()).as(where).isEqualTo(full);
@@ -60,6 +72,10 @@ class IncrementalReplanTest {
         clashes += full.errors().stream().anyMatch(e -> e.contains("already planned as")) ? 1 : 0;
         unknownNodes +=
             full.warnings().stream().anyMatch(w -> w.contains("not in the inventory")) ? 1 : 0;
+        roamingGuests +=
+            full.warnings().stream().anyMatch(w -> w.contains("standby mirrors on")) ? 1 : 0;
+        roamingSensors += full.warnings().stream().anyMatch(w -> w.contains("(standby)")) ? 1 : 0;
+        nodeFlips += nodeFlip ? 1 : 0;
         steps++;
         context = replanned;
         inventory = next;
@@ -70,6 +86,9 @@ class IncrementalReplanTest {
     assertThat(withErrors).as("the error paths (loops, clashes) are exercised").isPositive();
     assertThat(clashes).as("tunnel clashes are exercised").isPositive();
     assertThat(unknownNodes).as("guests on unknown nodes are exercised").isPositive();
+    assertThat(roamingGuests).as("roaming guests are exercised").isGreaterThan(steps / 4);
+    assertThat(roamingSensors).as("roaming sensors are exercised").isGreaterThan(steps / 20);
+    assertThat(nodeFlips).as("nodes going offline and back are exercised").isPositive();
   }
 
   @Test

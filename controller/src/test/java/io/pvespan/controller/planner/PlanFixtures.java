@@ -217,6 +217,40 @@ final class PlanFixtures {
         g.nics());
   }
 
+  static Guest withLock(Guest g, String lock) {
+    return new Guest(
+        g.vmid(),
+        g.type(),
+        g.node(),
+        g.status(),
+        g.name(),
+        g.tags(),
+        g.pool(),
+        g.template(),
+        lock,
+        g.nics());
+  }
+
+  /** {@code inventory} with node {@code name} offline. */
+  static Inventory offline(Inventory inventory, String name) {
+    return new Inventory(
+        inventory.nodes().stream()
+            .map(
+                n ->
+                    n.name().equals(name)
+                        ? new InventoryNode(n.name(), n.address(), false, n.mtu())
+                        : n)
+            .toList(),
+        inventory.guests());
+  }
+
+  /** {@code inventory} with {@code guest} added. */
+  static Inventory with(Inventory inventory, Guest guest) {
+    List<Guest> guests = new ArrayList<>(inventory.guests());
+    guests.add(guest);
+    return new Inventory(inventory.nodes(), guests);
+  }
+
   /** {@code inventory} with guest {@code vmid} replaced by {@code change(guest)}. */
   static Inventory replace(
       Inventory inventory, int vmid, java.util.function.UnaryOperator<Guest> change) {

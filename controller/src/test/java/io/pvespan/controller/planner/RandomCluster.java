@@ -27,7 +27,8 @@ import java.util.Random;
  * same seed gives the same cluster and changes. Made to hit every planner path: local and remote
  * sensors, collectors (two sharing a VNI so tunnels can clash), a sensor guest that sessions may
  * select (a loop), offline nodes, a small underlay MTU, unknown nodes, templates, stopped guests,
- * tags in mixed case, pools, NIC and guest excludes, paused sessions.
+ * tags in mixed case, pools, NIC and guest excludes, paused sessions, rate-limited NICs, and
+ * roaming guests and sensors (lock migrate on and off, nodes going offline and coming back).
  */
 final class RandomCluster {
   static final List<String> NODES = List.of("pve1", "pve2", "pve3", "pve4");
@@ -97,7 +98,7 @@ final class RandomCluster {
     List<Guest> guests = new ArrayList<>(inventory.guests());
     int i = random.nextInt(guests.size());
     Guest g = guests.get(i);
-    switch (random.nextInt(9)) {
+    switch (random.nextInt(11)) {
       case 0 -> guests.set(i, with(g, pick(NODES), g.status(), g.tags(), g.pool(), g.nics()));
       case 1 ->
           guests.set(
@@ -122,29 +123,38 @@ final class RandomCluster {
                   !g.template(),
                   g.lock(),
                   g.nics()));
+      case 8, 9 -> guests.set(i, withLock(g, g.lock() == null ? "migrate" : null));
       default -> guests.set(i, with(g, "pve9", g.status(), g.tags(), g.pool(), g.nics()));
     }
     return new Inventory(inventory.nodes(), dedupe(guests));
   }
 
-  /** A sensor guest moves to another node (or stops). */
+  /** A sensor guest moves to another node (or stops), or starts or ends a live migration. */
   Inventory moveSensor(Inventory inventory) {
     List<Guest> guests = new ArrayList<>();
     VmId sensor = VmId.of(SENSOR_VMIDS + random.nextInt(3));
-    boolean stop = random.nextInt(4) == 0;
+    int what = random.nextInt(4);
     for (Guest g : inventory.guests()) {
-      guests.add(
-          !g.vmid().equals(sensor)
-              ? g
-              : with(
-                  g,
-                  stop ? g.node() : pick(NODES),
-                  stop ? "stopped" : "running",
-                  g.tags(),
-                  g.pool(),
-                  g.nics()));
+      if (!g.vmid().equals(sensor)) {
+        guests.add(g);
+      } else if (what == 0) {
+        guests.add(with(g, g.node(), "stopped", g.tags(), g.pool(), g.nics()));
+      } else if (what == 1) {
+        guests.add(withLock(g, g.lock() == null ? "migrate" : null));
+      } else {
+        guests.add(with(g, pick(NODES), "running", g.tags(), g.pool(), g.nics()));
+      }
     }
     return new Inventory(inventory.nodes(), guests);
+  }
+
+  /** A node goes offline or comes back (which changes which guests roam). */
+  Inventory toggleNode(Inventory inventory) {
+    int n = random.nextInt(inventory.nodes().size());
+    List<InventoryNode> nodes = new ArrayList<>(inventory.nodes());
+    InventoryNode node = nodes.get(n);
+    nodes.set(n, new InventoryNode(node.name(), node.address(), !node.online(), node.mtu()));
+    return new Inventory(nodes, inventory.guests());
   }
 
   /** The same inventory, shuffled: a re-plan must not care about order. */
@@ -184,7 +194,7 @@ final class RandomCluster {
         tags(),
         pool(),
         random.nextInt(20) == 0,
-        null,
+        random.nextInt(15) == 0 ? "migrate" : null,
         nics());
   }
 
@@ -200,6 +210,20 @@ final class RandomCluster {
         false,
         null,
         List.of(nic(0, null), nic(1, null)));
+  }
+
+  private static Guest withLock(Guest g, String lock) {
+    return new Guest(
+        g.vmid(),
+        g.type(),
+        g.node(),
+        g.status(),
+        g.name(),
+        g.tags(),
+        g.pool(),
+        g.template(),
+        lock,
+        g.nics());
   }
 
   private static Guest with(
@@ -256,13 +280,21 @@ final class RandomCluster {
     List<GuestNic> nics = new ArrayList<>();
     int count = random.nextInt(4);
     for (int n = 0; n < count; n++) {
-      nics.add(nic(n == 2 && random.nextBoolean() ? 31 : n, random.nextInt(6) == 0 ? 9000 : null));
+      nics.add(
+          nic(
+              n == 2 && random.nextBoolean() ? 31 : n,
+              random.nextInt(6) == 0 ? 9000 : null,
+              random.nextInt(5) == 0 ? 10.0 : null));
     }
     return nics;
   }
 
   private static GuestNic nic(int n, Integer mtu) {
-    return new GuestNic(NicId.parse("net" + n), "vmbr0", null, false, null, mtu, null);
+    return nic(n, mtu, null);
+  }
+
+  private static GuestNic nic(int n, Integer mtu, Double rate) {
+    return new GuestNic(NicId.parse("net" + n), "vmbr0", null, false, rate, mtu, null);
   }
 
   private static Sensor collector(String name, String address, int vni) {

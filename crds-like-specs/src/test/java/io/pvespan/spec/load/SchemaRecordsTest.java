@@ -66,7 +66,10 @@ class SchemaRecordsTest {
             Direction.BOTH,
             EntryState.ACTIVE,
             new LocalTarget(InterfaceName.of("tap200i1")),
-            filter);
+            filter,
+            true,
+            List.of(
+                new TunnelTarget(Encapsulation.VXLAN, SEND, "198.18.0.3", Vni.of(660268), null)));
     var vxlan =
         new MirrorEntry(
             "dmz-tagged",
