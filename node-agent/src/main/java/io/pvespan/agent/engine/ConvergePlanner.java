@@ -14,6 +14,7 @@ import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.Delivery;
 import io.pvespan.plan.LocalTarget;
 import io.pvespan.plan.MirrorEntry;
+import io.pvespan.plan.MirrorTarget;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.TunnelDevice;
 import io.pvespan.plan.TunnelTarget;
@@ -34,7 +35,14 @@ import java.util.TreeSet;
  * No I/O, no clock: table-testable, and run again on the re-read kernel to verify.
  */
 final class ConvergePlanner {
+  /** The {@link EntryKey#peer()} prefix of a standby target's filters. */
+  static final String STANDBY = "standby ";
+
   private final KernelFeatures features;
+
+  static InterfaceName targetDevice(MirrorTarget t) {
+    return t instanceof LocalTarget l ? l.device() : ((TunnelTarget) t).device();
+  }
 
   ConvergePlanner(KernelFeatures features) {
     this.features = features;
@@ -79,6 +87,7 @@ final class ConvergePlanner {
     final Set<InterfaceName> ingressAdded = new LinkedHashSet<>();
     final Set<InterfaceName> rootAdded = new LinkedHashSet<>();
     final Set<InterfaceName> held;
+    final Map<EntryKey, EntryKey> standbyOf = new HashMap<>();
 
     Work(NodeMirrorPlan plan, ObservedNode node, Set<InterfaceName> held) {
       this.plan = plan;
@@ -153,35 +162,45 @@ final class ConvergePlanner {
       if (entryState.containsKey(key)) {
         return;
       }
-      InterfaceName target =
-          m.target() instanceof LocalTarget l ? l.device() : ((TunnelTarget) m.target()).device();
-      if (!node.exists(m.device())) {
-        entryState.put(key, new String[] {"waiting", "device " + m.device() + " absent"});
-        return;
+      entryState.put(key, mirrorTo(m, key, m.target()));
+      // While the sensor VM roams, copies also go where it may resume: one filter per target,
+      // so a standby target that does not exist yet waits without holding back the others.
+      for (MirrorTarget standby : m.standbyTargets()) {
+        EntryKey sk =
+            new EntryKey(
+                EntryKey.MIRROR,
+                m.session(),
+                m.device(),
+                m.direction(),
+                STANDBY + targetDevice(standby));
+        standbyOf.put(sk, key);
+        entryState.put(sk, mirrorTo(m, sk, standby));
       }
-      if (m.target() instanceof TunnelTarget && !plannedTunnels.containsKey(target)) {
-        entryState.put(
-            key, new String[] {"failed", "tunnel " + target + " is not in the plan's tunnels"});
-        return;
+    }
+
+    /** Plans the filters copying {@code m}'s device into {@code to}; returns the entry's state. */
+    String[] mirrorTo(MirrorEntry m, EntryKey key, MirrorTarget to) {
+      InterfaceName target = targetDevice(to);
+      if (!node.exists(m.device())) {
+        return new String[] {"waiting", "device " + m.device() + " absent"};
+      }
+      if (to instanceof TunnelTarget && !plannedTunnels.containsKey(target)) {
+        return new String[] {"failed", "tunnel " + target + " is not in the plan's tunnels"};
       }
       if (!present(target)) {
         boolean tunnel = plannedTunnels.containsKey(target);
-        entryState.put(
-            key,
-            new String[] {
-              tunnel ? "failed" : "waiting",
-              (tunnel ? "tunnel " : "sensor device ")
-                  + target
-                  + (tunnel ? " cannot be created" : " absent")
-            });
-        return;
+        return new String[] {
+          tunnel ? "failed" : "waiting",
+          (tunnel ? "tunnel " : "sensor device ")
+              + target
+              + (tunnel ? " cannot be created" : " absent")
+        };
       }
       FilterMatch match;
       try {
         match = match(m);
       } catch (IllegalArgumentException e) {
-        entryState.put(key, new String[] {"failed", e.getMessage()});
-        return;
+        return new String[] {"failed", e.getMessage()};
       }
       List<DesiredFilter> mine = new ArrayList<>();
       boolean settling = false;
@@ -193,19 +212,16 @@ final class ConvergePlanner {
         Optional<String> handle = hook(m.device(), side);
         if (handle.isEmpty()) {
           ObservedQdisc root = node.root(m.device()).orElseThrow();
-          entryState.put(
-              key,
-              new String[] {
-                "failed",
-                "root qdisc "
-                    + root.kind()
-                    + " "
-                    + root.handle()
-                    + " on "
-                    + m.device()
-                    + " is not ours and takes no filters"
-              });
-          return;
+          return new String[] {
+            "failed",
+            "root qdisc "
+                + root.kind()
+                + " "
+                + root.handle()
+                + " on "
+                + m.device()
+                + " is not ours and takes no filters"
+          };
         }
         mine.add(
             DesiredFilter.of(
@@ -213,16 +229,14 @@ final class ConvergePlanner {
       }
       commitHooks(mine);
       desired.addAll(mine);
-      entryState.put(
-          key,
-          settling
-              ? new String[] {
-                "waiting",
-                "device "
-                    + m.device()
-                    + " is being plugged: waiting for Proxmox's qdiscs or a quiet device"
-              }
-              : new String[] {"active", null});
+      return settling
+          ? new String[] {
+            "waiting",
+            "device "
+                + m.device()
+                + " is being plugged: waiting for Proxmox's qdiscs or a quiet device"
+          }
+          : new String[] {"active", null};
     }
 
     /** Whether a filter on {@code side} of {@code dev} needs a qdisc that is not there yet. */
@@ -308,6 +322,29 @@ final class ConvergePlanner {
       diff.run();
     }
 
+    /**
+     * A standby target is part of its entry: its copies count there; a failed standby fails the
+     * entry (the sensor would lose copies if it resumed there); one active target makes it active.
+     */
+    void foldStandbys(Map<EntryKey, long[]> counters) {
+      for (Map.Entry<EntryKey, EntryKey> e : standbyOf.entrySet()) {
+        long[] c = counters.get(e.getKey());
+        if (c != null) {
+          long[] p = counters.computeIfAbsent(e.getValue(), k -> new long[2]);
+          p[0] += c[0];
+          p[1] += c[1];
+        }
+        String[] standby = entryState.get(e.getKey());
+        String[] primary = entryState.get(e.getValue());
+        String where = e.getKey().peer();
+        if ("failed".equals(standby[0]) && !"failed".equals(primary[0])) {
+          entryState.put(e.getValue(), new String[] {"failed", where + ": " + standby[1]});
+        } else if ("active".equals(standby[0]) && "waiting".equals(primary[0])) {
+          entryState.put(e.getValue(), new String[] {"active", null});
+        }
+      }
+    }
+
     ConvergeStep result() {
       List<ConvergeStep.EntryOutcome> out = new ArrayList<>();
       Map<EntryKey, long[]> counters = new HashMap<>();
@@ -323,7 +360,11 @@ final class ConvergePlanner {
           c[1] += f.bytes();
         }
       }
+      foldStandbys(counters);
       for (Map.Entry<EntryKey, String[]> e : entryState.entrySet()) {
+        if (standbyOf.containsKey(e.getKey())) {
+          continue; // reported within its entry
+        }
         long[] c = counters.getOrDefault(e.getKey(), new long[2]);
         out.add(
             new ConvergeStep.EntryOutcome(

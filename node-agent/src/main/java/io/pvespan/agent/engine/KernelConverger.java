@@ -111,14 +111,13 @@ public final class KernelConverger implements Converger {
     Set<InterfaceName> targets = new java.util.TreeSet<>();
     boolean elsewhere = false;
     for (io.pvespan.plan.MirrorEntry m : plan.mirrors()) {
-      InterfaceName target =
-          m.target() instanceof io.pvespan.plan.LocalTarget l
-              ? l.device()
-              : ((io.pvespan.plan.TunnelTarget) m.target()).device();
-      elsewhere |= target.equals(dev);
+      List<InterfaceName> mine = new ArrayList<>();
+      mine.add(ConvergePlanner.targetDevice(m.target()));
+      m.standbyTargets().forEach(t -> mine.add(ConvergePlanner.targetDevice(t)));
+      elsewhere |= mine.contains(dev);
       if (m.device().equals(dev)) {
         sources.add(m);
-        targets.add(target);
+        targets.addAll(mine);
       }
     }
     for (io.pvespan.plan.TunnelDevice t : plan.tunnels()) {

@@ -4,6 +4,7 @@ import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.Delivery;
 import io.pvespan.plan.LocalTarget;
 import io.pvespan.plan.MirrorEntry;
+import io.pvespan.plan.MirrorTarget;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.PlanDigest;
 import io.pvespan.plan.TunnelDevice;
@@ -89,19 +90,35 @@ public final class PlanValidator {
       if (tunnels.containsKey(m.device())) {
         out.add(what + ": the source is also a planned tunnel device");
       }
-      if (m.target() instanceof LocalTarget local && local.device().equals(m.device())) {
-        out.add(what + " mirrors into itself");
+      target(what, m, m.target(), tunnels, out);
+      Set<MirrorTarget> distinct = new HashSet<>();
+      for (MirrorTarget standby : m.standbyTargets()) {
+        if (!distinct.add(standby)) {
+          out.add(what + " lists standby target " + standby + " twice");
+        }
+        target(what + " standby", m, standby, tunnels, out);
       }
-      if (m.target() instanceof TunnelTarget tt) {
-        if (!IpLiteral.valid(tt.remote())) {
-          out.add(what + " target remote '" + tt.remote() + "' is not an IP address");
-        }
-        TunnelDevice t = tunnels.get(tt.device());
-        if (t == null) {
-          out.add(what + " targets tunnel " + tt.device() + ", which is not in tunnels");
-        } else if (t.role() != TunnelRole.SEND) {
-          out.add(what + " targets tunnel " + tt.device() + ", which is not a send tunnel");
-        }
+    }
+  }
+
+  private static void target(
+      String what,
+      MirrorEntry m,
+      MirrorTarget target,
+      Map<InterfaceName, TunnelDevice> tunnels,
+      List<String> out) {
+    if (target instanceof LocalTarget local && local.device().equals(m.device())) {
+      out.add(what + " mirrors into itself");
+    }
+    if (target instanceof TunnelTarget tt) {
+      if (!IpLiteral.valid(tt.remote())) {
+        out.add(what + " target remote '" + tt.remote() + "' is not an IP address");
+      }
+      TunnelDevice t = tunnels.get(tt.device());
+      if (t == null) {
+        out.add(what + " targets tunnel " + tt.device() + ", which is not in tunnels");
+      } else if (t.role() != TunnelRole.SEND) {
+        out.add(what + " targets tunnel " + tt.device() + ", which is not a send tunnel");
       }
     }
   }

@@ -99,6 +99,52 @@ class ConvergePlannerTest {
         .satisfies(e -> assertThat(e.state()).isEqualTo("waiting"));
   }
 
+  /** The sensor VM roams: copies go through the tunnel and, once it resumes here, to its tap. */
+  private static NodeMirrorPlan roamingSensor() {
+    var tunnel = Plans.vxlanSend("pspv1", "198.18.0.1", "198.18.0.2", 42);
+    var m = mirror("s1", 101, Direction.EGRESS, Plans.vxlanTarget("pspv1", "198.18.0.2", 42));
+    var withStandby =
+        new io.pvespan.plan.MirrorEntry(
+            m.session(),
+            m.vmid(),
+            m.nic(),
+            m.device(),
+            m.direction(),
+            m.state(),
+            m.target(),
+            m.filter(),
+            false,
+            List.of(local("tap900i0")));
+    return NodeMirrorPlan.of("node1", 1, List.of(withStandby), List.of(tunnel), List.of());
+  }
+
+  @Test
+  void aStandbyTargetThatIsNotHereYetWaitsWithoutHoldingBackTheTunnel() {
+    ModelKernel k = new ModelKernel().tap("tap101i0");
+    ConvergeStep s = planner.plan(roamingSensor(), k.node());
+    assertThat(rendered(s)).anyMatch(l -> l.contains("mirror dev pspv1 continue"));
+    assertThat(rendered(s)).noneMatch(l -> l.contains("tap900i0"));
+    k.apply(s.actions());
+    assertThat(planner.plan(roamingSensor(), k.node()).entries())
+        .singleElement()
+        .satisfies(e -> assertThat(e.state()).isEqualTo("active"));
+  }
+
+  @Test
+  void whenTheSensorResumesHereItsTapGetsItsOwnFilterAndCountsInTheSameEntry() {
+    ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0");
+    ConvergeStep s = planner.plan(roamingSensor(), k.node());
+    assertThat(rendered(s))
+        .filteredOn(l -> l.startsWith("filter add dev tap101i0 ingress"))
+        .hasSize(2)
+        .anyMatch(l -> l.contains("mirror dev pspv1 continue"))
+        .anyMatch(l -> l.contains("mirror dev tap900i0 continue"));
+    k.apply(s.actions());
+    ConvergeStep again = planner.plan(roamingSensor(), k.node());
+    assertThat(again.actions()).isEmpty();
+    assertThat(again.entries()).hasSize(1);
+  }
+
   @Test
   void foreignPrioritiesAreSkippedAndNeverTouched() {
     ModelKernel k =
