@@ -1,4 +1,4 @@
-package io.pvespan.controller.lab;
+package io.pvespan.lab;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;

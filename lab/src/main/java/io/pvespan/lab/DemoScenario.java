@@ -1,4 +1,4 @@
-package io.pvespan.controller.lab;
+package io.pvespan.lab;
 
 import io.pvespan.inventory.Inventory;
 import java.io.PrintStream;
@@ -34,7 +34,7 @@ public final class DemoScenario {
   }
 
   public void run() {
-    LabPlan plan = LabPlan.of(specs, inventory);
+    LabPlan plan = cluster.plan(inventory);
     say("planned mirrors (" + specs + "):");
     plan.mirrors().forEach(p -> say("  " + p));
     plan.result().warnings().forEach(w -> say("  warning: " + w));
@@ -67,12 +67,12 @@ public final class DemoScenario {
 
   private LabPlan migrate(int vmid, String from, String to) {
     say("live migration: vm" + vmid + " " + from + " -> " + to);
-    LabPlan before = LabPlan.of(specs, inventory);
+    LabPlan before = cluster.plan(inventory);
     lab.migrate(vmid, to);
     long start = System.nanoTime();
     cluster.moveGuest(vmid, to);
     inventory = LabPlan.moved(inventory, vmid, to);
-    LabPlan after = LabPlan.of(specs, inventory);
+    LabPlan after = cluster.plan(inventory);
     before.mirrorsOf(vmid).forEach(p -> say("  plan before: " + p));
     after.mirrorsOf(vmid).forEach(p -> say("  plan after:  " + p));
     awaitMirrors(

@@ -1,4 +1,4 @@
-package io.pvespan.controller.lab;
+package io.pvespan.lab;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,10 +23,9 @@ import java.util.Map;
  *       under 2 s).
  * </ol>
  *
- * <p>Run as root after building: {@code java -Dpvespan.home=$PWD -cp
- * controller/target/pvespan-controller.jar io.pvespan.controller.lab.LabBenchmark [--runs N]
- * [--poll-ms MS]}. Times are measured by polling the kernel every 50 ms ({@code tc -j}), so they
- * carry up to ~70 ms of observation delay.
+ * <p>Run as root after building: {@code java -Dpvespan.home=$PWD -cp lab/target/pvespan-lab.jar
+ * io.pvespan.lab.LabBenchmark [--runs N] [--poll-ms MS]}. Times are measured by polling the kernel
+ * every 50 ms ({@code tc -j}), so they carry up to ~70 ms of observation delay.
  */
 public final class LabBenchmark {
   private static final String HEADER = "apiVersion: pvespan.io/v1alpha1\n";

@@ -1,4 +1,4 @@
-package io.pvespan.controller.lab;
+package io.pvespan.lab;
 
 import io.pvespan.inventory.Inventory;
 import io.pvespan.inventory.InventoryJson;
@@ -31,14 +31,23 @@ public final class LabCluster {
   public static final int AGENT_PORT = 8700;
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
-  /** Where the jars and the specs are, where files go, and how often the controller polls. */
+  /**
+   * Where the jars (the controller's, the agent's, and the lab's own for the stand-in) and the
+   * specs are, where files go, and how often the controller polls.
+   */
   public record Options(
-      Path controllerJar, Path agentJar, Path workDir, Path specsDir, Duration pollInterval) {
+      Path controllerJar,
+      Path agentJar,
+      Path labJar,
+      Path workDir,
+      Path specsDir,
+      Duration pollInterval) {
     /** The jars the launcher builds under {@code home} ({@code -Dpvespan.home}). */
     public static Options fromHome(Path home, Path workDir, Path specsDir, Duration poll) {
       return new Options(
           home.resolve("controller/target/pvespan-controller.jar"),
           home.resolve("node-agent/target/pvespan-agent.jar"),
+          home.resolve("lab/target/pvespan-lab.jar"),
           workDir,
           specsDir,
           poll);
@@ -71,7 +80,7 @@ public final class LabCluster {
    */
   public static LabCluster start(
       Lab lab, Inventory inventory, Options options, Consumer<String> progress) {
-    for (Path jar : List.of(options.controllerJar(), options.agentJar())) {
+    for (Path jar : List.of(options.controllerJar(), options.agentJar(), options.labJar())) {
       if (!Files.isRegularFile(jar)) {
         throw new LabException(jar + " is missing: build it (./pvespan builds on first use)");
       }
@@ -95,6 +104,11 @@ public final class LabCluster {
 
   public Options options() {
     return options;
+  }
+
+  /** The plans the controller computes for the specs and {@code inventory} (a dry run). */
+  public LabPlan plan(Inventory inventory) {
+    return LabPlan.of(options.controllerJar(), options.specsDir(), inventory);
   }
 
   public String standInUrl() {
@@ -201,7 +215,7 @@ public final class LabCluster {
         lab.startIn(
             lab.topology().controllerNs(),
             java(
-                options.controllerJar(),
+                options.labJar(),
                 List.of(
                     "pve-standin",
                     "--inventory",
@@ -378,26 +392,12 @@ public final class LabCluster {
   }
 
   private static List<String> java(Path jar, List<String> args) {
-    List<String> argv = new ArrayList<>();
-    argv.add(javaBinary());
-    // Six JVMs share the lab's cores: small heaps, quick start.
-    argv.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar"));
-    argv.add(jar.toString());
-    argv.addAll(args);
-    return argv;
+    return JarProcess.argv(jar, args);
   }
 
   private static List<String> inNs(String ns, List<String> argv) {
     List<String> all = new ArrayList<>(List.of(Exec.IP, "netns", "exec", ns));
     all.addAll(argv);
     return all;
-  }
-
-  /** The java running us, by absolute path (no PATH lookup). */
-  static String javaBinary() {
-    return ProcessHandle.current()
-        .info()
-        .command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 }

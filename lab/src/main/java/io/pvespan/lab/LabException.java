@@ -1,4 +1,4 @@
-package io.pvespan.controller.lab;
+package io.pvespan.lab;
 
 /**
  * The lab could not do what was asked: a command failed (its argv, exit code and stderr are in the

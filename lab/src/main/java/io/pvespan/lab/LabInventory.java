@@ -1,4 +1,4 @@
-package io.pvespan.controller.lab;
+package io.pvespan.lab;
 
 import io.pvespan.inventory.Inventory;
 import io.pvespan.inventory.InventoryJson;

@@ -1,4 +1,4 @@
-package io.pvespan.controller.lab;
+package io.pvespan.lab;
 
 /**
  * A lab VM's NIC {@code net<index>}: {@code eth<index>} in the VM's namespace. A capture NIC (a

@@ -1,30 +1,32 @@
-package io.pvespan.controller.lab;
+package io.pvespan.lab;
 
-import io.pvespan.controller.planner.MirrorPlanner;
 import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.Inventory;
+import io.pvespan.inventory.InventoryJson;
 import io.pvespan.model.Direction;
 import io.pvespan.plan.Delivery;
 import io.pvespan.plan.EntryState;
 import io.pvespan.plan.LocalTarget;
 import io.pvespan.plan.MirrorEntry;
 import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.plan.PlanJson;
 import io.pvespan.plan.PlanResult;
-import io.pvespan.spec.SpecSet;
-import io.pvespan.spec.load.LoadResult;
-import io.pvespan.spec.load.SpecLoader;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The plans the controller will compute for the lab, computed here with the same pure planner over
- * the same specs and inventory, so the demo and the tests know which devices must be mirrored
- * where, and to which sensor device, without depending on the controller's API shapes.
+ * The plans the controller will compute for the lab, asked of the controller's jar ({@code plan
+ * --output json}) over the same specs and inventory, so the demo and the tests know which devices
+ * must be mirrored where, and to which sensor device, without linking to the controller's code.
  */
 public record LabPlan(PlanResult result) {
+  private static final Duration PLAN_TIMEOUT = Duration.ofSeconds(60);
+
   /** A planned mirror with where it runs and the sensor device its copies end in. */
   public record Placed(String node, MirrorEntry entry, String sensorNode, String sensorDevice) {
     /** How many mirred actions the agent puts on the device: one per tc hook. */
@@ -61,22 +63,42 @@ public record LabPlan(PlanResult result) {
   }
 
   /**
-   * Loads {@code specsDir} and plans {@code inventory}; a spec problem is a {@link LabException}.
+   * The plans of {@code java -jar controllerJar plan --output json} for {@code specsDir} and {@code
+   * inventory}: the controller's own planner, run as a process. A spec or planner error is a {@link
+   * LabException} with the controller's first line.
    */
-  public static LabPlan of(Path specsDir, Inventory inventory) {
-    LoadResult loaded = SpecLoader.load(List.of(specsDir));
-    if (!loaded.ok()) {
-      throw new LabException("specs in " + specsDir + ": " + loaded.problems().get(0));
+  public static LabPlan of(Path controllerJar, Path specsDir, Inventory inventory) {
+    Path file = null;
+    try {
+      file = Files.createTempFile("pvespan-lab-inventory-", ".json");
+      Files.writeString(file, InventoryJson.write(inventory));
+      Exec.Result r =
+          JarProcess.run(
+              controllerJar,
+              List.of(
+                  "plan",
+                  "--output",
+                  "json",
+                  "--specs",
+                  specsDir.toString(),
+                  "--inventory",
+                  file.toString()),
+              PLAN_TIMEOUT);
+      if (r.exitCode() != 0) {
+        throw new LabException(
+            "plan of "
+                + specsDir
+                + ": "
+                + r.stderr().strip().lines().findFirst().orElse("exit " + r.exitCode()));
+      }
+      return new LabPlan(PlanJson.MAPPER.readValue(r.stdout(), PlanResult.class));
+    } catch (IOException e) {
+      throw new LabException("plan of " + specsDir + ": " + e.getMessage(), e);
+    } finally {
+      if (file != null) {
+        file.toFile().delete();
+      }
     }
-    return of(loaded.specs(), inventory);
-  }
-
-  public static LabPlan of(SpecSet specs, Inventory inventory) {
-    PlanResult r = MirrorPlanner.plan(specs, inventory, Map.of());
-    if (!r.ok()) {
-      throw new LabException("plan: " + r.errors().get(0));
-    }
-    return new LabPlan(r);
   }
 
   /** Every planned mirror, placed. */

@@ -1,4 +1,4 @@
-package io.pvespan.controller.lab;
+package io.pvespan.lab;
 
 import io.pvespan.model.Direction;
 import java.time.Duration;

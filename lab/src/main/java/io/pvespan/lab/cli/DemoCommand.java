@@ -1,14 +1,16 @@
-package io.pvespan.controller.cli;
+package io.pvespan.lab.cli;
 
-import io.pvespan.controller.lab.DemoScenario;
-import io.pvespan.controller.lab.Lab;
-import io.pvespan.controller.lab.LabCluster;
-import io.pvespan.controller.lab.LabException;
-import io.pvespan.controller.lab.LabInventory;
-import io.pvespan.controller.lab.LabPreflight;
-import io.pvespan.controller.lab.LabTeardown;
-import io.pvespan.controller.lab.LabTopology;
 import io.pvespan.inventory.Inventory;
+import io.pvespan.lab.DemoScenario;
+import io.pvespan.lab.Exec;
+import io.pvespan.lab.JarProcess;
+import io.pvespan.lab.Lab;
+import io.pvespan.lab.LabCluster;
+import io.pvespan.lab.LabException;
+import io.pvespan.lab.LabInventory;
+import io.pvespan.lab.LabPreflight;
+import io.pvespan.lab.LabTeardown;
+import io.pvespan.lab.LabTopology;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ import java.util.List;
  * reaches the controller, the stand-in and the agents (which listen on lab addresses only) by
  * running {@code curl} and {@code ./pvespan status} inside the controller namespace.
  */
-public final class DemoCommand implements Command {
+final class DemoCommand implements Command {
   static final String PREFIX = "pspl";
   private static final Duration POLL = Duration.ofSeconds(2);
   private static final String USAGE =
@@ -132,18 +134,25 @@ public final class DemoCommand implements Command {
   /** Not root (or a tool missing): say why in one line, then show the plan the lab would run. */
   private static int instead(Path home, String problem, PrintStream out, PrintStream err) {
     out.println("[demo] cannot build the lab: " + problem + "; showing the plan instead:");
-    Command plan = Main.commands().get("plan");
-    if (plan == null) {
-      err.println("[demo] the plan command is not available in this build");
+    Path controllerJar = home.resolve("controller/target/pvespan-controller.jar");
+    if (!Files.isRegularFile(controllerJar)) {
+      err.println(
+          "[demo] " + controllerJar + " is missing: build it (./pvespan builds on first use)");
       return 1;
     }
-    return plan.run(
-        List.of(
-            "--specs",
-            home.resolve("crds-like-specs/examples").toString(),
-            "--inventory",
-            home.resolve("test-fixtures/inventories/lab-3-nodes.json").toString()),
-        out,
-        err);
+    // The controller's own plan command, as a process: the lab does not link to the controller.
+    Exec.Result r =
+        JarProcess.run(
+            controllerJar,
+            List.of(
+                "plan",
+                "--specs",
+                home.resolve("crds-like-specs/examples").toString(),
+                "--inventory",
+                home.resolve("test-fixtures/inventories/lab-3-nodes.json").toString()),
+            Duration.ofSeconds(60));
+    out.print(r.stdout());
+    err.print(r.stderr());
+    return r.exitCode();
   }
 }

@@ -1,18 +1,21 @@
-package io.pvespan.controller.cli;
+package io.pvespan.lab.cli;
 
-import io.pvespan.controller.pve.PveException;
-import io.pvespan.controller.pve.PveToken;
-import io.pvespan.controller.pve.internal.Fingerprint;
-import io.pvespan.controller.standin.ProxmoxStandIn;
 import io.pvespan.inventory.Inventory;
 import io.pvespan.inventory.InventoryJson;
+import io.pvespan.lab.standin.ProxmoxStandIn;
+import io.pvespan.lab.standin.StandInToken;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +29,7 @@ import okhttp3.tls.HeldCertificate;
  * endpoints) until killed. Prints its URL on stdout once it listens; with {@code --tls} it serves a
  * fresh self-signed certificate and prints (and writes) its SHA-256 fingerprint.
  */
-public final class PveStandInCommand implements Command {
+final class PveStandInCommand implements Command {
   private static final String USAGE =
       "usage: ./pvespan pve-standin --inventory FILE --listen HOST:PORT --token-file FILE"
           + " [--tls [--fingerprint-file FILE]] [--latency-ms N] [--auth-delay-ms N]";
@@ -77,7 +80,7 @@ public final class PveStandInCommand implements Command {
     }
     try {
       Inventory inventory = InventoryJson.read(Path.of(opts.get("--inventory")));
-      PveToken token = PveToken.fromFile(Path.of(opts.get("--token-file")));
+      StandInToken token = StandInToken.fromFile(Path.of(opts.get("--token-file")));
       String listen = opts.get("--listen");
       int colon = listen.lastIndexOf(':');
       if (colon < 1) {
@@ -102,7 +105,7 @@ public final class PveStandInCommand implements Command {
                 .build();
         builder.https(
             new HandshakeCertificates.Builder().heldCertificate(cert).build().sslContext());
-        fingerprint = Fingerprint.of(cert.certificate());
+        fingerprint = fingerprint(cert.certificate());
         if (opts.containsKey("--fingerprint-file")) {
           Files.writeString(Path.of(opts.get("--fingerprint-file")), fingerprint + "\n");
         }
@@ -119,12 +122,12 @@ public final class PveStandInCommand implements Command {
         new CountDownLatch(1).await();
       }
       return 0;
-    } catch (InventoryJson.InvalidInventoryException | PveException e) {
-      err.println("pvespan pve-standin: " + e.getMessage());
-      return 1;
     } catch (NumberFormatException e) {
       err.println("pvespan pve-standin: not a number: " + e.getMessage());
       return 2;
+    } catch (InventoryJson.InvalidInventoryException | IllegalArgumentException e) {
+      err.println("pvespan pve-standin: " + e.getMessage());
+      return 1;
     } catch (IOException e) {
       err.println(
           "pvespan pve-standin: cannot listen on " + opts.get("--listen") + ": " + e.getMessage());
@@ -132,6 +135,19 @@ public final class PveStandInCommand implements Command {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 0;
+    }
+  }
+
+  /**
+   * The certificate's SHA-256 fingerprint as Proxmox shows it ({@code AA:BB:...}), the form the
+   * controller's {@code fingerprint} setting takes.
+   */
+  static String fingerprint(X509Certificate cert) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+      return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+    } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+      throw new IllegalStateException("cannot fingerprint a certificate", e);
     }
   }
 }

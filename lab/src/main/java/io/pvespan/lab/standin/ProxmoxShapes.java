@@ -1,4 +1,4 @@
-package io.pvespan.controller.standin;
+package io.pvespan.lab.standin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.pvespan.controller.standin;
+package io.pvespan.lab.standin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.pvespan.controller.pve.PveToken;
 import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.Inventory;
 import io.pvespan.model.VmId;
@@ -92,14 +91,14 @@ public final class ProxmoxStandIn implements AutoCloseable {
     server.start();
   }
 
-  public static Builder builder(Inventory inventory, PveToken token) {
+  public static Builder builder(Inventory inventory, StandInToken token) {
     return new Builder(inventory, token);
   }
 
   /** Options; defaults: 127.0.0.1 on a free port, plain HTTP, 3 s auth delay, no latency. */
   public static final class Builder {
     private final Inventory inventory;
-    private final PveToken token;
+    private final StandInToken token;
     private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 0);
     private Duration authFailureDelay = Duration.ofSeconds(3);
     private Duration latency = Duration.ZERO;
@@ -107,7 +106,7 @@ public final class ProxmoxStandIn implements AutoCloseable {
     private boolean standalone;
     private SSLContext ssl;
 
-    private Builder(Inventory inventory, PveToken token) {
+    private Builder(Inventory inventory, StandInToken token) {
       this.inventory = Objects.requireNonNull(inventory, "inventory");
       this.token = Objects.requireNonNull(token, "token");
     }

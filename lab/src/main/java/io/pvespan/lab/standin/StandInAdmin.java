@@ -1,13 +1,14 @@
-package io.pvespan.controller.standin;
+package io.pvespan.lab.standin;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.pvespan.controller.pve.internal.Tolerant;
 import io.pvespan.inventory.InventoryJson;
 import io.pvespan.model.VmId;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The stand-in's admin endpoints (documented on {@link ProxmoxStandIn}). */
@@ -39,7 +40,7 @@ final class StandInAdmin {
         case "move" -> standIn.moveGuest(vmid, required(q, "node"));
         case "lock" -> standIn.setLock(vmid, blankToNull(q.get("lock")));
         case "status" -> standIn.setStatus(vmid, required(q, "status"));
-        case "tags" -> standIn.setTags(vmid, Tolerant.tags(q.getOrDefault("tags", "")));
+        case "tags" -> standIn.setTags(vmid, tags(q.getOrDefault("tags", "")));
         default -> {
           ProxmoxStandIn.send(
               ex, 404, "{\"data\":null,\"message\":\"no admin action " + action + "\"}");
@@ -60,6 +61,11 @@ final class StandInAdmin {
       throw new IllegalArgumentException("parameter '" + key + "' is required");
     }
     return v;
+  }
+
+  /** Proxmox's tag list: separated by {@code ;}, {@code ,} or spaces; empty parts dropped. */
+  private static List<String> tags(String joined) {
+    return Arrays.stream(joined.split("[;,\\s]+")).filter(t -> !t.isEmpty()).distinct().toList();
   }
 
   private static String blankToNull(String s) {

@@ -1,4 +1,4 @@
-package io.pvespan.controller.standin;
+package io.pvespan.lab.standin;
 
 import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.Inventory;
