@@ -5,11 +5,12 @@ import io.pvespan.controller.pve.PveClient;
 import io.pvespan.controller.pve.PveConnection;
 import io.pvespan.controller.pve.PveInventorySource;
 import io.pvespan.controller.pve.PveToken;
-import io.pvespan.controller.standin.ProxmoxStandIn;
 import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.GuestNic;
 import io.pvespan.inventory.Inventory;
 import io.pvespan.inventory.InventoryNode;
+import io.pvespan.lab.standin.ProxmoxStandIn;
+import io.pvespan.lab.standin.StandInToken;
 import io.pvespan.model.GuestType;
 import io.pvespan.model.NicId;
 import io.pvespan.model.VmId;
@@ -30,13 +31,14 @@ public final class InventoryPollBenchmark {
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 32;
     int guests = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int latencyMs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    PveToken token = PveToken.parse("bench@pve!bench=00000000-0000-0000-0000-000000000000");
+    String tokenText = "bench@pve!bench=00000000-0000-0000-0000-000000000000";
+    PveToken token = PveToken.parse(tokenText);
     Inventory cluster = cluster(nodes, guests);
     System.out.printf(
         "stand-in: %d nodes, %d guests, %d ms latency per request, client in flight: %d%n",
         nodes, guests, latencyMs, PveClient.MAX_IN_FLIGHT);
     try (ProxmoxStandIn standIn =
-            ProxmoxStandIn.builder(cluster, token)
+            ProxmoxStandIn.builder(cluster, StandInToken.parse(tokenText))
                 .latency(Duration.ofMillis(latencyMs))
                 .workers(8)
                 .start();

@@ -2,10 +2,10 @@ package io.pvespan.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pvespan.controller.lab.Await;
-import io.pvespan.controller.lab.KernelChecks;
-import io.pvespan.controller.lab.KernelView;
-import io.pvespan.controller.lab.LabPlan;
+import io.pvespan.lab.Await;
+import io.pvespan.lab.KernelChecks;
+import io.pvespan.lab.KernelView;
+import io.pvespan.lab.LabPlan;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -2,10 +2,10 @@ package io.pvespan.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pvespan.controller.lab.Await;
-import io.pvespan.controller.lab.KernelChecks;
-import io.pvespan.controller.lab.LabPlan;
-import io.pvespan.controller.lab.MirrorMeter;
+import io.pvespan.lab.Await;
+import io.pvespan.lab.KernelChecks;
+import io.pvespan.lab.LabPlan;
+import io.pvespan.lab.MirrorMeter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

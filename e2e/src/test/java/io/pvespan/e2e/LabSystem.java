@@ -2,14 +2,14 @@ package io.pvespan.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pvespan.controller.lab.Lab;
-import io.pvespan.controller.lab.LabCluster;
-import io.pvespan.controller.lab.LabInventory;
-import io.pvespan.controller.lab.LabPlan;
-import io.pvespan.controller.lab.LabPreflight;
-import io.pvespan.controller.lab.LabTeardown;
-import io.pvespan.controller.lab.LabTopology;
 import io.pvespan.inventory.Inventory;
+import io.pvespan.lab.Lab;
+import io.pvespan.lab.LabCluster;
+import io.pvespan.lab.LabInventory;
+import io.pvespan.lab.LabPlan;
+import io.pvespan.lab.LabPreflight;
+import io.pvespan.lab.LabTeardown;
+import io.pvespan.lab.LabTopology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,12 @@ final class LabSystem implements AutoCloseable {
     try {
       var options =
           new LabCluster.Options(
-              jar("pvespan.controllerJar"), jar("pvespan.agentJar"), work, specs.dir(), POLL);
+              jar("pvespan.controllerJar"),
+              jar("pvespan.agentJar"),
+              jar("pvespan.labJar"),
+              work,
+              specs.dir(),
+              POLL);
       cluster =
           LabCluster.start(lab, inventory, options, line -> System.out.println("[e2e] " + line));
     } catch (RuntimeException e) {
@@ -56,7 +61,7 @@ final class LabSystem implements AutoCloseable {
 
   /** The plan the controller must reach for the current specs and inventory. */
   LabPlan plan() {
-    return LabPlan.of(specs.dir(), inventory);
+    return cluster.plan(inventory);
   }
 
   @Override

@@ -2,9 +2,9 @@ package io.pvespan.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pvespan.controller.lab.Await;
-import io.pvespan.controller.lab.KernelChecks;
-import io.pvespan.controller.lab.KernelView;
+import io.pvespan.lab.Await;
+import io.pvespan.lab.KernelChecks;
+import io.pvespan.lab.KernelView;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

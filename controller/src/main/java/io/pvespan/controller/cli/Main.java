@@ -6,9 +6,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Entry point of {@code ./pvespan} (all subcommands but {@code agent}, which has its own jar). */
+/**
+ * Entry point of {@code ./pvespan} (all subcommands but {@code agent} and the lab's {@code demo}
+ * and {@code pve-standin}, which have their own jars).
+ */
 public final class Main {
+  /** Subcommands of {@code ./pvespan} that live in the lab jar, never in the production one. */
+  private static final Set<String> LAB_COMMANDS = Set.of("demo", "pve-standin");
+
   private Main() {}
 
   static Map<String, Command> commands() {
@@ -19,9 +26,7 @@ public final class Main {
             new PlanCommand(),
             new InventoryCommand(),
             new ControllerCommand(InventorySourceFactory.production()),
-            new StatusCommand(),
-            new PveStandInCommand(),
-            new DemoCommand())) {
+            new StatusCommand())) {
       all.put(c.name(), c);
     }
     return all;
@@ -38,6 +43,15 @@ public final class Main {
       return args.isEmpty() ? 2 : 0;
     }
     Command command = commands.get(args.get(0));
+    if (command == null && LAB_COMMANDS.contains(args.get(0))) {
+      err.println(
+          "pvespan: '"
+              + args.get(0)
+              + "' lives in the lab jar (lab/target/pvespan-lab.jar), not in the controller's;"
+              + " run ./pvespan "
+              + args.get(0));
+      return 2;
+    }
     if (command == null) {
       err.println("pvespan: unknown command '" + args.get(0) + "' (see ./pvespan --help)");
       return 2;
@@ -62,5 +76,10 @@ public final class Main {
       to.printf("  %-11s %s%n", c.name(), c.summary());
     }
     to.printf("  %-11s %s%n", "agent", "run the node agent (see ./pvespan agent --help)");
+    to.println();
+    to.println("lab commands (run by ./pvespan from the lab jar, not part of the controller):");
+    to.printf(
+        "  %-11s %s%n", "demo", "the whole system in a 3-node lab of network namespaces (root)");
+    to.printf("  %-11s %s%n", "pve-standin", "serve a Proxmox API stand-in (for the lab)");
   }
 }

@@ -2,10 +2,10 @@ package io.pvespan.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pvespan.controller.pve.PveToken;
-import io.pvespan.controller.standin.ProxmoxStandIn;
-import io.pvespan.controller.standin.StandInFixture;
 import io.pvespan.inventory.InventoryJson;
+import io.pvespan.lab.standin.ProxmoxStandIn;
+import io.pvespan.lab.standin.StandInFixture;
+import io.pvespan.lab.standin.StandInToken;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ class InventoryCommandTest {
   @BeforeEach
   void start() throws Exception {
     standIn =
-        ProxmoxStandIn.builder(StandInFixture.cluster(), PveToken.parse(TOKEN))
+        ProxmoxStandIn.builder(StandInFixture.cluster(), StandInToken.parse(TOKEN))
             .authFailureDelay(Duration.ZERO)
             .start();
     tokenFile = dir.resolve("token");

@@ -2,9 +2,9 @@ package io.pvespan.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pvespan.controller.pve.PveToken;
-import io.pvespan.controller.standin.ProxmoxStandIn;
 import io.pvespan.inventory.InventoryJson;
+import io.pvespan.lab.standin.ProxmoxStandIn;
+import io.pvespan.lab.standin.StandInToken;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class PlanCommandLiveClusterTest {
             "json");
     try (ProxmoxStandIn standIn =
         ProxmoxStandIn.builder(
-                InventoryJson.read(Path.of(PlanCommandTest.LAB)), PveToken.parse(TOKEN))
+                InventoryJson.read(Path.of(PlanCommandTest.LAB)), StandInToken.parse(TOKEN))
             .start()) {
       var live =
           PlanCommandTest.run(
@@ -53,7 +53,7 @@ class PlanCommandLiveClusterTest {
   void wrongTokenIsOneLineWithoutTheSecretAndExitOne() throws Exception {
     try (ProxmoxStandIn standIn =
         ProxmoxStandIn.builder(
-                InventoryJson.read(Path.of(PlanCommandTest.LAB)), PveToken.parse(TOKEN))
+                InventoryJson.read(Path.of(PlanCommandTest.LAB)), StandInToken.parse(TOKEN))
             .authFailureDelay(java.time.Duration.ZERO)
             .start()) {
       var r =

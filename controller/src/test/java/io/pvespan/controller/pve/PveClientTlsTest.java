@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pvespan.controller.pve.internal.Fingerprint;
-import io.pvespan.controller.standin.ProxmoxStandIn;
-import io.pvespan.controller.standin.StandInFixture;
+import io.pvespan.lab.standin.ProxmoxStandIn;
+import io.pvespan.lab.standin.StandInFixture;
+import io.pvespan.lab.standin.StandInToken;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import okhttp3.tls.HandshakeCertificates;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** HTTPS with a self-signed certificate, as a Proxmox node has one. */
 class PveClientTlsTest {
-  static final PveToken TOKEN =
-      PveToken.parse("pvespan@pve!controller=0a1b2c3d-1111-2222-3333-444455556666");
+  static final String TOKEN_TEXT = "pvespan@pve!controller=0a1b2c3d-1111-2222-3333-444455556666";
+  static final PveToken TOKEN = PveToken.parse(TOKEN_TEXT);
+  static final StandInToken STANDIN_TOKEN = StandInToken.parse(TOKEN_TEXT);
 
   HeldCertificate ca;
   HeldCertificate cert;
@@ -39,7 +41,7 @@ class PveClientTlsTest {
             .addSubjectAlternativeName("127.0.0.1")
             .build();
     server =
-        ProxmoxStandIn.builder(StandInFixture.cluster(), TOKEN)
+        ProxmoxStandIn.builder(StandInFixture.cluster(), STANDIN_TOKEN)
             .https(
                 new HandshakeCertificates.Builder()
                     .heldCertificate(cert, ca.certificate())

@@ -4,11 +4,11 @@ import static io.pvespan.controller.pve.PveInventoryPolitenessTest.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pvespan.controller.planner.GuestInterest;
-import io.pvespan.controller.standin.ProxmoxStandIn;
 import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.GuestNic;
 import io.pvespan.inventory.Inventory;
 import io.pvespan.inventory.InventoryNode;
+import io.pvespan.lab.standin.ProxmoxStandIn;
 import io.pvespan.model.Direction;
 import io.pvespan.model.GuestType;
 import io.pvespan.model.NicId;
@@ -89,7 +89,8 @@ class PveInventoryInterestTest {
 
   @Test
   void onlyConfigsOfInterestAreReadAndNewlyInterestingGuestsOnTheNextPoll() throws Exception {
-    try (ProxmoxStandIn standIn = ProxmoxStandIn.builder(cluster(), TOKEN).start();
+    try (ProxmoxStandIn standIn =
+            ProxmoxStandIn.builder(cluster(), PveInventoryPolitenessTest.STANDIN_TOKEN).start();
         PveInventorySource source =
             PveInventorySource.open(PveConnection.of(standIn.url().toString(), TOKEN, null))) {
       InventorySource port = source; // the controller's way in

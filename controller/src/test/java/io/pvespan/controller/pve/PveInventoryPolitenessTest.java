@@ -2,11 +2,12 @@ package io.pvespan.controller.pve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pvespan.controller.standin.ProxmoxStandIn;
 import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.GuestNic;
 import io.pvespan.inventory.Inventory;
 import io.pvespan.inventory.InventoryNode;
+import io.pvespan.lab.standin.ProxmoxStandIn;
+import io.pvespan.lab.standin.StandInToken;
 import io.pvespan.model.GuestType;
 import io.pvespan.model.NicId;
 import io.pvespan.model.VmId;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /** How hard a poll leans on pveproxy: in-flight limit and the cluster/status cadence. */
 class PveInventoryPolitenessTest {
-  static final PveToken TOKEN =
-      PveToken.parse("pvespan@pve!controller=0a1b2c3d-1111-2222-3333-444455556666");
+  static final String TOKEN_TEXT = "pvespan@pve!controller=0a1b2c3d-1111-2222-3333-444455556666";
+  static final PveToken TOKEN = PveToken.parse(TOKEN_TEXT);
+  static final StandInToken STANDIN_TOKEN = StandInToken.parse(TOKEN_TEXT);
 
   static Inventory cluster(int guests) {
     List<Guest> list = new ArrayList<>();
@@ -46,7 +48,7 @@ class PveInventoryPolitenessTest {
   @Test
   void configsAreReadConcurrentlyButNeverMoreThanThreeAtATime() throws Exception {
     try (ProxmoxStandIn standIn =
-            ProxmoxStandIn.builder(cluster(24), TOKEN)
+            ProxmoxStandIn.builder(cluster(24), STANDIN_TOKEN)
                 .latency(Duration.ofMillis(40))
                 .workers(16)
                 .start();
@@ -61,7 +63,7 @@ class PveInventoryPolitenessTest {
 
   @Test
   void clusterStatusOnlyOnTheFirstPollAndEveryNth() throws Exception {
-    try (ProxmoxStandIn standIn = ProxmoxStandIn.builder(cluster(2), TOKEN).start();
+    try (ProxmoxStandIn standIn = ProxmoxStandIn.builder(cluster(2), STANDIN_TOKEN).start();
         PveClient client = new PveClient(PveConnection.of(standIn.url().toString(), TOKEN, null));
         PveInventorySource source = new PveInventorySource(client, 3)) {
       List<Integer> requests = new ArrayList<>();
@@ -78,7 +80,7 @@ class PveInventoryPolitenessTest {
   @Test
   void rollingRefreshSeesAHotPluggedNicOnARunningGuest() throws Exception {
     Inventory before = cluster(3);
-    try (ProxmoxStandIn standIn = ProxmoxStandIn.builder(before, TOKEN).start();
+    try (ProxmoxStandIn standIn = ProxmoxStandIn.builder(before, STANDIN_TOKEN).start();
         PveInventorySource source =
             PveInventorySource.open(PveConnection.of(standIn.url().toString(), TOKEN, null))) {
       source.setRollingRefresh(1);

@@ -1,0 +1,172 @@
+package io.pvespan.lab;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running lab: network namespaces standing in for Proxmox nodes, VMs, an underlay and a
+ * controller host (see {@code test-fixtures/lab/README.md}). Nothing is configured in the root
+ * namespace.
+ *
+ * <p>{@link #up} removes what a crashed run with the same prefix left, builds the lab, and
+ * registers a shutdown hook (Ctrl-C) that tears it down; {@link #close} tears it down (idempotent)
+ * and kills the processes started with {@link #startIn}. A failed build tears down before it
+ * throws. Needs root, {@code /usr/sbin/ip}, {@code ethtool} and {@code sysctl}.
+ */
+public final class Lab implements AutoCloseable {
+  private final LabTopology topology;
+  private final LabBuilder builder;
+  private final Map<Integer, LabVm> vms = new LinkedHashMap<>();
+  private final List<Process> processes = new ArrayList<>();
+  private final Thread hook;
+  private boolean closed;
+
+  private Lab(LabTopology topology) {
+    this.topology = topology;
+    this.builder = new LabBuilder(topology);
+    topology.vms().forEach(vm -> vms.put(vm.vmid(), vm));
+    this.hook = new Thread(this::teardownQuietly, "lab-teardown-" + topology.prefix());
+  }
+
+  /** Builds {@code topology} (after removing stale namespaces with its prefix). */
+  public static Lab up(LabTopology topology) {
+    LabPreflight.check();
+    LabTeardown.removeAll(topology.prefix());
+    Lab lab = new Lab(topology);
+    Runtime.getRuntime().addShutdownHook(lab.hook);
+    try {
+      lab.builder.build();
+    } catch (RuntimeException e) {
+      lab.close();
+      throw e;
+    }
+    return lab;
+  }
+
+  public LabTopology topology() {
+    return topology;
+  }
+
+  /** Where the VM is now (it moves with {@link #migrate}). */
+  public synchronized LabVm vm(int vmid) {
+    LabVm vm = vms.get(vmid);
+    if (vm == null) {
+      throw new IllegalArgumentException("no lab vm " + vmid);
+    }
+    return vm;
+  }
+
+  /**
+   * Live-migrates the VM's devices to {@code node}: moves each host device into that node's
+   * namespace and attaches it to the bridge there. The VM keeps its addresses, as after a real live
+   * migration. The stand-in is not told: that is the caller's step.
+   */
+  public synchronized void migrate(int vmid, String node) {
+    topology.node(node);
+    LabVm from = vm(vmid);
+    if (from.node().equals(node)) {
+      return;
+    }
+    LabVm to = from.on(node);
+    builder.moveVm(from, to);
+    vms.put(vmid, to);
+  }
+
+  /** Restarts the VM as Proxmox does: its host devices are deleted and created anew. */
+  public synchronized void restart(int vmid) {
+    stop(vmid);
+    start(vmid);
+  }
+
+  /** Deletes the VM's host devices (VM stopped). */
+  public synchronized void stop(int vmid) {
+    builder.unplugVm(vm(vmid));
+  }
+
+  /** Creates the VM's host devices again (VM started). */
+  public synchronized void start(int vmid) {
+    builder.plugVm(vm(vmid));
+  }
+
+  /** Counters of {@code eth<nic>} inside the VM. */
+  public LinkCounters vmCounters(int vmid, int nic) {
+    return LinkCounters.read(topology.vmNs(vmid), "eth" + nic);
+  }
+
+  /** The VM's address on {@code net<nic>}. */
+  public String address(int vmid, int nic) {
+    String a = vm(vmid).address(nic);
+    if (a == null) {
+      throw new IllegalArgumentException("vm " + vmid + " net" + nic + " has no address");
+    }
+    return a;
+  }
+
+  /**
+   * Starts {@code argv} inside namespace {@code ns}, output appended to {@code log}; the lab kills
+   * it on close. {@code ip netns exec} execs the program, so the process is the program itself.
+   */
+  public synchronized Process startIn(String ns, List<String> argv, Path log) {
+    List<String> all = new ArrayList<>(List.of(Exec.IP, "netns", "exec", ns));
+    all.addAll(argv);
+    Process p = Exec.start(all, log);
+    processes.add(p);
+    return p;
+  }
+
+  /**
+   * Leaves the lab and its processes running after this process exits (no teardown on close or
+   * Ctrl-C); {@link LabTeardown#removeAll} removes it later.
+   */
+  public synchronized void keep() {
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // Already shutting down: the hook runs, but close() is now a no-op.
+    }
+    processes.clear();
+  }
+
+  /** Kills the lab's processes and removes every namespace with the prefix. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // Called from the hook itself (or during shutdown): nothing to unregister.
+    }
+    teardown();
+  }
+
+  private void teardown() {
+    for (Process p : processes) {
+      p.destroyForcibly();
+    }
+    for (Process p : processes) {
+      try {
+        p.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    processes.clear();
+    LabTeardown.removeAll(topology.prefix());
+  }
+
+  private void teardownQuietly() {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      System.err.println("lab teardown: " + e.getMessage());
+    }
+  }
+}

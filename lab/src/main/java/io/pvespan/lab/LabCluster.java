@@ -1,0 +1,403 @@
+package io.pvespan.lab;
+
+import io.pvespan.inventory.Inventory;
+import io.pvespan.inventory.InventoryJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The real pvespan running in a {@link Lab}: the Proxmox API stand-in and the controller in the
+ * controller namespace, one agent per node inside that node's namespace (listening on its underlay
+ * address). Everything is a separate JVM started from the built jars, as on a real cluster. The lab
+ * owns the processes: closing the lab kills them.
+ *
+ * <p>Files (tokens, header files, the stand-in's inventory, the controller config, the agents'
+ * state dirs, one log per process) live under {@link Options#workDir}.
+ */
+public final class LabCluster {
+  public static final int STANDIN_PORT = 8006;
+  public static final int CONTROLLER_PORT = 8780;
+  public static final int AGENT_PORT = 8700;
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  /**
+   * Where the jars (the controller's, the agent's, and the lab's own for the stand-in) and the
+   * specs are, where files go, and how often the controller polls.
+   */
+  public record Options(
+      Path controllerJar,
+      Path agentJar,
+      Path labJar,
+      Path workDir,
+      Path specsDir,
+      Duration pollInterval) {
+    /** The jars the launcher builds under {@code home} ({@code -Dpvespan.home}). */
+    public static Options fromHome(Path home, Path workDir, Path specsDir, Duration poll) {
+      return new Options(
+          home.resolve("controller/target/pvespan-controller.jar"),
+          home.resolve("node-agent/target/pvespan-agent.jar"),
+          home.resolve("lab/target/pvespan-lab.jar"),
+          workDir,
+          specsDir,
+          poll);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private final Lab lab;
+  private final Options options;
+  private final Consumer<String> progress;
+  private final Path pveHeader;
+  private final Path agentHeader;
+  private final Path configFile;
+  private Process controller;
+
+  private LabCluster(Lab lab, Options options, Consumer<String> progress) {
+    this.lab = lab;
+    this.options = options;
+    this.progress = progress;
+    this.pveHeader = options.workDir().resolve("pve-auth.header");
+    this.agentHeader = options.workDir().resolve("agent-auth.header");
+    this.configFile = options.workDir().resolve("controller.yaml");
+  }
+
+  /**
+   * Starts the stand-in serving {@code inventory}, the agents and the controller, each waited for
+   * until it answers. {@code progress} gets one line per step.
+   */
+  public static LabCluster start(
+      Lab lab, Inventory inventory, Options options, Consumer<String> progress) {
+    for (Path jar : List.of(options.controllerJar(), options.agentJar(), options.labJar())) {
+      if (!Files.isRegularFile(jar)) {
+        throw new LabException(jar + " is missing: build it (./pvespan builds on first use)");
+      }
+    }
+    LabCluster c = new LabCluster(lab, options, progress);
+    try {
+      c.writeFiles(inventory);
+    } catch (IOException e) {
+      throw new LabException("cannot write lab files in " + options.workDir() + ": " + e, e);
+    }
+    c.startStandIn();
+    c.startAgents();
+    c.writeConfig();
+    c.startController();
+    return c;
+  }
+
+  public Lab lab() {
+    return lab;
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /** The plans the controller computes for the specs and {@code inventory} (a dry run). */
+  public LabPlan plan(Inventory inventory) {
+    return LabPlan.of(options.controllerJar(), options.specsDir(), inventory);
+  }
+
+  public String standInUrl() {
+    return "https://" + LabTopology.CONTROLLER_ADDRESS + ":" + STANDIN_PORT;
+  }
+
+  public String controllerUrl() {
+    return "http://" + LabTopology.CONTROLLER_ADDRESS + ":" + CONTROLLER_PORT;
+  }
+
+  public String agentUrl(String node) {
+    return "http://" + lab.topology().node(node).address() + ":" + AGENT_PORT;
+  }
+
+  /** Tells the stand-in a guest now runs on {@code node} (the end of a live migration). */
+  public void moveGuest(int vmid, String node) {
+    standInAdmin("move?vmid=" + vmid + "&node=" + node);
+  }
+
+  /** Sets a guest's Proxmox tags in the stand-in (as in the GUI). */
+  public void setTags(int vmid, List<String> tags) {
+    standInAdmin("tags?vmid=" + vmid + "&tags=" + String.join(",", tags));
+  }
+
+  /** Sets a guest's status in the stand-in ({@code running}, {@code stopped}). */
+  public void setStatus(int vmid, String status) {
+    standInAdmin("status?vmid=" + vmid + "&status=" + status);
+  }
+
+  /** {@code GET path} on the controller's API, from the controller namespace. */
+  public LabHttp.Response controllerGet(String path) {
+    return LabHttp.get(lab.topology().controllerNs(), controllerUrl() + path, null);
+  }
+
+  /** {@code GET /v1/status} of the node's agent. */
+  public LabHttp.Response agentStatus(String node) {
+    return LabHttp.get(lab.topology().controllerNs(), agentUrl(node) + "/v1/status", agentHeader);
+  }
+
+  /**
+   * The entries the agents report {@code failed}, as {@code node/session/interface} to the agent's
+   * message (an agent that does not answer reports nothing).
+   */
+  public Map<String, String> failedEntries() {
+    Map<String, String> failed = new java.util.TreeMap<>();
+    for (LabNode node : lab.topology().nodes()) {
+      LabHttp.Response r = agentStatus(node.name());
+      if (!r.ok()) {
+        continue;
+      }
+      try {
+        for (var e : JSON.readTree(r.body()).path("entries")) {
+          if ("failed".equals(e.path("state").asText())) {
+            failed.put(
+                node.name() + "/" + e.path("session").asText() + "/" + e.path("interface").asText(),
+                e.path("message").asText());
+          }
+        }
+      } catch (IOException e) {
+        // Not JSON: nothing to report from this agent.
+      }
+    }
+    return failed;
+  }
+
+  /** {@code ./pvespan status --controller URL}, run in the controller namespace: its output. */
+  public String statusText() {
+    Exec.Result r =
+        Exec.attempt(
+            Duration.ofSeconds(30),
+            inNs(
+                lab.topology().controllerNs(),
+                java(options.controllerJar(), List.of("status", "--controller", controllerUrl()))));
+    return (r.stdout() + r.stderr()).strip();
+  }
+
+  /** Kills the controller (SIGKILL), as a crash would. */
+  public synchronized void killController() {
+    if (controller != null) {
+      controller.destroyForcibly();
+      try {
+        controller.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      controller = null;
+    }
+  }
+
+  /** Starts the controller (again) and waits until it answers. */
+  public synchronized void startController() {
+    progress.accept("starting the controller in " + lab.topology().controllerNs());
+    controller =
+        lab.startIn(
+            lab.topology().controllerNs(),
+            java(options.controllerJar(), List.of("controller", "--config", configFile.toString())),
+            log("controller"));
+    awaitAnswer("controller", controller, () -> controllerGet("/healthz").ok());
+  }
+
+  private void startStandIn() {
+    progress.accept("starting the Proxmox API stand-in at " + standInUrl());
+    Process p =
+        lab.startIn(
+            lab.topology().controllerNs(),
+            java(
+                options.labJar(),
+                List.of(
+                    "pve-standin",
+                    "--inventory",
+                    options.workDir().resolve("inventory.json").toString(),
+                    "--listen",
+                    LabTopology.CONTROLLER_ADDRESS + ":" + STANDIN_PORT,
+                    "--token-file",
+                    options.workDir().resolve("pve-token").toString(),
+                    "--tls",
+                    "--fingerprint-file",
+                    fingerprintFile().toString())),
+            log("pve-standin"));
+    awaitAnswer(
+        "pve-standin",
+        p,
+        () ->
+            Files.isRegularFile(fingerprintFile())
+                && LabHttp.get(
+                        lab.topology().controllerNs(),
+                        standInUrl() + "/api2/json/version",
+                        pveHeader)
+                    .ok());
+  }
+
+  private void startAgents() {
+    Map<String, Process> agents = new LinkedHashMap<>();
+    for (LabNode node : lab.topology().nodes()) {
+      progress.accept(
+          "starting the agent of "
+              + node.name()
+              + " in "
+              + lab.topology().nodeNs(node.name())
+              + " ("
+              + agentUrl(node.name())
+              + ")");
+      agents.put(
+          node.name(),
+          lab.startIn(
+              lab.topology().nodeNs(node.name()),
+              java(
+                  options.agentJar(),
+                  List.of(
+                      "--node",
+                      node.name(),
+                      "--listen",
+                      node.address() + ":" + AGENT_PORT,
+                      "--state-dir",
+                      options.workDir().resolve("agent-" + node.name()).toString(),
+                      "--token-file",
+                      options.workDir().resolve("agent-token").toString())),
+              log("agent-" + node.name())));
+    }
+    // Started together, waited for together: the JVMs start in parallel.
+    agents.forEach(
+        (node, p) ->
+            awaitAnswer(
+                "agent-" + node,
+                p,
+                () ->
+                    LabHttp.get(lab.topology().controllerNs(), agentUrl(node) + "/healthz", null)
+                        .ok()));
+  }
+
+  private void writeFiles(Inventory inventory) throws IOException {
+    Path logs = options.workDir().resolve("logs");
+    Files.createDirectories(logs);
+    // A reused work dir (the demo's): this run's logs only.
+    try (var old = Files.list(logs)) {
+      for (Path f : old.toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+    for (LabNode node : lab.topology().nodes()) {
+      // A fresh lab has fresh agents: a plan stored by an earlier run must not be adopted.
+      Path state = options.workDir().resolve("agent-" + node.name());
+      if (Files.isDirectory(state)) {
+        try (var old = Files.walk(state)) {
+          for (Path f : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
+      Files.createDirectories(state);
+    }
+    String pveToken = "root@pam!pvespan=" + UUID.randomUUID();
+    byte[] secret = new byte[24];
+    new SecureRandom().nextBytes(secret);
+    String agentToken = HexFormat.of().formatHex(secret);
+    secret("pve-token", pveToken + "\n");
+    secret("pve-auth.header", "Authorization: PVEAPIToken=" + pveToken + "\n");
+    secret("agent-token", agentToken + "\n");
+    secret("agent-auth.header", "Authorization: Bearer " + agentToken + "\n");
+    Files.writeString(options.workDir().resolve("inventory.json"), InventoryJson.write(inventory));
+  }
+
+  private void writeConfig() {
+    String fingerprint;
+    try {
+      fingerprint = Files.readString(fingerprintFile()).strip();
+      List<String> y = new ArrayList<>();
+      y.add("# Written by the lab (LabCluster) for this run.");
+      y.add("pve:");
+      y.add("  url: " + standInUrl());
+      y.add("  tokenFile: " + options.workDir().resolve("pve-token"));
+      y.add("  fingerprint: \"" + fingerprint + "\"");
+      y.add("specs:");
+      y.add("  path: " + options.specsDir());
+      y.add("pollInterval: " + options.pollInterval().toMillis() + "ms");
+      y.add("statusInterval: " + options.pollInterval().toMillis() + "ms");
+      y.add("listen: " + LabTopology.CONTROLLER_ADDRESS + ":" + CONTROLLER_PORT);
+      // /cluster/status carries no MTU; the lab's underlay is a jumbo-frame network.
+      y.add("nodes:");
+      y.add("  mtu: " + LabBuilder.UNDERLAY_MTU);
+      y.add("agents:");
+      y.add("  scheme: http");
+      y.add("  port: " + AGENT_PORT);
+      y.add("  tokenFile: " + options.workDir().resolve("agent-token"));
+      y.add("  urls:");
+      for (LabNode node : lab.topology().nodes()) {
+        y.add("    " + node.name() + ": " + agentUrl(node.name()));
+      }
+      Files.writeString(configFile, String.join("\n", y) + "\n");
+    } catch (IOException e) {
+      throw new LabException("cannot write " + configFile + ": " + e, e);
+    }
+  }
+
+  private void secret(String name, String content) throws IOException {
+    Path file = options.workDir().resolve(name);
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, content);
+  }
+
+  private void standInAdmin(String action) {
+    LabHttp.Response r =
+        LabHttp.post(lab.topology().controllerNs(), standInUrl() + "/standin/" + action, pveHeader);
+    if (!r.ok()) {
+      throw new LabException("stand-in " + action + ": HTTP " + r.status() + " " + r.body());
+    }
+  }
+
+  private void awaitAnswer(String name, Process p, java.util.function.BooleanSupplier answers) {
+    boolean up = Await.until(STARTUP, () -> !p.isAlive() || answers.getAsBoolean());
+    if (!up || !p.isAlive()) {
+      throw new LabException(
+          name
+              + (p.isAlive() ? " did not answer within " + STARTUP : " exited")
+              + "; log: "
+              + log(name)
+              + ": "
+              + tail(log(name)));
+    }
+  }
+
+  private Path fingerprintFile() {
+    return options.workDir().resolve("pve.fingerprint");
+  }
+
+  /** The log file of a lab process. */
+  public Path log(String name) {
+    return options.workDir().resolve("logs").resolve(name + ".log");
+  }
+
+  /** The last lines of a log, for failure messages. */
+  public static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private static List<String> java(Path jar, List<String> args) {
+    return JarProcess.argv(jar, args);
+  }
+
+  private static List<String> inNs(String ns, List<String> argv) {
+    List<String> all = new ArrayList<>(List.of(Exec.IP, "netns", "exec", ns));
+    all.addAll(argv);
+    return all;
+  }
+}

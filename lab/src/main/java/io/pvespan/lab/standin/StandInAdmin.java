@@ -1,0 +1,90 @@
+package io.pvespan.lab.standin;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.pvespan.inventory.InventoryJson;
+import io.pvespan.model.VmId;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The stand-in's admin endpoints (documented on {@link ProxmoxStandIn}). */
+final class StandInAdmin {
+  private StandInAdmin() {}
+
+  static void handle(ProxmoxStandIn standIn, HttpExchange ex, String action) throws IOException {
+    Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+    boolean get = "GET".equals(ex.getRequestMethod());
+    try {
+      switch (action) {
+        case "requests" -> {
+          ProxmoxStandIn.sendData(ex, ProxmoxShapes.MAPPER.valueToTree(standIn.requestCounts()));
+          return;
+        }
+        case "inventory" -> {
+          ProxmoxStandIn.send(
+              ex, 200, "{\"data\":" + InventoryJson.write(standIn.inventory()) + "}");
+          return;
+        }
+        default -> {}
+      }
+      if (get) {
+        ProxmoxStandIn.send(ex, 405, "{\"data\":null,\"message\":\"use POST\"}");
+        return;
+      }
+      VmId vmid = VmId.of(Integer.parseInt(required(q, "vmid")));
+      switch (action) {
+        case "move" -> standIn.moveGuest(vmid, required(q, "node"));
+        case "lock" -> standIn.setLock(vmid, blankToNull(q.get("lock")));
+        case "status" -> standIn.setStatus(vmid, required(q, "status"));
+        case "tags" -> standIn.setTags(vmid, tags(q.getOrDefault("tags", "")));
+        default -> {
+          ProxmoxStandIn.send(
+              ex, 404, "{\"data\":null,\"message\":\"no admin action " + action + "\"}");
+          return;
+        }
+      }
+      ProxmoxStandIn.send(ex, 200, "{\"data\":null}");
+    } catch (IllegalArgumentException e) {
+      var body = ProxmoxShapes.MAPPER.createObjectNode().putNull("data");
+      body.put("message", e.getMessage());
+      ProxmoxStandIn.send(ex, 400, body.toString());
+    }
+  }
+
+  private static String required(Map<String, String> q, String key) {
+    String v = q.get(key);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("parameter '" + key + "' is required");
+    }
+    return v;
+  }
+
+  /** Proxmox's tag list: separated by {@code ;}, {@code ,} or spaces; empty parts dropped. */
+  private static List<String> tags(String joined) {
+    return Arrays.stream(joined.split("[;,\\s]+")).filter(t -> !t.isEmpty()).distinct().toList();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> q = new HashMap<>();
+    if (raw == null) {
+      return q;
+    }
+    for (String kv : raw.split("&")) {
+      int eq = kv.indexOf('=');
+      String k = eq < 0 ? kv : kv.substring(0, eq);
+      String v = eq < 0 ? "" : kv.substring(eq + 1);
+      q.put(
+          URLDecoder.decode(k, StandardCharsets.UTF_8),
+          URLDecoder.decode(v, StandardCharsets.UTF_8));
+    }
+    return q;
+  }
+}
