@@ -11,6 +11,7 @@ import io.pvespan.model.VmId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -205,14 +206,41 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
   }
 
   private Void fetchConfig(Guest g) throws PveException {
+    readNics(g);
+    return null;
+  }
+
+  private List<GuestNic> readNics(Guest g) throws PveException {
     String path = "nodes/" + g.node() + "/" + g.type().json() + "/" + g.vmid() + "/config";
     JsonNode config = client.get(path);
     try {
-      state.configRead(g, ClusterReader.nics(g.type(), config));
+      List<GuestNic> nics = ClusterReader.nics(g.type(), config);
+      state.configRead(g, nics);
+      return nics;
     } catch (IllegalArgumentException e) {
       throw new PveException("GET /" + path + ": " + e.getMessage());
     }
-    return null;
+  }
+
+  /**
+   * One config request for this guest, cached as if a poll had read it (so the next poll does not
+   * read it again while the guest's node, status, lock and type stay as {@code known} says).
+   */
+  @Override
+  public Optional<Guest> refreshGuest(Guest known) throws PveException {
+    List<GuestNic> nics = readNics(known);
+    return Optional.of(
+        new Guest(
+            known.vmid(),
+            known.type(),
+            known.node(),
+            known.status(),
+            known.name(),
+            known.tags(),
+            known.pool(),
+            known.template(),
+            known.lock(),
+            nics));
   }
 
   /** Forgets everything: the next poll reads cluster status and all configs again. */
