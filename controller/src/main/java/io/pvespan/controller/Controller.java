@@ -46,8 +46,8 @@ public final class Controller {
   }
 
   /**
-   * @param agentIo runs agent calls and inventory reads between polls; must offer a thread per
-   *     node and two more at least (a cached pool)
+   * @param agentIo runs agent calls and inventory reads between polls; must offer a thread per node
+   *     and two more at least (a cached pool)
    * @param reconcileExecutor runs the reconcile; a single thread (or the caller's, in tests)
    */
   public Controller(Ports ports, Executor agentIo, Executor reconcileExecutor) {
