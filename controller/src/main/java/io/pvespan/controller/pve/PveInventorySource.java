@@ -43,6 +43,14 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
   /** Default: re-read {@code /cluster/status} (node addresses, online) every 10 polls. */
   public static final int DEFAULT_STATUS_EVERY = 10;
 
+  /**
+   * What the controller sets with {@link #setRollingRefresh}: one up-to-date config re-read per
+   * poll, the safety net behind the agents' device reports (which see hot-plugs within seconds). At
+   * the default 10 s poll, 100 guests of interest are all re-read within ~17 minutes, for one
+   * request per poll more.
+   */
+  public static final int CONTROLLER_ROLLING_REFRESH = 1;
+
   private final PveClient client;
   private final boolean ownsClient;
   private final int statusEvery;
