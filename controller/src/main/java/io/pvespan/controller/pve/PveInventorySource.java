@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
  * a node not seen yet; {@code GET /nodes/{node}/{qemu|lxc}/{vmid}/config} only for guests of
  * {@linkplain #setInterest interest} whose config was not read yet or whose node, status, lock or
  * type changed since it was read, at most {@link PveClient#MAX_IN_FLIGHT} at a time. So a quiet
- * cluster costs one request per poll, plus one per changed guest of interest.
+ * cluster costs one request per poll, plus one per changed guest of interest (plus the {@linkplain
+ * #setRollingRefresh rolling refresh}, when set). Between polls, {@link #refreshGuest} reads one
+ * guest's config (the controller does when an agent reports a device it did not expect).
  *
  * <p>Guests not of interest (and guests whose config read is pending) carry no NICs. Migrations: a
  * guest whose node differs from the previous poll ({@code from -> to}), and a guest with {@code
