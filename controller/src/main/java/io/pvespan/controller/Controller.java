@@ -10,8 +10,9 @@ import java.util.concurrent.Executor;
 /**
  * The controller's work without its schedule: each public method is one trigger that the daemon's
  * Quartz jobs (or a test) call. Every trigger is cheap and non-blocking apart from the inventory
- * poll; agent I/O runs on {@code agentIo}, one task per node, and the reconcile on {@code
- * reconcileExecutor}, de-duplicated (see {@link ReconcileQueue}).
+ * poll; agent I/O runs on {@code agentIo}, one task per node (and there too the inventory reads
+ * that agents' device reports ask for), and the reconcile on {@code reconcileExecutor},
+ * de-duplicated (see {@link ReconcileQueue}).
  */
 public final class Controller {
   private final ControllerState state;
@@ -20,6 +21,7 @@ public final class Controller {
   private final StatusCollector collector;
   private final InventoryPoller poller;
   private final ReconcileQueue queue;
+  private final InventoryDemand demand;
 
   /** Everything the controller depends on; tests pass fakes. */
   public record Ports(
@@ -44,18 +46,21 @@ public final class Controller {
   }
 
   /**
-   * @param agentIo runs agent calls; must offer a thread per node at least (a cached pool)
+   * @param agentIo runs agent calls and inventory reads between polls; must offer a thread per node
+   *     and two more at least (a cached pool)
    * @param reconcileExecutor runs the reconcile; a single thread (or the caller's, in tests)
    */
   public Controller(Ports ports, Executor agentIo, Executor reconcileExecutor) {
     this.state = new ControllerState(ports.clock());
     this.pusher = new PlanPusher(state, ports.agents(), agentIo, ports.backoff());
-    this.collector = new StatusCollector(state, ports.agents(), agentIo, pusher);
     this.reconciler =
         new PlanReconciler(
             state, ports.specs(), ports.inventory(), ports.planner(), ports.addressing(), pusher);
     this.queue = new ReconcileQueue(reconcileExecutor, reconciler::reconcile);
     this.poller = new InventoryPoller(state, ports.inventory(), ports.nodes(), queue::request);
+    this.demand = new InventoryDemand(state, poller, agentIo);
+    this.collector =
+        new StatusCollector(state, ports.agents(), agentIo, pusher, demand::devicesReported);
   }
 
   /**
@@ -79,8 +84,14 @@ public final class Controller {
     queue.request();
   }
 
-  /** Reads every agent's status; agents found lacking the plan in force get it pushed. */
+  /**
+   * Reads every agent's status, each on its own I/O task (a slow agent delays nobody else's read);
+   * agents found lacking the plan in force get it pushed. Guest devices the inventory did not
+   * expect make the controller read a guest's config or poll the cluster now (see {@link
+   * InventoryDemand}); a poll held back by its one-per-second spacing starts here when due.
+   */
   public void collectStatus() {
+    demand.tick();
     collector.collectAll();
   }
 

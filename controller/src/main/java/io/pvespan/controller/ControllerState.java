@@ -1,6 +1,7 @@
 package io.pvespan.controller;
 
 import io.pvespan.controller.pve.InventorySnapshot;
+import io.pvespan.inventory.Guest;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.spec.SpecSet;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The controller's mutable state. Every read and write holds this object's monitor; the API reads
@@ -26,6 +28,15 @@ final class ControllerState {
   String lastPollError;
   long polls;
   long pollFailures;
+
+  /** Single guest configs read between polls because an agent reported an unexpected device. */
+  long configRefreshes;
+
+  /**
+   * The guests the last valid specs need NICs for ({@code GuestInterest}); null before specs
+   * loaded.
+   */
+  Predicate<Guest> interest;
 
   /** The plans in force by node: the last ones the planner produced without error. */
   final Map<String, NodeMirrorPlan> plans = new TreeMap<>();

@@ -19,7 +19,8 @@ public interface InventorySourceFactory {
 
   /**
    * {@code pve.inventoryFile}: a {@link FileInventorySource}; {@code pve.url}: the Proxmox API
-   * client.
+   * client, with a {@linkplain PveInventorySource#CONTROLLER_ROLLING_REFRESH rolling refresh} of
+   * guest configs (a NIC edited on a running guest changes nothing in {@code /cluster/resources}).
    */
   public static InventorySourceFactory production() {
     return pve -> {
@@ -28,15 +29,18 @@ public interface InventorySourceFactory {
       }
       try {
         // The config loader has already read pve.tokenFile (with its mode check).
-        return PveInventorySource.open(
-            PveOptions.of(
-                    pve.url().toString(),
-                    pve.token().value(),
-                    null,
-                    pve.fingerprint(),
-                    pve.caFile(),
-                    pve.insecure())
-                .connection());
+        PveInventorySource source =
+            PveInventorySource.open(
+                PveOptions.of(
+                        pve.url().toString(),
+                        pve.token().value(),
+                        null,
+                        pve.fingerprint(),
+                        pve.caFile(),
+                        pve.insecure())
+                    .connection());
+        source.setRollingRefresh(PveInventorySource.CONTROLLER_ROLLING_REFRESH);
+        return source;
       } catch (PveOptions.UsageException | PveException e) {
         throw new IllegalArgumentException("pve: " + e.getMessage());
       }

@@ -3,6 +3,7 @@ package io.pvespan.controller;
 import io.pvespan.controller.planner.GuestInterest;
 import io.pvespan.controller.pve.InventorySnapshot;
 import io.pvespan.controller.pve.InventorySource;
+import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.Inventory;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.PlanResult;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,13 +136,15 @@ final class PlanReconciler {
       setSpecErrors(fp, loaded.problems().stream().map(SpecProblem::toString).toList());
       return;
     }
+    Predicate<Guest> interest = GuestInterest.of(loaded.specs());
     synchronized (state) {
       state.specs = loaded.specs();
       state.specErrors = List.of();
       state.specFingerprint = fp;
+      state.interest = interest;
     }
     // Broken specs never get here, so the last valid set's interest stays with them.
-    inventory.interest(GuestInterest.of(loaded.specs()));
+    inventory.interest(interest);
     LOG.info(
         "specs loaded: {} sensors, {} sessions",
         loaded.specs().sensors().size(),

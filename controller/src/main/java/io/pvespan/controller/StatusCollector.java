@@ -3,29 +3,40 @@ package io.pvespan.controller;
 import io.pvespan.controller.agents.AgentClient;
 import io.pvespan.controller.agents.AgentException;
 import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.status.GuestDevice;
 import io.pvespan.status.NodeMirrorStatus;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 
 /**
  * Reads every agent's {@code GET /v1/status}, one task per node (at most one in flight), and feeds
  * what it learns back: the applied generation and digest (an agent that lost or changed its plan
  * gets the plan in force pushed again), drift, reachability. An agent already holding the plan's
- * content under a higher generation (the controller restarted) is adopted without a push.
+ * content under a higher generation (the controller restarted) is adopted without a push. The guest
+ * devices it reports go to {@code devicesReported} (outside the state lock, on the status read's
+ * own thread; the listener must hand slow work elsewhere).
  */
 final class StatusCollector {
   private final ControllerState state;
   private final AgentClient client;
   private final Executor io;
   private final PlanPusher pusher;
+  private final BiConsumer<String, List<GuestDevice>> devicesReported;
 
-  StatusCollector(ControllerState state, AgentClient client, Executor io, PlanPusher pusher) {
+  StatusCollector(
+      ControllerState state,
+      AgentClient client,
+      Executor io,
+      PlanPusher pusher,
+      BiConsumer<String, List<GuestDevice>> devicesReported) {
     this.state = state;
     this.client = client;
     this.io = io;
     this.pusher = pusher;
+    this.devicesReported = devicesReported;
   }
 
   void collectAll() {
@@ -100,6 +111,7 @@ final class StatusCollector {
         a.lastError = null;
       }
     }
+    devicesReported.accept(node, status.guestDevices());
     pusher.ensure(node);
   }
 }

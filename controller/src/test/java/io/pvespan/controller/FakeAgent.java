@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.PlanJson;
+import io.pvespan.status.Condition;
 import io.pvespan.status.DriftItem;
+import io.pvespan.status.GuestDevice;
 import io.pvespan.status.NodeMirrorStatus;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,11 +19,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in node agent on 127.0.0.1 speaking the agent's API: {@code PUT /v1/plan} (recorded; 409
- * for a generation not above the applied one, 401 without the bearer token), {@code GET
- * /v1/status}. Its answer to PUT can be switched to 500 or to hanging until released.
+ * for a generation not above the applied one, 401 without the bearer token), {@code GET /v1/status}
+ * (with the {@code guestDevices} and {@code conditions} a test sets). Its answer to PUT can be
+ * switched to 500 or to hanging until released; its answer to GET status can hang until released
+ * too ({@code statusHangs}).
  */
 final class FakeAgent implements AutoCloseable {
   enum Mode {
@@ -43,6 +48,11 @@ final class FakeAgent implements AutoCloseable {
   volatile long appliedGeneration;
   volatile String appliedDigest;
   volatile List<DriftItem> drift = List.of();
+  volatile List<GuestDevice> guestDevices = List.of();
+  volatile List<Condition> conditions = List.of();
+  volatile boolean statusHangs;
+  final CountDownLatch statusHangEntered = new CountDownLatch(1);
+  final AtomicInteger statusReads = new AtomicInteger();
 
   FakeAgent(String node) throws IOException {
     this.node = node;
@@ -64,6 +74,11 @@ final class FakeAgent implements AutoCloseable {
       }
       String path = ex.getRequestURI().getPath();
       if (path.equals("/v1/status") && ex.getRequestMethod().equals("GET")) {
+        if (statusHangs) {
+          statusHangEntered.countDown();
+          awaitRelease();
+        }
+        statusReads.incrementAndGet();
         send(ex, 200, PlanJson.write(status()));
       } else if (path.equals("/v1/plan") && ex.getRequestMethod().equals("PUT")) {
         put(ex);
@@ -77,11 +92,7 @@ final class FakeAgent implements AutoCloseable {
     NodeMirrorPlan plan = PlanJson.MAPPER.readValue(ex.getRequestBody(), NodeMirrorPlan.class);
     if (mode == Mode.HANG) {
       hangEntered.countDown();
-      try {
-        release.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitRelease();
     }
     puts.add(plan);
     if (mode == Mode.FAIL_500) {
@@ -106,9 +117,27 @@ final class FakeAgent implements AutoCloseable {
     send(ex, 200, "{}");
   }
 
+  private void awaitRelease() {
+    try {
+      release.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   synchronized NodeMirrorStatus status() {
     return new NodeMirrorStatus(
-        null, null, node, appliedGeneration, appliedDigest, null, null, drift, null, null);
+        null,
+        null,
+        node,
+        appliedGeneration,
+        appliedDigest,
+        null,
+        null,
+        drift,
+        null,
+        conditions,
+        guestDevices);
   }
 
   /** PUTs that were accepted (generation and digest recorded). */

@@ -150,6 +150,27 @@ final class Fakes {
       interest = guestsOfInterest;
     }
 
+    /** Guests whose config was read alone ({@link #refreshGuest}), in order. */
+    final List<VmId> configReads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * As the Proxmox API would answer: the guest's NICs from the current {@link #inventory}, the
+     * rest as the controller knows it.
+     */
+    @Override
+    public java.util.Optional<Guest> refreshGuest(Guest known) throws PveException {
+      configReads.add(known.vmid());
+      if (failure != null) {
+        throw new PveException(failure);
+      }
+      Guest now =
+          inventory.guests().stream()
+              .filter(g -> g.vmid().equals(known.vmid()))
+              .findFirst()
+              .orElseThrow(() -> new PveException("guest " + known.vmid() + " does not exist"));
+      return java.util.Optional.of(withNics(known, now.nics()));
+    }
+
     @Override
     public InventorySnapshot poll() throws PveException {
       if (polls.getAndIncrement() == 0) {
@@ -233,6 +254,25 @@ final class Fakes {
         false,
         null,
         List.of(new GuestNic(new NicId(0), "vmbr0", null, false, null, null, null)));
+  }
+
+  static Guest withNics(Guest g, List<GuestNic> nics) {
+    return new Guest(
+        g.vmid(),
+        g.type(),
+        g.node(),
+        g.status(),
+        g.name(),
+        g.tags(),
+        g.pool(),
+        g.template(),
+        g.lock(),
+        nics);
+  }
+
+  /** A NIC on vmbr0 with nothing else set. */
+  static GuestNic nic(int index) {
+    return new GuestNic(new NicId(index), "vmbr0", null, false, null, null, null);
   }
 
   static Inventory inventory(List<String> nodes, Guest... guests) {

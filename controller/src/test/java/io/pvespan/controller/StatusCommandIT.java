@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pvespan.controller.api.ApiServer;
 import io.pvespan.controller.cli.StatusCommand;
 import io.pvespan.plan.PlanJson;
+import io.pvespan.status.Condition;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -50,13 +51,54 @@ class StatusCommandIT {
           .contains("SESSIONS\nNAME  SENSOR  SOURCES  DEVICES  BYTES  STATE\n")
           .contains("web   ids     2        2        0      Ready, Degraded: SpecsInvalid\n")
           .contains("NODES\nNODE  AGENT")
-          .containsPattern("pve1 +http://127.0.0.1:\\d+/ +yes +1 +1 +0 +-\n")
+          .containsPattern("pve1 +http://127.0.0.1:\\d+/ +yes +unknown: NoStatusYet +1 +1 +0 +-\n")
           .containsPattern(
-              "pve3 +http://127.0.0.1:\\d+/ +yes +0 \\(behind\\) +1 +0 +push of generation 1 failed: HTTP 500: kernel said no; tc: exit 2\n")
+              "pve3 +http://127.0.0.1:\\d+/ +yes +unknown: NoStatusYet +0 \\(behind\\) +1 +0 +push of generation 1 failed: HTTP 500: kernel said no; tc: exit 2\n")
           .contains(
               "  error: spec: specs/bad.yaml:3:5: spec.direction: 'sideways' is not both, ingress or egress\n")
           .contains("  error: inventory: https://pve1:8006: connection refused\n")
           .contains("(the last good plans stay in force until this is fixed)");
+    }
+  }
+
+  @Test
+  void anAgentWhoseKernelProbeFailedShowsNotReadyWithItsReason() throws Exception {
+    try (Harness h = new Harness(guest(101, "pve1", "running"));
+        ApiServer api =
+            ApiServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                h.controller::snapshot)) {
+      h.pollAndSettle();
+      h.agent("pve2").conditions =
+          List.of(
+              new Condition(
+                  "Ready", "False", "KernelProbeFailed", "tc qdisc: exit 2: no clsact", null, 1));
+      h.agent("pve1").conditions =
+          List.of(new Condition("Ready", "True", "AgentReady", "the kernel matches", null, 1));
+      h.controller.collectStatus();
+      h.io.awaitIdle();
+
+      int code = status("--controller", "http://127.0.0.1:" + api.port());
+
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+      assertThat(text)
+          .containsPattern("pve1 +http://127.0.0.1:\\d+/ +yes +yes +1 +1 +0 +-\n")
+          .containsPattern("pve2 +http://127.0.0.1:\\d+/ +yes +NO: KernelProbeFailed +1 +1 +0 +-\n")
+          .containsPattern("pve3 +http://127.0.0.1:\\d+/ +yes +unknown: NoReadyCondition ")
+          .contains(
+              "  error: node pve2: not ready: KernelProbeFailed: tc qdisc: exit 2: no clsact\n");
+
+      out.reset();
+      assertThat(status("--controller", "http://127.0.0.1:" + api.port(), "--output", "json"))
+          .isZero();
+      var json = PlanJson.MAPPER.readTree(out.toString(StandardCharsets.UTF_8));
+      var pve2 = json.get("nodes").get(1);
+      assertThat(pve2.get("node").asText()).isEqualTo("pve2");
+      assertThat(pve2.get("ready").get("status").asText()).isEqualTo("False");
+      assertThat(pve2.get("ready").get("reason").asText()).isEqualTo("KernelProbeFailed");
+      assertThat(pve2.get("ready").get("message").asText())
+          .isEqualTo("tc qdisc: exit 2: no clsact");
     }
   }
 

@@ -45,6 +45,7 @@ public final class ControllerViews {
         a.desiredGeneration(),
         a.desiredDigest(),
         a.inSync(),
+        NodeReadiness.of(a),
         st == null ? List.of() : st.drift(),
         st == null ? List.of() : st.conditions(),
         a.lastError(),
@@ -92,10 +93,17 @@ public final class ControllerViews {
     List<String> notApplied = new ArrayList<>();
     List<String> unreachable = new ArrayList<>();
     List<String> failed = new ArrayList<>();
+    List<String> notReady = new ArrayList<>();
     for (String node : involved) {
       AgentSnapshot a = agents.get(node);
       if (a == null) {
         continue;
+      }
+      Condition nodeReady = NodeReadiness.of(a);
+      if ("False".equals(nodeReady.status())
+          && !nodeReady.reason().equals("AgentUnreachable")
+          && !nodeReady.reason().equals("PlanNotApplied")) {
+        notReady.add(node + ": " + nodeReady.reason());
       }
       if (!a.inSync()) {
         notApplied.add(node);
@@ -120,7 +128,7 @@ public final class ControllerViews {
     }
     List<Condition> conditions = new ArrayList<>();
     conditions.add(ready(session, involved, notApplied));
-    conditions.add(degraded(s, unreachable, failed));
+    conditions.add(degraded(s, unreachable, notReady, failed));
     return new SessionView(
         name,
         session.spec().sensorRef(),
@@ -148,12 +156,16 @@ public final class ControllerViews {
   }
 
   private static Condition degraded(
-      ControllerSnapshot s, List<String> unreachable, List<String> failed) {
+      ControllerSnapshot s, List<String> unreachable, List<String> notReady, List<String> failed) {
     List<String> reasons = new ArrayList<>();
     List<String> messages = new ArrayList<>();
     if (!unreachable.isEmpty()) {
       reasons.add("AgentUnreachable");
       messages.add("agent unreachable on " + String.join(", ", unreachable));
+    }
+    if (!notReady.isEmpty()) {
+      reasons.add("AgentNotReady");
+      messages.add("agent not ready on " + String.join(", ", notReady));
     }
     if (!failed.isEmpty()) {
       reasons.add("EntriesFailed");

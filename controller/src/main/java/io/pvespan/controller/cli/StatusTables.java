@@ -36,7 +36,8 @@ final class StatusTables {
       out.println("  (none)");
     } else {
       TextTable t =
-          new TextTable("NODE", "AGENT", "REACHABLE", "APPLIED", "DESIRED", "DRIFT", "LAST ERROR");
+          new TextTable(
+              "NODE", "AGENT", "REACHABLE", "READY", "APPLIED", "DESIRED", "DRIFT", "LAST ERROR");
       for (JsonNode n : nodes) {
         t.row(
             n.path("node").asText(),
@@ -44,6 +45,7 @@ final class StatusTables {
             n.path("reachable").isNull()
                 ? "unknown"
                 : n.path("reachable").asBoolean() ? "yes" : "NO",
+            ready(n.path("ready")),
             n.path("appliedGeneration").asLong()
                 + (n.path("inSync").asBoolean() ? "" : " (behind)"),
             n.path("desiredGeneration").asLong(),
@@ -53,6 +55,23 @@ final class StatusTables {
       t.print(out);
     }
     List<String> problems = new ArrayList<>();
+    for (JsonNode n : nodes) {
+      JsonNode r = n.path("ready");
+      // Unreachable and behind show in their own columns already.
+      String reason = r.path("reason").asText();
+      if ("False".equals(r.path("status").asText())
+          && !reason.equals("AgentUnreachable")
+          && !reason.equals("PlanNotApplied")) {
+        problems.add(
+            "error: node "
+                + n.path("node").asText()
+                + ": not ready: "
+                + reason
+                + (r.path("message").asText("").isEmpty()
+                    ? ""
+                    : ": " + r.path("message").asText()));
+      }
+    }
     plans.path("specErrors").forEach(e -> problems.add("error: spec: " + e.asText()));
     plans.path("plannerErrors").forEach(e -> problems.add("error: planner: " + e.asText()));
     if (plans.hasNonNull("inventoryError")) {
@@ -69,6 +88,20 @@ final class StatusTables {
         out.println("  (the last good plans stay in force until this is fixed)");
       }
     }
+  }
+
+  /** A node's Ready condition: "yes", "NO: Reason", or "unknown: Reason". */
+  static String ready(JsonNode ready) {
+    if (ready.isMissingNode() || ready.isNull()) {
+      return "unknown";
+    }
+    String status = ready.path("status").asText();
+    String reason = ready.path("reason").asText();
+    return switch (status) {
+      case "True" -> "yes";
+      case "False" -> "NO: " + reason;
+      default -> "unknown: " + reason;
+    };
   }
 
   /** "Ready", or why not; with ", Degraded: Reason" when degraded. */

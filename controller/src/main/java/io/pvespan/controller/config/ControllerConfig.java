@@ -22,6 +22,14 @@ public record ControllerConfig(
     HostPort listen,
     Agents agents,
     NodeOverrides nodes) {
+  /**
+   * {@code statusInterval} when absent: a device an agent reports (a NIC hot-plugged, a guest
+   * started by HA on another node) reaches the controller within this, and the controller acts on
+   * it at once; a status read is a small GET to our own agent on the local network, not to
+   * pveproxy.
+   */
+  public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(1);
+
   /** Where the controller listens when {@code listen} is absent. */
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8780);
 

@@ -46,7 +46,7 @@ public final class ControllerConfigLoader {
     Pve pve = pve(root, base);
     Specs specs = specs(root, base);
     Duration poll = interval(root, "pollInterval", Duration.ofSeconds(10));
-    Duration status = interval(root, "statusInterval", Duration.ofSeconds(5));
+    Duration status = interval(root, "statusInterval", ControllerConfig.DEFAULT_STATUS_INTERVAL);
     HostPort listen = listen(root);
     Agents agents = agents(root, base);
     NodeOverrides nodes = nodes(root);

@@ -1,6 +1,7 @@
 package io.pvespan.controller.pve;
 
 import io.pvespan.inventory.Guest;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -23,4 +24,18 @@ public interface InventorySource {
    * The default ignores it (every guest keeps its NICs), right for sources where NICs cost nothing.
    */
   default void interest(Predicate<Guest> guestsOfInterest) {}
+
+  /**
+   * Re-reads one guest's NICs now, without a poll: for the Proxmox API one {@code GET
+   * /nodes/{node}/{type}/{vmid}/config}, which also refreshes what later polls reuse. {@code known}
+   * is the guest as the last poll described it (its node, type and state address the read). Returns
+   * the guest with its NICs as configured now; empty when this source cannot read one guest alone
+   * (the caller polls instead), which is the default. Never called concurrently with {@link
+   * #poll()} by the controller.
+   *
+   * @throws PveException when the read fails (the guest may have moved: the caller polls)
+   */
+  default Optional<Guest> refreshGuest(Guest known) throws PveException {
+    return Optional.empty();
+  }
 }

@@ -11,6 +11,7 @@ import io.pvespan.model.VmId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +28,9 @@ import java.util.stream.Collectors;
  * a node not seen yet; {@code GET /nodes/{node}/{qemu|lxc}/{vmid}/config} only for guests of
  * {@linkplain #setInterest interest} whose config was not read yet or whose node, status, lock or
  * type changed since it was read, at most {@link PveClient#MAX_IN_FLIGHT} at a time. So a quiet
- * cluster costs one request per poll, plus one per changed guest of interest.
+ * cluster costs one request per poll, plus one per changed guest of interest (plus the {@linkplain
+ * #setRollingRefresh rolling refresh}, when set). Between polls, {@link #refreshGuest} reads one
+ * guest's config (the controller does when an agent reports a device it did not expect).
  *
  * <p>Guests not of interest (and guests whose config read is pending) carry no NICs. Migrations: a
  * guest whose node differs from the previous poll ({@code from -> to}), and a guest with {@code
@@ -41,6 +44,14 @@ import java.util.stream.Collectors;
 public final class PveInventorySource implements InventorySource, AutoCloseable {
   /** Default: re-read {@code /cluster/status} (node addresses, online) every 10 polls. */
   public static final int DEFAULT_STATUS_EVERY = 10;
+
+  /**
+   * What the controller sets with {@link #setRollingRefresh}: one up-to-date config re-read per
+   * poll, the safety net behind the agents' device reports (which see hot-plugs within seconds). At
+   * the default 10 s poll, 100 guests of interest are all re-read within ~17 minutes, for one
+   * request per poll more.
+   */
+  public static final int CONTROLLER_ROLLING_REFRESH = 1;
 
   private final PveClient client;
   private final boolean ownsClient;
@@ -205,14 +216,41 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
   }
 
   private Void fetchConfig(Guest g) throws PveException {
+    readNics(g);
+    return null;
+  }
+
+  private List<GuestNic> readNics(Guest g) throws PveException {
     String path = "nodes/" + g.node() + "/" + g.type().json() + "/" + g.vmid() + "/config";
     JsonNode config = client.get(path);
     try {
-      state.configRead(g, ClusterReader.nics(g.type(), config));
+      List<GuestNic> nics = ClusterReader.nics(g.type(), config);
+      state.configRead(g, nics);
+      return nics;
     } catch (IllegalArgumentException e) {
       throw new PveException("GET /" + path + ": " + e.getMessage());
     }
-    return null;
+  }
+
+  /**
+   * One config request for this guest, cached as if a poll had read it (so the next poll does not
+   * read it again while the guest's node, status, lock and type stay as {@code known} says).
+   */
+  @Override
+  public Optional<Guest> refreshGuest(Guest known) throws PveException {
+    List<GuestNic> nics = readNics(known);
+    return Optional.of(
+        new Guest(
+            known.vmid(),
+            known.type(),
+            known.node(),
+            known.status(),
+            known.name(),
+            known.tags(),
+            known.pool(),
+            known.template(),
+            known.lock(),
+            nics));
   }
 
   /** Forgets everything: the next poll reads cluster status and all configs again. */

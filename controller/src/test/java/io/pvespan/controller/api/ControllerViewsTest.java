@@ -19,6 +19,7 @@ import io.pvespan.spec.SensorSpec;
 import io.pvespan.spec.SensorVm;
 import io.pvespan.spec.SourceSelector;
 import io.pvespan.spec.SpecSet;
+import io.pvespan.status.Condition;
 import io.pvespan.status.EntryStatus;
 import io.pvespan.status.NodeMirrorStatus;
 import java.time.Instant;
@@ -157,5 +158,63 @@ class ControllerViewsTest {
             List.of("a.yaml:1:1: bad"));
     assertThat(conditions(ControllerViews.sessions(broken).get(0)))
         .isEqualTo("Ready=True/Applied Degraded=True/SpecsInvalid");
+  }
+
+  private static NodeMirrorStatus withReady(
+      String node, String digest, String status, String reason) {
+    return new NodeMirrorStatus(
+        null,
+        null,
+        node,
+        3,
+        digest,
+        null,
+        null,
+        null,
+        null,
+        List.of(new Condition("Ready", status, reason, "tc probe: exit 1: RTNETLINK", null, 3)));
+  }
+
+  private static String ready(NodeView v) {
+    return v.ready().status() + "/" + v.ready().reason();
+  }
+
+  @Test
+  void aNodeIsReadyOnlyWhenItsAgentSaysSoAndHasThePlan() {
+    NodeMirrorPlan p1 = plan("pve1", "web", 101);
+    NodeMirrorPlan p2 = plan("pve2", "web", 102);
+    NodeMirrorPlan p3 = plan("pve3", "db", 103);
+    NodeMirrorPlan p4 = plan("pve4", "db", 104);
+    NodeMirrorPlan p5 = plan("pve5", "db", 105);
+    var probeFailed = withReady("pve2", p2.digest(), "False", "KernelProbeFailed");
+    var s =
+        snapshot(
+            List.of(session("web", false, 101, 102), session("db", false, 103)),
+            List.of(p1, p2, p3, p4, p5),
+            List.of(
+                agent(p1, true, p1.digest(), withReady("pve1", p1.digest(), "True", "AgentReady")),
+                agent(p2, true, p2.digest(), probeFailed),
+                agent(p3, null, null, null),
+                agent(p4, false, null, null),
+                agent(
+                    p5, true, "sha256:old", withReady("pve5", "sha256:old", "True", "AgentReady"))),
+            List.of());
+
+    List<NodeView> nodes = ControllerViews.nodes(s);
+
+    assertThat(nodes)
+        .extracting(ControllerViewsTest::ready)
+        .containsExactly(
+            "True/AgentReady",
+            "False/KernelProbeFailed",
+            "Unknown/NoStatusYet",
+            "False/AgentUnreachable",
+            "False/PlanNotApplied");
+    assertThat(nodes.get(1).ready().message()).isEqualTo("tc probe: exit 1: RTNETLINK");
+    // the session on the not-ready node is degraded, with the agent's reason
+    SessionView web = ControllerViews.sessions(s).get(1);
+    assertThat(conditions(web)).isEqualTo("Ready=True/Applied Degraded=True/AgentNotReady");
+    assertThat(web.conditions().get(1).message())
+        .isEqualTo("agent not ready on pve2: KernelProbeFailed");
   }
 }

@@ -79,7 +79,7 @@ class ControllerConfigLoaderTest {
     assertThat(c.specs().path()).isEqualTo(dir.resolve("specs"));
     assertThat(c.specs().gitBranch()).isEqualTo("main");
     assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(3));
-    assertThat(c.statusInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.statusInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.listen()).isEqualTo(new ControllerConfig.HostPort("::1", 9000));
     assertThat(c.agents().port()).isEqualTo(9443);
     assertThat(c.agents().scheme()).isEqualTo("https");

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.InventoryJson;
 import io.pvespan.model.VmId;
 import java.util.List;
@@ -86,6 +87,24 @@ class PveInventorySourceTest {
     wm.verify(1, anyRequestedFor(anyUrl()));
     wm.verify(1, getRequestedFor(urlEqualTo(RESOURCES)));
     assertThat(second.inventory().guests()).hasSize(4);
+  }
+
+  @Test
+  void refreshingOneGuestIsOneConfigRequestAndLaterPollsKeepWhatItRead() throws PveException {
+    Guest before = source.poll().inventory().guests().get(0);
+    wm.resetRequests();
+    config("node2", 100, "qemu-config__go-proxmox-vm102-highindex.json"); // NICs edited live
+
+    Guest after = source.refreshGuest(before).orElseThrow();
+
+    wm.verify(1, anyRequestedFor(anyUrl()));
+    wm.verify(1, getRequestedFor(urlEqualTo("/api2/json/nodes/node2/qemu/100/config")));
+    assertThat(after.nics()).isNotEqualTo(before.nics());
+    assertThat(after.vmid()).isEqualTo(before.vmid());
+    assertThat(after.node()).isEqualTo(before.node());
+    InventorySnapshot next = source.poll();
+    assertThat(next.requests()).isEqualTo(1);
+    assertThat(next.inventory().guests().get(0).nics()).isEqualTo(after.nics());
   }
 
   @Test
