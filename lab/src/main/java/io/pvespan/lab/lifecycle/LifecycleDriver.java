@@ -144,9 +144,7 @@ public final class LifecycleDriver {
         results.size() == sequence.commands().size()
             && results.stream().noneMatch(CommandResult::failedUntolerated);
     return new SequenceResult(
-        sequence.name(),
-        results,
-        ranAll ? sequence.abortReason() : java.util.Optional.empty());
+        sequence.name(), results, ranAll ? sequence.abortReason() : java.util.Optional.empty());
   }
 
   private JsonNode json(String... argv) {
