@@ -49,6 +49,7 @@ class ContainerLifecycleIT {
 
     lab.sh("/usr/sbin/ip", "-n", CT, "addr", "add", "198.18.4.1/24", "dev", "eth0");
     lab.sh("/usr/sbin/ip", "-n", VM, "addr", "add", "198.18.4.2/24", "dev", "eth0");
+    lab.awaitPath(CT, "198.18.4.2", VM);
     long vethRx = lab.counter(NODE, "veth300i0", "rx");
     long ctrTx = lab.counter(NODE, "pvlcctr0", "tx");
     assertThat(lab.udp(CT, "198.18.4.2", 100).waitFor()).isZero();

@@ -121,6 +121,23 @@ final class LabNamespaces implements AutoCloseable {
         .start();
   }
 
+  /**
+   * Waits until UDP from {@code fromNs} to {@code address} reaches {@code toNs}'s eth0: a fresh
+   * veth's carrier reaches its bridge port through the kernel's linkwatch, which batches events up
+   * to a second, and until then the port drops frames.
+   */
+  void awaitPath(String fromNs, String address, String toNs) throws Exception {
+    for (int i = 0; i < 40; i++) {
+      long before = counter(toNs, "eth0", "rx");
+      assertThat(udp(fromNs, address, 5).waitFor()).isZero();
+      Thread.sleep(50);
+      if (counter(toNs, "eth0", "rx") - before >= 5) {
+        return;
+      }
+    }
+    throw new AssertionError("no path from " + fromNs + " to " + toNs);
+  }
+
   @Override
   public void close() {
     for (int i = created.size() - 1; i >= 0; i--) {

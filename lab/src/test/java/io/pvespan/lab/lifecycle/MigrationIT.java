@@ -63,7 +63,7 @@ class MigrationIT {
     lab.sh("/usr/sbin/ip", "-n", VM, "addr", "add", "198.18.2.1/24", "dev", "eth0");
     lab.sh("/usr/sbin/ip", "-n", VM, "route", "add", "198.18.3.0/24", "via", "198.18.2.2");
     lab.sh("/usr/sbin/ip", "-n", PEER, "addr", "add", "198.18.2.2/24", "dev", "eth0");
-    assertThat(lab.udp(VM, "198.18.2.2", 20).waitFor()).isZero(); // ARP resolved, path warm
+    lab.awaitPath(VM, "198.18.2.2", PEER);
     long peerRx = lab.counter(PEER, "eth0", "rx");
 
     Process sender = lab.udp(VM, "198.18.2.2", 2000);

@@ -62,6 +62,7 @@ class VmLifecycleIT {
     assertThat(lab.qdiscKinds(NODE, "tap102i0")).noneMatch(k -> k.startsWith("htb"));
     assertThat(lab.qdiscKinds(NODE, "tap102i0")).noneMatch(k -> k.startsWith("ingress"));
 
+    lab.awaitPath(VM1, "198.18.1.2", VM2);
     long tapRx = lab.counter(NODE, "tap101i0", "rx");
     long ctrTx = lab.counter(NODE, "pvlcctr0", "tx");
     long vm2Rx = lab.counter(VM2, "eth0", "rx");
@@ -94,6 +95,7 @@ class VmLifecycleIT {
     assertThat(lab.link(NODE, "fwbr101i0")).isNull();
     assertThat(lab.link(VM1, "eth0").path("address").asText()).isEqualTo("bc:24:11:00:01:99");
     lab.sh("/usr/sbin/ip", "-n", VM1, "addr", "add", "198.18.1.1/24", "dev", "eth0");
+    lab.awaitPath(VM1, "198.18.1.2", VM2);
     long vm2Rx = lab.counter(VM2, "eth0", "rx");
     assertThat(lab.udp(VM1, "198.18.1.2", 50).waitFor()).isZero();
     assertThat(lab.counter(VM2, "eth0", "rx") - vm2Rx).isGreaterThanOrEqualTo(50);
