@@ -15,9 +15,6 @@ final class NetworkPm {
   static final String SRC = "pve-common src/PVE/Network.pm ";
   private static final Pattern TAP_NAME = Pattern.compile("^(?:tap|veth)(\\d+)i(\\d+)$");
 
-  /** PVE::INotify {@code $PHYSICAL_NIC_RE}: the ports {@code activate_bridge_vlan} tags. */
-  private static final Pattern PHYSICAL = Pattern.compile("^(?:eth\\d+|en[^:.]+|ib[^:.]+)$");
-
   private NetworkPm() {}
 
   /** {@code tap_create}: {@code ip link set TAP up promisc on mtu BRIDGE_MTU}. */
@@ -107,7 +104,7 @@ final class NetworkPm {
     }
     cleanupFirewallBridge(p, iface); // "remove stale devices"
     if (!p.vlanAware(bridge)) {
-      bridge = activateBridgeVlan(p, bridge, tag);
+      bridge = BridgeVlan.activate(p, bridge, tag);
       tag = null;
     }
     if (nic.firewall()) {
@@ -201,70 +198,5 @@ final class NetworkPm {
       String pvid = tag == null ? "1" : tag.toString();
       p.bridge(false, origin, "vlan", "add", "dev", iface, "vid", pvid, "pvid", "untagged");
     }
-  }
-
-  /** {@code activate_bridge_vlan}: a tag on a non-VLAN-aware bridge means bridge vmbrXvTAG. */
-  private static String activateBridgeVlan(Plan p, String bridge, Integer tag) {
-    if (tag == null) {
-      return bridge;
-    }
-    String origin = SRC + "activate_bridge_vlan";
-    String bridgeVlan = bridge + "v" + tag;
-    var physical = p.portsOf(bridge).stream().filter(n -> PHYSICAL.matcher(n).matches()).toList();
-    if (physical.isEmpty()) {
-      throw p.die("no physical interface on bridge '" + bridge + "'");
-    }
-    if (!p.exists(bridgeVlan)) {
-      p.ip(
-          false,
-          Actor.PROXMOX,
-          origin + "/iface_create",
-          "link",
-          "add",
-          bridgeVlan,
-          "type",
-          "bridge");
-      p.created(bridgeVlan, 1500, "bridge");
-    }
-    int mtu = p.bridgeMtu(bridge);
-    p.ip(true, Actor.PROXMOX, origin, "link", "set", bridgeVlan, "mtu", Integer.toString(mtu));
-    p.created(bridgeVlan, mtu, "bridge");
-    for (String iface : physical) {
-      activateBridgeVlanSlave(p, bridgeVlan, iface, tag);
-    }
-    p.ip(false, Actor.PROXMOX, origin + "/$activate_interface", "link", "set", bridgeVlan, "up");
-    return bridgeVlan;
-  }
-
-  /** {@code activate_bridge_vlan_slave}: IFACE.TAG (if absent), up, into vmbrXvTAG. */
-  private static void activateBridgeVlanSlave(Plan p, String bridgeVlan, String iface, int tag) {
-    String origin = SRC + "activate_bridge_vlan_slave";
-    String ifaceVlan = iface + "." + tag;
-    if (!p.exists(ifaceVlan)) {
-      p.ip(
-          false,
-          Actor.PROXMOX,
-          origin,
-          "link",
-          "add",
-          "link",
-          iface,
-          "name",
-          ifaceVlan,
-          "type",
-          "vlan",
-          "id",
-          Integer.toString(tag));
-      p.created(ifaceVlan, 1500, "vlan");
-    }
-    p.ip(false, Actor.PROXMOX, origin + "/$activate_interface", "link", "set", ifaceVlan, "up");
-    String master = p.link(ifaceVlan).map(NodeView.Link::master).orElse(null);
-    if (master != null) {
-      if (!master.equals(bridgeVlan)) {
-        throw p.die("interface " + ifaceVlan + " already exist in bridge " + master);
-      }
-      return;
-    }
-    bridgeAddInterface(p, bridgeVlan, ifaceVlan, null);
   }
 }
