@@ -10,12 +10,17 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /** The one JSON mapping of plans and statuses, shared by the controller and the agent. */
 public final class PlanJson {
-  /** Strict reading (unknown fields are errors), stable writing (ISO-8601 times). */
+  /**
+   * Strict reading (unknown fields are errors; no type coercion: {@code "vni":"4242"} or {@code
+   * "generation":3.9} are refused, as docs/agent-api.md promises), stable writing (ISO-8601 times).
+   */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .addModule(new JavaTimeModule())
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .build();
 

@@ -222,6 +222,31 @@ class AgentProcessIT {
     assertThat(bad.body()).contains("tap1;reboot");
     assertRefused(agent, applied, kernel, stored);
 
+    // What a stolen credential would try: mirror the host's own devices. A valid, signed-off
+    // plan in every other respect; refused with the reason, nothing touched.
+    for (String host : List.of("eth0", "lo", "vmbr0", "fwbr100i0")) {
+      MirrorEntry m = Plans.local("s1", 101, SENSOR);
+      MirrorEntry onHost =
+          new MirrorEntry(
+              m.session(),
+              m.vmid(),
+              m.nic(),
+              io.pvespan.model.InterfaceName.of(host),
+              m.direction(),
+              m.state(),
+              m.target(),
+              m.filter());
+      var r =
+          agent.put(
+              Plans.json(NodeMirrorPlan.of(Plans.NODE, 6, List.of(onHost), List.of(), List.of())));
+      assertThat(r.statusCode()).as(host).isEqualTo(400);
+      assertThat(r.body()).as(host).contains("only a guest device");
+      assertRefused(agent, applied, kernel, stored);
+    }
+    var pinned = agent.put(Plans.json(plan(Long.MAX_VALUE, 101)));
+    assertThat(pinned.statusCode()).isEqualTo(400);
+    assertRefused(agent, applied, kernel, stored);
+
     assertThat(hundredMegabytePut(agent.port())).startsWith("HTTP/1.1 413");
     assertRefused(agent, applied, kernel, stored);
   }

@@ -25,6 +25,15 @@ public final class PlanIntake {
           .readerFor(NodeMirrorPlan.class)
           .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /**
+   * How far one plan may move the generation forward. The controller adds 1 per change; a jump of
+   * more pins the node (no later plan could be newer) and is refused.
+   */
+  public static final long MAX_GENERATION_STEP = 1L << 32;
+
+  /** The largest generation accepted at all: room for every later step, exact in JSON numbers. */
+  public static final long MAX_GENERATION = 1L << 53;
+
   private final String node;
   private final PlanStore store;
   private final AgentReconciler reconciler;
@@ -73,7 +82,29 @@ public final class PlanIntake {
     if (!problems.isEmpty()) {
       return new Outcome.Invalid("invalid plan", problems);
     }
+    if (plan.generation() > MAX_GENERATION) {
+      return new Outcome.Invalid(
+          "invalid plan",
+          List.of(
+              "generation "
+                  + plan.generation()
+                  + " is above "
+                  + MAX_GENERATION
+                  + ": no later plan could ever replace it"));
+    }
     Optional<NodeMirrorPlan> current = reconciler.plan();
+    if (current.isPresent()
+        && plan.generation() - current.get().generation() > MAX_GENERATION_STEP) {
+      return new Outcome.Invalid(
+          "invalid plan",
+          List.of(
+              "generation "
+                  + plan.generation()
+                  + " jumps more than "
+                  + MAX_GENERATION_STEP
+                  + " past the applied "
+                  + current.get().generation()));
+    }
     if (current.isPresent()) {
       NodeMirrorPlan now = current.get();
       if (plan.generation() < now.generation()) {

@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  * Checks a parsed plan completely before anything touches the kernel: the value types already
  * refused bad names; this adds what needs the whole plan and this agent: kind and apiVersion, the
  * node, the digest, session names, IP literals for tunnel endpoints, every referenced tunnel
- * present with the right role, no duplicates, no mirror into itself. Pure; one line per problem.
+ * present with the right role, no duplicates, no mirror into itself; and what a plan may touch on a
+ * production hypervisor: mirror sources, local targets and delivery targets are guest devices
+ * ({@code tap<vmid>i<n>}, {@code veth<vmid>i<n>}) only, never {@code eth0}, {@code lo}, a bridge or
+ * a firewall device. Pure; one line per problem.
  */
 public final class PlanValidator {
   private static final Pattern SESSION = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -86,6 +89,8 @@ public final class PlanValidator {
       }
       if (m.device().value().startsWith(TunnelDevice.NAME_PREFIX)) {
         out.add(what + ": a pvespan device cannot be a mirror source");
+      } else if (!GuestDevices.isGuestDevice(m.device())) {
+        out.add(what + ": only a guest device (tap<vmid>i<n>, veth<vmid>i<n>) may be mirrored");
       }
       if (tunnels.containsKey(m.device())) {
         out.add(what + ": the source is also a planned tunnel device");
@@ -107,8 +112,12 @@ public final class PlanValidator {
       MirrorTarget target,
       Map<InterfaceName, TunnelDevice> tunnels,
       List<String> out) {
-    if (target instanceof LocalTarget local && local.device().equals(m.device())) {
-      out.add(what + " mirrors into itself");
+    if (target instanceof LocalTarget local) {
+      if (local.device().equals(m.device())) {
+        out.add(what + " mirrors into itself");
+      } else if (!GuestDevices.isGuestDevice(local.device())) {
+        out.add(what + " target " + local.device() + " is not a guest device (a sensor's NIC)");
+      }
     }
     if (target instanceof TunnelTarget tt) {
       if (!IpLiteral.valid(tt.remote())) {
@@ -140,6 +149,8 @@ public final class PlanValidator {
       }
       if (tunnels.containsKey(d.device())) {
         out.add(what + ": the sensor device is a planned tunnel device");
+      } else if (!GuestDevices.isGuestDevice(d.device())) {
+        out.add(what + ": the sensor device is not a guest device (tap<vmid>i<n>, veth<vmid>i<n>)");
       }
     }
   }

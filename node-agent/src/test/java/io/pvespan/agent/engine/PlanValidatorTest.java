@@ -50,6 +50,34 @@ class PlanValidatorTest {
   }
 
   @Test
+  void onlyGuestDevicesMayBeTouched() {
+    for (String host : List.of("eth0", "lo", "vmbr0", "fwbr100i0", "fwpr100p0", "bond0")) {
+      var asSource = Plans.local("s1", 101, "tap900i0");
+      var source =
+          new io.pvespan.plan.MirrorEntry(
+              asSource.session(),
+              asSource.vmid(),
+              asSource.nic(),
+              io.pvespan.model.InterfaceName.of(host),
+              asSource.direction(),
+              asSource.state(),
+              asSource.target(),
+              asSource.filter());
+      assertThat(problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(source), List.of(), List.of())))
+          .as(host)
+          .singleElement()
+          .asString()
+          .contains("only a guest device");
+      var into = Plans.local("s1", 101, host);
+      assertThat(problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(into), List.of(), List.of())))
+          .as(host)
+          .singleElement()
+          .asString()
+          .contains("is not a guest device");
+    }
+  }
+
+  @Test
   void planForAnotherNodeIsRefused() {
     assertThat(PlanValidator.problems(Plans.simple(1), "pve2"))
         .containsExactly("plan is for node 'pve1', this agent is node 'pve2'");
