@@ -144,6 +144,27 @@ class ApiServerIT {
   }
 
   @Test
+  void sixtyFourSilentConnectionsDoNotFreezeTheApi() throws Exception {
+    java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 64; i++) {
+        held.add(new java.net.Socket("127.0.0.1", api.port()));
+      }
+      Thread.sleep(200);
+      long t0 = System.nanoTime();
+      assertThat(get("/healthz").statusCode()).isEqualTo(200);
+      assertThat(get("/v1/sessions").statusCode()).isEqualTo(200);
+      assertThat((System.nanoTime() - t0) / 1_000_000)
+          .as("answered within 6 s while 64 connections are held")
+          .isLessThan(6_000);
+    } finally {
+      for (java.net.Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void healthzAndErrors() throws Exception {
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
     assertThat(get("/healthz").body()).isEqualTo("ok\n");

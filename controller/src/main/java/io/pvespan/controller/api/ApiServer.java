@@ -10,7 +10,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -20,6 +22,14 @@ import java.util.function.Supplier;
  * text). Anything else: 404 or 405 with {@code {"error": reason}}.
  */
 public final class ApiServer implements AutoCloseable {
+  /** A request must be read within this, and answered within the next (seconds). */
+  public static final int REQUEST_DEADLINE_SECONDS = 5;
+
+  public static final int RESPONSE_DEADLINE_SECONDS = 30;
+
+  /** Handler threads, made on demand and ended after 30 s idle; past this, requests queue. */
+  public static final int MAX_HANDLERS = 128;
+
   private static final Map<String, Function<ControllerSnapshot, Object>> JSON_ROUTES =
       Map.of(
           "/v1/sessions", ControllerViews::sessions,
@@ -43,25 +53,38 @@ public final class ApiServer implements AutoCloseable {
    */
   public static ApiServer start(InetSocketAddress address, Supplier<ControllerSnapshot> snapshots)
       throws IOException {
-    // Small answers otherwise wait ~40 ms for a delayed ACK (Nagle); read once, when the JDK's
-    // server configuration is first loaded, so set it before the first HttpServer exists.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-    HttpServer server = HttpServer.create(address, 16);
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            2,
+    // Read once, when the JDK's server configuration is first loaded, so set before the first
+    // HttpServer exists (unless the operator set them with -D). nodelay: small answers otherwise
+    // wait ~40 ms for a delayed ACK. The deadlines: the JDK reads a request on a handler thread, so
+    // a client that connects and sends nothing held a thread forever (two froze this API).
+    setIfAbsent("sun.net.httpserver.nodelay", "true");
+    setIfAbsent("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_DEADLINE_SECONDS));
+    setIfAbsent("sun.net.httpserver.maxRspTime", String.valueOf(RESPONSE_DEADLINE_SECONDS));
+    HttpServer server = HttpServer.create(address, 64);
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            MAX_HANDLERS,
+            MAX_HANDLERS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "pvespan-api");
               t.setDaemon(true);
               return t;
             });
+    executor.allowCoreThreadTimeOut(true);
     ApiServer api = new ApiServer(server, executor, snapshots);
     server.createContext("/", api::handle);
     server.setExecutor(executor);
     server.start();
     return api;
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
   }
 
   public int port() {

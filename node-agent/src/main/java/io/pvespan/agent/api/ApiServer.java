@@ -7,17 +7,29 @@ import io.pvespan.agent.engine.AgentReconciler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
- * The agent's HTTP(S) server on the JDK's {@code com.sun.net.httpserver}: no framework, two handler
- * threads (the controller pushes one plan at a time; scrapes are rare).
+ * The agent's HTTP(S) server on the JDK's {@code com.sun.net.httpserver}: no framework. It cannot
+ * be held by idle or half-open connections: the JDK reads a request on a handler thread, so a
+ * client that connects and sends nothing used to occupy one of two threads forever (two such
+ * sockets froze {@code /healthz} and plan pushes). Now a request must be read within {@link
+ * #REQUEST_DEADLINE_SECONDS} and answered within {@link #RESPONSE_DEADLINE_SECONDS} (the JDK closes
+ * the connection otherwise), and up to {@link #MAX_HANDLERS} handler threads exist on demand.
  */
 public final class ApiServer implements AutoCloseable {
   /** Bodies above this are refused with 413 (a plan for 1,000 devices is well under 1 MiB). */
   public static final long BODY_LIMIT = 8L * 1024 * 1024;
+
+  public static final int REQUEST_DEADLINE_SECONDS = 5;
+  public static final int RESPONSE_DEADLINE_SECONDS = 30;
+
+  /** Threads are made on demand and end after 30 s idle; past this, requests queue. */
+  public static final int MAX_HANDLERS = 128;
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -38,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
       PlanIntake intake,
       AgentReconciler reconciler)
       throws IOException {
+    deadlines();
     HttpServer server;
     if (tls == null) {
       server = HttpServer.create(address, 16);
@@ -47,18 +60,39 @@ public final class ApiServer implements AutoCloseable {
       server = https;
     }
     AtomicInteger n = new AtomicInteger();
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            2,
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            MAX_HANDLERS,
+            MAX_HANDLERS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "pvespan-http-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
+    executor.allowCoreThreadTimeOut(true);
     server.createContext("/", new AgentApi(new BearerAuth(token), intake, reconciler, BODY_LIMIT));
     server.setExecutor(executor);
     server.start();
     return new ApiServer(server, executor);
+  }
+
+  /**
+   * The JDK reads these once, when its server configuration is first loaded: set before the first
+   * server exists, unless the operator set them (-D).
+   */
+  private static void deadlines() {
+    setIfAbsent("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_DEADLINE_SECONDS));
+    setIfAbsent("sun.net.httpserver.maxRspTime", String.valueOf(RESPONSE_DEADLINE_SECONDS));
+    setIfAbsent("sun.net.httpserver.nodelay", "true");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
   }
 
   /** The bound address (the real port when started on port 0). */
