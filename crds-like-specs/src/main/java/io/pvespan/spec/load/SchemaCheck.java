@@ -66,10 +66,34 @@ public final class SchemaCheck {
     return schema;
   }
 
-  /** Problems of a spec document whose {@code kind} is one of {@link #SPEC_KINDS}. */
+  /**
+   * At most this many schema problems are reported per document (then one line saying how many
+   * more): a document with 80,000 unknown keys must not take minutes nor print 80,000 lines.
+   */
+  public static final int MAX_PROBLEMS_PER_DOCUMENT = 50;
+
+  /** The offending value is quoted in a message up to this many characters. */
+  static final int MAX_VALUE_TEXT = 80;
+
+  /**
+   * Problems of a spec document whose {@code kind} is one of {@link #SPEC_KINDS}: linear in the
+   * document's size (no message re-serialises the document).
+   */
   static List<SpecProblem> check(YamlDocument document, String kind) {
     List<SpecProblem> problems = new ArrayList<>();
-    for (ValidationMessage m : schema(kind).validate(document.root())) {
+    java.util.Set<ValidationMessage> found = schema(kind).validate(document.root());
+    for (ValidationMessage m : found) {
+      if (problems.size() == MAX_PROBLEMS_PER_DOCUMENT) {
+        problems.add(
+            document.problem(
+                "",
+                "and "
+                    + (found.size() - MAX_PROBLEMS_PER_DOCUMENT)
+                    + " more schema problems in this document (only the first "
+                    + MAX_PROBLEMS_PER_DOCUMENT
+                    + " are listed)"));
+        break;
+      }
       problems.add(problem(document, m));
     }
     return problems;
@@ -82,7 +106,9 @@ public final class SchemaCheck {
     if (text.startsWith(prefix)) {
       text = text.substring(prefix.length());
     }
-    text = text.replace("%v", valueText(m.getInstanceNode()));
+    if (text.contains("%v")) {
+      text = text.replace("%v", valueText(m.getInstanceNode()));
+    }
     switch (m.getType()) {
       case "additionalProperties", "unevaluatedProperties" -> {
         String field = FieldPath.field(path, m.getProperty());
@@ -100,6 +126,7 @@ public final class SchemaCheck {
   }
 
   private static String valueText(JsonNode node) {
-    return node == null ? "" : node.isValueNode() ? node.asText() : node.toString();
+    String text = node == null ? "" : node.isValueNode() ? node.asText() : node.toString();
+    return text.length() <= MAX_VALUE_TEXT ? text : text.substring(0, MAX_VALUE_TEXT) + "...";
   }
 }

@@ -32,6 +32,35 @@ class LimitsTest {
         .containsExactly(big + ":1:1: file is 1048582 bytes, over the 1 MiB limit for specs");
   }
 
+  /**
+   * 60,000 unknown keys in one spec just under the size limit: every schema message used to
+   * re-serialise the whole document (minutes, quadratic); now the check is linear and the listing
+   * stops after {@link SchemaCheck#MAX_PROBLEMS_PER_DOCUMENT} with a count of the rest. The timeout
+   * is a bound against the quadratic blow-up, not a speed claim.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aSpecOfTensOfThousandsOfUnknownKeysIsReportedBrieflyAndFast() throws IOException {
+    StringBuilder yaml =
+        new StringBuilder(
+            "apiVersion: pvespan.io/v1alpha1\nkind: MirrorSession\nmetadata: {name: big}\n"
+                + "spec:\n  sensorRef: ids\n  sources: {vmids: [101]}\n");
+    for (int i = 0; yaml.length() < YamlDocuments.MAX_BYTES - 64; i++) {
+      yaml.append(String.format("  k%06d: %d%n", i, i));
+    }
+    Path big = dir.resolve("keys.yaml");
+    Files.writeString(big, yaml);
+
+    List<String> problems =
+        SpecLoader.load(List.of(big)).problems().stream().map(SpecProblem::toString).toList();
+
+    assertThat(problems)
+        .hasSizeLessThanOrEqualTo(SchemaCheck.MAX_PROBLEMS_PER_DOCUMENT + 5)
+        .anyMatch(
+            p -> p.matches(".*keys.yaml:1:1: and \\d+ more schema problems in this document.*"))
+        .anyMatch(p -> p.endsWith("keys.yaml:7:3: spec.k000000: unknown field"));
+  }
+
   @Test
   void fileOfExactlyOneMebibyteIsRead() throws IOException {
     Path edge = dir.resolve("edge.yaml");
