@@ -33,9 +33,33 @@ final class CoexistenceTally {
   void sequence(int run, SequenceResult r) {
     sequences++;
     commands += r.results().size();
-    for (CommandResult c : r.failedCommands()) {
-      failedCommands.add(
-          "run " + run + " " + r.sequence() + ": " + c.command().display() + ": " + c.stderr());
+    List<CommandResult> all = r.results();
+    for (int i = 0; i < all.size(); i++) {
+      CommandResult c = all.get(i);
+      if (c.failedUntolerated()) {
+        // How long since the sequence's previous command ended: a gap longer than the agent's
+        // quiet period explains a race; a short one does not.
+        String gap =
+            i == 0
+                ? "first command"
+                : String.format(
+                    Locale.ROOT,
+                    "%.1f ms after the previous command ended, which took %.1f ms",
+                    (c.startNanos() - all.get(i - 1).endNanos()) / 1e6,
+                    (all.get(i - 1).endNanos() - all.get(i - 1).startNanos()) / 1e6);
+        failedCommands.add(
+            "run "
+                + run
+                + " "
+                + r.sequence()
+                + ": "
+                + c.command().display()
+                + ": "
+                + c.stderr()
+                + " ("
+                + gap
+                + ")");
+      }
     }
     r.abortReason().ifPresent(a -> failedCommands.add("run " + run + " aborted: " + a));
   }

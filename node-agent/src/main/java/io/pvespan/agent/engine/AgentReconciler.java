@@ -50,13 +50,7 @@ public final class AgentReconciler implements AutoCloseable {
   private String lastFailure = "";
 
   public AgentReconciler(String node, Converger converger, Clock clock, Duration resyncInterval) {
-    this(
-        node,
-        converger,
-        clock,
-        resyncInterval,
-        new PlugSettling(
-            clock, PlugSettling.DEFAULT_QUIET, PlugSettling.DEFAULT_QUIET_RATE_LIMITED));
+    this(node, converger, clock, resyncInterval, PlugSettling.defaults(clock));
   }
 
   /** {@code settling}: when qdiscs may be created on a guest device Proxmox is plugging. */
@@ -232,6 +226,9 @@ public final class AgentReconciler implements AutoCloseable {
       Holds held = () -> settling.holds(rateLimited);
       List<DriftItem> fixedFirst = convergeDevicesFirst(current, why, held);
       ConvergeReport report = withDrift(safeConverge(current, held), fixedFirst);
+      if (report.guestDevices() != null) {
+        settling.seen(report.guestDevices());
+      }
       double seconds =
           report.took() != null
               ? report.took().toNanos() / 1e9

@@ -50,6 +50,32 @@ class PlugSettlingTest {
   }
 
   @Test
+  void aNewDeviceWaitsLongerBecauseProxmoxsDeletesOnAFreshTapMakeNoEvent() {
+    PlugSettling p =
+        new PlugSettling(
+            clock, Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(2));
+    var old = new io.pvespan.status.GuestDevice(TAP, 7);
+    p.seen(java.util.List.of(old)); // the baseline at start: not new
+    p.touched(TAP);
+    clock.advance(Duration.ofMillis(250));
+    assertThat(p.holds(Set.of())).isEmpty();
+
+    p.touched(RATED); // a tap appears (hotplug): first seen by the next full observation
+    p.seen(java.util.List.of(old, new io.pvespan.status.GuestDevice(RATED, 8)));
+    clock.advance(Duration.ofMillis(900));
+    assertThat(p.holds(Set.of())).containsExactly(RATED);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(p.holds(Set.of())).isEmpty();
+
+    // Re-created with another ifindex (a new MAC means a new tap): new again.
+    clock.advance(PlugSettling.NEW_DEVICE_PERIOD);
+    p.touched(TAP);
+    p.seen(java.util.List.of(new io.pvespan.status.GuestDevice(TAP, 9)));
+    clock.advance(Duration.ofMillis(500));
+    assertThat(p.holds(Set.of())).containsExactly(TAP);
+  }
+
+  @Test
   void refusesPeriodsThatCannotBeRight() {
     assertThatThrownBy(() -> new PlugSettling(clock, Duration.ofMillis(-1), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
