@@ -9,6 +9,7 @@ import io.pvespan.lab.KernelView;
 import io.pvespan.lab.LabLifecycle.NicRef;
 import io.pvespan.lab.LabPlan;
 import io.pvespan.lab.LifecycleRun;
+import io.pvespan.lab.SensorLedger;
 import io.pvespan.model.NicId;
 import java.time.Duration;
 import java.util.List;
@@ -106,7 +107,11 @@ class GuestLifecycleE2E {
 
   private void assertBytesAtSensor(int client, int server, List<NicRef> sources) {
     SensorLedger ledger =
-        new SensorLedger(s.lifecycle, sources, new NicRef(client, 0), new NicRef(200, 1));
+        new SensorLedger(
+            s.lifecycle,
+            E2EAsserts.both(sources.toArray(NicRef[]::new)),
+            new NicRef(client, 0),
+            new NicRef(200, 1));
     Iperf.transfer(s.lab, client, server, E2EAsserts.BYTES);
     ledger.markSettled("transfer " + client + " -> " + server);
     SensorLedger.Phase p = ledger.total();

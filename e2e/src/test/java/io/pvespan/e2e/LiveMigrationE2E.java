@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pvespan.lab.LabLifecycle;
 import io.pvespan.lab.LabLifecycle.NicRef;
 import io.pvespan.lab.LifecycleRun;
+import io.pvespan.lab.SensorLedger;
 import io.pvespan.lab.Traffic;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +37,7 @@ class LiveMigrationE2E {
     NicRef vm101 = new NicRef(101, 0);
     SensorLedger ledger =
         new SensorLedger(
-            s.lifecycle, List.of(vm101, new NicRef(103, 0)), vm101, new NicRef(200, 1));
+            s.lifecycle, E2EAsserts.both(vm101, new NicRef(103, 0)), vm101, new NicRef(200, 1));
     Traffic traffic = Traffic.start(s.lab, 101, 102, 5202, Duration.ofSeconds(14), RATE);
     Thread.sleep(1500);
 
@@ -66,7 +66,7 @@ class LiveMigrationE2E {
     SensorLedger ledger =
         new SensorLedger(
             s.lifecycle,
-            List.of(vm101, new NicRef(102, 0), new NicRef(103, 0)),
+            E2EAsserts.both(vm101, new NicRef(102, 0), new NicRef(103, 0)),
             vm101,
             new NicRef(200, 1));
     Traffic a = Traffic.start(s.lab, 101, 102, 5202, Duration.ofSeconds(10), RATE / 2);

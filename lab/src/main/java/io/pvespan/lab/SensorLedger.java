@@ -1,24 +1,35 @@
-package io.pvespan.e2e;
+package io.pvespan.lab;
 
-import io.pvespan.lab.Await;
-import io.pvespan.lab.LabLifecycle;
 import io.pvespan.lab.LabLifecycle.NicRef;
-import io.pvespan.lab.LinkCounters;
+import io.pvespan.model.Direction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Bytes the mirrored guest NICs sent and received (every session here mirrors {@code both}
- * directions) against bytes at one sensor NIC, read at named instants ({@link #mark}) through
- * {@link LabLifecycle#counters}: across migrations, in one snapshot, sensor last. Each interval
- * between two marks is a phase.
+ * Bytes the mirrored guest NICs sent and received (by each session's direction) against bytes at
+ * one sensor NIC, read at named instants ({@link #mark}) through {@link LabLifecycle#counters}:
+ * across migrations, in one snapshot, sensor last. Each interval between two marks is a phase.
  */
-final class SensorLedger {
-  /** One phase: from the previous mark to this one. */
-  record Phase(String name, long guestBytes, long expected, long seen) {
-    long unmirrored() {
+public final class SensorLedger {
+  /** A NIC mirrored to the sensor, and what of it. A NIC in two sessions is two sources. */
+  public record Source(NicRef nic, Direction direction) {
+    /** {@code both}: what every E2E session mirrors. */
+    public static Source both(NicRef nic) {
+      return new Source(nic, Direction.BOTH);
+    }
+  }
+
+  /**
+   * One phase: from the previous mark to this one.
+   *
+   * @param guestBytes bytes the shown guest sent and received
+   * @param expected what the sources' directions say must reach the sensor
+   * @param seen what the sensor's NIC received
+   */
+  public record Phase(String name, long guestBytes, long expected, long seen) {
+    public long unmirrored() {
       return expected - seen;
     }
 
@@ -31,7 +42,7 @@ final class SensorLedger {
   }
 
   private final LabLifecycle lifecycle;
-  private final List<NicRef> sources;
+  private final List<Source> sources;
   private final NicRef guest;
   private final NicRef sensor;
   private final List<String> names = new ArrayList<>();
@@ -41,7 +52,7 @@ final class SensorLedger {
    * @param sources every NIC mirrored to {@code sensor} (a packet seen by two of them counts twice)
    * @param guest the one whose own bytes are shown (among {@code sources})
    */
-  SensorLedger(LabLifecycle lifecycle, List<NicRef> sources, NicRef guest, NicRef sensor) {
+  public SensorLedger(LabLifecycle lifecycle, List<Source> sources, NicRef guest, NicRef sensor) {
     this.lifecycle = lifecycle;
     this.sources = List.copyOf(sources);
     this.guest = guest;
@@ -49,15 +60,17 @@ final class SensorLedger {
     mark("start");
   }
 
-  void mark(String name) {
-    List<NicRef> all = new ArrayList<>(sources);
+  public void mark(String name) {
+    List<NicRef> all = new ArrayList<>();
+    sources.forEach(src -> all.add(src.nic()));
+    all.add(guest);
     all.add(sensor);
     marks.add(lifecycle.counters(all));
     names.add(name);
   }
 
   /** Marks {@code name} once the sensor has stopped counting (copies in flight arrived). */
-  void markSettled(String name) {
+  public void markSettled(String name) {
     long[] last = {-1};
     Await.until(
         Duration.ofSeconds(5),
@@ -75,7 +88,7 @@ final class SensorLedger {
     mark(name);
   }
 
-  List<Phase> phases() {
+  public List<Phase> phases() {
     List<Phase> out = new ArrayList<>();
     for (int i = 1; i < marks.size(); i++) {
       out.add(phase(names.get(i), marks.get(i - 1), marks.get(i)));
@@ -84,14 +97,14 @@ final class SensorLedger {
   }
 
   /** From the first mark to the last. */
-  Phase total() {
+  public Phase total() {
     return phase("total", marks.get(0), marks.get(marks.size() - 1));
   }
 
   private Phase phase(String name, Map<NicRef, LinkCounters> from, Map<NicRef, LinkCounters> to) {
     long expected = 0;
-    for (NicRef s : sources) {
-      expected += to.get(s).totalBytes() - from.get(s).totalBytes();
+    for (Source s : sources) {
+      expected += MirrorMeter.bytes(s.direction(), to.get(s.nic()).minus(from.get(s.nic())));
     }
     return new Phase(
         name,
