@@ -102,8 +102,11 @@ class LiveMigrationE2E {
 
   /**
    * Per phase the guest's and the sensor's counters are read in one snapshot (sensor last): a copy
-   * still on its way counts in the next phase, so a phase may differ by the frames in flight; the
-   * whole run must not differ at all.
+   * still on its way (VXLAN on two busy cores) counts in the next phase, so a phase may differ by
+   * what is in flight. Over the whole run no copy may be missing. The sensor may get more than the
+   * guest counted: frames the bridge still sent to the source's tap after the guest left it (the
+   * kernel disables a bridge port only when linkwatch reports the lost carrier) are mirrored there
+   * but never reach the guest, whose TCP sends them again.
    */
   static void assertEveryByte(SensorLedger ledger) {
     ledger.phases().forEach(p -> System.out.println("[e2e] " + p));
@@ -112,12 +115,18 @@ class LiveMigrationE2E {
     assertThat(total.guestBytes()).as("the guest's traffic").isGreaterThan(10_000_000);
     for (SensorLedger.Phase p : ledger.phases()) {
       assertThat(Math.abs(p.unmirrored()))
-          .as("%s: in flight at most a few frames", p.name())
+          .as("%s: at most what is in flight", p.name())
           .isLessThanOrEqualTo(IN_FLIGHT);
     }
-    assertThat(total.unmirrored()).as("unmirrored bytes over the whole run").isZero();
+    assertThat(total.unmirrored()).as("copies missing at the sensor").isLessThanOrEqualTo(0);
+    assertThat(-total.unmirrored())
+        .as("copies of frames the guest never received")
+        .isLessThanOrEqualTo(STALE_TAP);
   }
 
-  /** Four full frames. */
-  static final long IN_FLIGHT = 4 * 1514;
+  /** 128 KB: about 25 ms of the flows here. */
+  static final long IN_FLIGHT = 128 * 1024;
+
+  /** 256 KB per run. */
+  static final long STALE_TAP = 256 * 1024;
 }
