@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pvespan.lab.Await;
 import io.pvespan.lab.KernelChecks;
+import io.pvespan.lab.LabLifecycle;
 import io.pvespan.lab.LabPlan;
 import io.pvespan.lab.MirrorMeter;
+import io.pvespan.lab.SensorLedger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,11 @@ final class E2EAsserts {
   static final long BYTES = 3_000_000;
 
   private E2EAsserts() {}
+
+  /** Sources mirrored in both directions (what every E2E session mirrors). */
+  static List<SensorLedger.Source> both(LabLifecycle.NicRef... nics) {
+    return java.util.Arrays.stream(nics).map(SensorLedger.Source::both).toList();
+  }
 
   /** Every mirror in {@code planned} is in the kernel within {@code timeout}. */
   static void mirrorsWithin(LabSystem s, List<LabPlan.Placed> planned, Duration timeout) {

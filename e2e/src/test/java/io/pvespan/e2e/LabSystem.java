@@ -6,6 +6,7 @@ import io.pvespan.inventory.Inventory;
 import io.pvespan.lab.Lab;
 import io.pvespan.lab.LabCluster;
 import io.pvespan.lab.LabInventory;
+import io.pvespan.lab.LabLifecycle;
 import io.pvespan.lab.LabPlan;
 import io.pvespan.lab.LabPreflight;
 import io.pvespan.lab.LabTeardown;
@@ -16,32 +17,85 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * One E2E test's system: a fresh lab ({@code psple} + random suffix), the stand-in, three agents
- * and the controller from the jars the reactor built, polling every second, with the specs of
- * {@link E2ESpecs}. {@link #close} tears everything down (also when the test failed) and keeps the
- * process logs under {@code e2e/target/e2e-logs/<prefix>/}.
+ * and the controller from the jars the reactor built, polling every second (or at the controller's
+ * defaults, see {@link Setup}), with the specs of {@link E2ESpecs}. {@link #close} tears everything
+ * down (also when the test failed) and keeps the process logs under {@code
+ * e2e/target/e2e-logs/<prefix>/}. {@link #lifecycle} changes guests the way Proxmox does.
  */
 final class LabSystem implements AutoCloseable {
   static final Duration POLL = Duration.ofSeconds(1);
+
+  /**
+   * How a test's system differs from the standard one.
+   *
+   * @param poll the controller's poll (and status) interval; null: the controller's defaults (poll
+   *     10 s, status 1 s), as installed on a real cluster
+   * @param moves guests whose lab VM and stand-in entry start on another node (vmid to node)
+   * @param extraSpecs spec files added to {@link E2ESpecs#writeDefaults} (file name to content)
+   */
+  record Setup(Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs) {
+    static Setup standard() {
+      return new Setup(POLL, Map.of(), Map.of());
+    }
+
+    /** The controller as installed: default poll interval. */
+    static Setup controllerDefaults() {
+      return new Setup(null, Map.of(), Map.of());
+    }
+
+    Setup moving(int vmid, String node) {
+      Map<Integer, String> m = new TreeMap<>(moves);
+      m.put(vmid, node);
+      return new Setup(poll, m, extraSpecs);
+    }
+
+    Setup withSpec(String file, String content) {
+      Map<String, String> m = new TreeMap<>(extraSpecs);
+      m.put(file, content);
+      return new Setup(poll, moves, m);
+    }
+  }
 
   final String prefix = LabTopology.randomPrefix("psple");
   final Path work;
   final E2ESpecs specs;
   final Lab lab;
   final LabCluster cluster;
+  final LabLifecycle lifecycle;
   Inventory inventory;
 
   LabSystem() throws IOException {
+    this(Setup.standard());
+  }
+
+  LabSystem(Setup setup) throws IOException {
     // An E2E test that cannot run must fail loudly, never skip.
     assertThat(LabPreflight.problem()).as("lab preflight").isNull();
     inventory = LabInventory.sample(Path.of(property("pvespan.home")));
+    LabTopology topology = LabTopology.threeNodes(prefix);
+    for (var move : setup.moves().entrySet()) {
+      inventory = LabPlan.moved(inventory, move.getKey(), move.getValue());
+      topology =
+          new LabTopology(
+              prefix,
+              topology.nodes(),
+              topology.vms().stream()
+                  .map(v -> v.vmid() == move.getKey() ? v.on(move.getValue()) : v)
+                  .toList());
+    }
     work = Files.createTempDirectory("pvespan-e2e-");
     specs = new E2ESpecs(work.resolve("specs"));
     specs.writeDefaults();
-    lab = Lab.up(LabTopology.threeNodes(prefix));
+    for (var spec : setup.extraSpecs().entrySet()) {
+      specs.write(spec.getKey(), spec.getValue());
+    }
+    lab = Lab.up(topology);
     try {
       var options =
           new LabCluster.Options(
@@ -50,13 +104,19 @@ final class LabSystem implements AutoCloseable {
               jar("pvespan.labJar"),
               work,
               specs.dir(),
-              POLL);
+              setup.poll());
       cluster =
           LabCluster.start(lab, inventory, options, line -> System.out.println("[e2e] " + line));
+      lifecycle = new LabLifecycle(cluster, inventory);
     } catch (RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  /** The plan for what the stand-in serves after the lifecycle's changes. */
+  LabPlan lifecyclePlan() {
+    return cluster.plan(lifecycle.inventory());
   }
 
   /** The plan the controller must reach for the current specs and inventory. */

@@ -11,10 +11,10 @@ import java.util.Optional;
 
 /**
  * What {@code ./pvespan demo} shows once the lab and pvespan run: the planned mirrors, traffic for
- * a local and a cross-node session with bytes sent against bytes at the sensor, a live migration
- * there and back with the plan change and the mirror following, and the controller's status. The
- * scenario runs in the demo's own process (root namespace) and reaches into the lab through {@code
- * ip netns exec} (kernel reads, curl, {@code ./pvespan status}).
+ * a local and a cross-node session with bytes sent against bytes at the sensor, a VM start and a
+ * live migration there and back replayed in Proxmox's order ({@link DemoLifecycle}), and the
+ * controller's status. The scenario runs in the demo's own process (root namespace) and reaches
+ * into the lab through {@code ip netns exec} (kernel reads, curl, {@code ./pvespan status}).
  */
 public final class DemoScenario {
   private static final long BYTES = 4_000_000;
@@ -48,51 +48,11 @@ public final class DemoScenario {
 
     Optional<LabPlan.Placed> moving = local.or(() -> cross);
     if (moving.isPresent()) {
-      LabPlan.Placed p = moving.get();
-      int vmid = p.entry().vmid().value();
-      String home = p.node();
-      String away =
-          lab.topology().nodes().stream()
-              .map(LabNode::name)
-              .filter(n -> !n.equals(home) && !n.equals(p.sensorNode()))
-              .findFirst()
-              .orElseThrow();
-      LabPlan after = migrate(vmid, home, away);
-      pick(after, vmid).ifPresent(q -> traffic(after, q, "after the migration"));
-      migrate(vmid, away, home);
+      new DemoLifecycle(cluster, new LabLifecycle(cluster, inventory), plan, moving.get(), out)
+          .run(peer(plan, moving.get().entry().vmid().value(), moving.get().sensorDevice()));
     }
     say("./pvespan status:");
     cluster.statusText().lines().forEach(l -> out.println("    " + l));
-  }
-
-  private LabPlan migrate(int vmid, String from, String to) {
-    say("live migration: vm" + vmid + " " + from + " -> " + to);
-    LabPlan before = cluster.plan(inventory);
-    lab.migrate(vmid, to);
-    long start = System.nanoTime();
-    cluster.moveGuest(vmid, to);
-    inventory = LabPlan.moved(inventory, vmid, to);
-    LabPlan after = cluster.plan(inventory);
-    before.mirrorsOf(vmid).forEach(p -> say("  plan before: " + p));
-    after.mirrorsOf(vmid).forEach(p -> say("  plan after:  " + p));
-    awaitMirrors(
-        after,
-        start,
-        "the mirror followed vm" + vmid + " to " + to + " (since the stand-in was told)");
-    List<String> left =
-        KernelChecks.ours(lab, from).stream()
-            .filter(
-                o ->
-                    before.mirrorsOf(vmid).stream()
-                        .anyMatch(p -> o.startsWith(p.entry().device().value() + " ")))
-            .toList();
-    say("  left on " + from + " for vm" + vmid + ": " + (left.isEmpty() ? "nothing" : left));
-    after.mirrorsOf(vmid).stream()
-        .map(p -> p.entry().device().value())
-        .distinct()
-        .flatMap(dev -> KernelView.mirrors(lab.topology().nodeNs(to), dev).stream())
-        .forEach(m -> say("    " + to + " kernel: " + m));
-    return after;
   }
 
   private void traffic(LabPlan plan, LabPlan.Placed source, String what) {
@@ -134,12 +94,6 @@ public final class DemoScenario {
         .filter(p -> local == p.node().equals(p.sensorNode()))
         .filter(p -> hasVm(p.entry().vmid().value()))
         .min(Comparator.comparing(p -> p.entry().vmid()));
-  }
-
-  private Optional<LabPlan.Placed> pick(LabPlan plan, int vmid) {
-    return plan.activeMirrors().stream()
-        .filter(p -> p.entry().vmid().value() == vmid && p.sensorNode() != null)
-        .findFirst();
   }
 
   /** A VM to talk to, preferably one whose traffic no session sends to the same sensor. */

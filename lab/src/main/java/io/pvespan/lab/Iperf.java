@@ -79,7 +79,7 @@ public final class Iperf {
     }
   }
 
-  private static void awaitQuiet(String clientNs, String serverNs) {
+  static void awaitQuiet(String clientNs, String serverNs) {
     long[] last = {-1};
     boolean quiet =
         Await.until(

@@ -75,6 +75,15 @@ public final class Lab implements AutoCloseable {
     vms.put(vmid, to);
   }
 
+  /**
+   * Records that the VM now runs on {@code node}, its devices there already made by someone else
+   * (the lifecycle driver, see {@link LabLifecycle}).
+   */
+  synchronized void relocate(int vmid, String node) {
+    topology.node(node);
+    vms.put(vmid, vm(vmid).on(node));
+  }
+
   /** Restarts the VM as Proxmox does: its host devices are deleted and created anew. */
   public synchronized void restart(int vmid) {
     stop(vmid);

@@ -33,7 +33,8 @@ public final class LabCluster {
 
   /**
    * Where the jars (the controller's, the agent's, and the lab's own for the stand-in) and the
-   * specs are, where files go, and how often the controller polls.
+   * specs are, where files go, and how often the controller polls ({@code pollInterval} null: the
+   * controller's defaults for polling and status, as a real installation runs it).
    */
   public record Options(
       Path controllerJar,
@@ -126,6 +127,43 @@ public final class LabCluster {
   /** Tells the stand-in a guest now runs on {@code node} (the end of a live migration). */
   public void moveGuest(int vmid, String node) {
     standInAdmin("move?vmid=" + vmid + "&node=" + node);
+  }
+
+  /**
+   * Moves a guest's config to {@code node} in the stand-in; {@code keepLock}: with its lock, as a
+   * live migration moves it before it unlocks.
+   */
+  public void moveGuest(int vmid, String node, boolean keepLock) {
+    standInAdmin("move?vmid=" + vmid + "&node=" + node + (keepLock ? "&keepLock=1" : ""));
+  }
+
+  /** Sets ({@code migrate}, ...) or clears (null) a guest's config lock in the stand-in. */
+  public void setLock(int vmid, String lock) {
+    standInAdmin("lock?vmid=" + vmid + "&lock=" + (lock == null ? "" : lock));
+  }
+
+  /** Adds or replaces a NIC in the guest's config in the stand-in. */
+  public void setNic(int vmid, io.pvespan.inventory.GuestNic nic) {
+    StringBuilder q = new StringBuilder("nic?vmid=" + vmid + "&net=" + nic.id().key());
+    q.append("&bridge=").append(nic.bridge()).append("&mac=").append(nic.mac());
+    if (nic.firewall()) {
+      q.append("&firewall=1");
+    }
+    if (nic.rate() != null) {
+      q.append("&rate=").append(nic.rate());
+    }
+    if (nic.mtu() != null) {
+      q.append("&mtu=").append(nic.mtu());
+    }
+    if (nic.tag() != null) {
+      q.append("&tag=").append(nic.tag());
+    }
+    standInAdmin(q.toString());
+  }
+
+  /** Marks a node online or offline in the stand-in's {@code /cluster/status}. */
+  public void setNodeOnline(String node, boolean online) {
+    standInAdmin("node?node=" + node + "&online=" + (online ? 1 : 0));
   }
 
   /** Sets a guest's Proxmox tags in the stand-in (as in the GUI). */
@@ -323,8 +361,10 @@ public final class LabCluster {
       y.add("  fingerprint: \"" + fingerprint + "\"");
       y.add("specs:");
       y.add("  path: " + options.specsDir());
-      y.add("pollInterval: " + options.pollInterval().toMillis() + "ms");
-      y.add("statusInterval: " + options.pollInterval().toMillis() + "ms");
+      if (options.pollInterval() != null) {
+        y.add("pollInterval: " + options.pollInterval().toMillis() + "ms");
+        y.add("statusInterval: " + options.pollInterval().toMillis() + "ms");
+      }
       y.add("listen: " + LabTopology.CONTROLLER_ADDRESS + ":" + CONTROLLER_PORT);
       // /cluster/status carries no MTU; the lab's underlay is a jumbo-frame network.
       y.add("nodes:");

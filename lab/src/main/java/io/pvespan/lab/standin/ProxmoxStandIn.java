@@ -7,7 +7,9 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.pvespan.inventory.Guest;
+import io.pvespan.inventory.GuestNic;
 import io.pvespan.inventory.Inventory;
+import io.pvespan.model.NicId;
 import io.pvespan.model.VmId;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,10 +42,17 @@ import javax.net.ssl.SSLContext;
  * <p>Admin API for other processes (same token header; {@code POST}, answers {@code {"data":...}}):
  *
  * <ul>
- *   <li>{@code /standin/move?vmid=101&node=pve2} moves a guest (clears its lock);
+ *   <li>{@code /standin/move?vmid=101&node=pve2} moves a guest's config (clears its lock, unless
+ *       {@code keepLock=1}: a live migration moves the config with {@code lock: migrate} in it and
+ *       unlocks later);
  *   <li>{@code /standin/lock?vmid=101&lock=migrate} sets a lock ({@code lock=} clears it);
  *   <li>{@code /standin/status?vmid=101&status=stopped};
  *   <li>{@code /standin/tags?vmid=101&tags=a;b} ({@code ;}, {@code ,} or spaces);
+ *   <li>{@code /standin/nic?vmid=101&net=net1&bridge=vmbr0&mac=BC:24:11:00:00:01} sets (adds or
+ *       replaces) a NIC in the guest's config, served as {@code netN} by the config call; optional
+ *       {@code firewall=1}, {@code rate=} (MB/s), {@code mtu=}, {@code tag=}; {@code delete=1}
+ *       removes it;
+ *   <li>{@code /standin/node?node=pve2&online=0} marks a node offline ({@code online=1}: back);
  *   <li>{@code GET /standin/requests}: request counts per path; {@code GET /standin/inventory}: the
  *       current inventory in the inventory file format.
  * </ul>
@@ -169,7 +178,30 @@ public final class ProxmoxStandIn implements AutoCloseable {
 
   /** Moves a guest to another node (a finished migration) and clears its lock. */
   public void moveGuest(VmId vmid, String node) {
-    update(vmid, g -> StandInState.with(g, node, g.status(), g.tags(), null));
+    moveGuest(vmid, node, false);
+  }
+
+  /**
+   * Moves a guest's config to {@code node}; {@code keepLock}: as {@code QemuMigrate} moves it, with
+   * {@code lock: migrate} still in it (cleared by {@link #setLock} at the end).
+   */
+  public void moveGuest(VmId vmid, String node, boolean keepLock) {
+    update(vmid, g -> StandInState.with(g, node, g.status(), g.tags(), keepLock ? g.lock() : null));
+  }
+
+  /** Adds or replaces {@code nic} in the guest's config (same {@code netN}: replaced). */
+  public void setNic(VmId vmid, GuestNic nic) {
+    update(vmid, g -> StandInState.withNics(g, StandInState.replaced(g.nics(), nic.id(), nic)));
+  }
+
+  /** Removes {@code netN} from the guest's config (absent: no change). */
+  public void removeNic(VmId vmid, NicId id) {
+    update(vmid, g -> StandInState.withNics(g, StandInState.replaced(g.nics(), id, null)));
+  }
+
+  /** Marks a node online or offline in {@code /cluster/status} and {@code /cluster/resources}. */
+  public synchronized void setNodeOnline(String node, boolean online) {
+    state = state.withNodeOnline(node, online);
   }
 
   /** Sets or clears ({@code null}) a guest's lock, e.g. {@code migrate} while it moves. */

@@ -1,7 +1,9 @@
 package io.pvespan.lab.standin;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.pvespan.inventory.GuestNic;
 import io.pvespan.inventory.InventoryJson;
+import io.pvespan.model.NicId;
 import io.pvespan.model.VmId;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -35,9 +37,15 @@ final class StandInAdmin {
         ProxmoxStandIn.send(ex, 405, "{\"data\":null,\"message\":\"use POST\"}");
         return;
       }
+      if (action.equals("node")) {
+        standIn.setNodeOnline(required(q, "node"), flag(q, "online"));
+        ProxmoxStandIn.send(ex, 200, "{\"data\":null}");
+        return;
+      }
       VmId vmid = VmId.of(Integer.parseInt(required(q, "vmid")));
       switch (action) {
-        case "move" -> standIn.moveGuest(vmid, required(q, "node"));
+        case "move" -> standIn.moveGuest(vmid, required(q, "node"), flag(q, "keepLock"));
+        case "nic" -> nic(standIn, vmid, q);
         case "lock" -> standIn.setLock(vmid, blankToNull(q.get("lock")));
         case "status" -> standIn.setStatus(vmid, required(q, "status"));
         case "tags" -> standIn.setTags(vmid, tags(q.getOrDefault("tags", "")));
@@ -53,6 +61,30 @@ final class StandInAdmin {
       body.put("message", e.getMessage());
       ProxmoxStandIn.send(ex, 400, body.toString());
     }
+  }
+
+  private static void nic(ProxmoxStandIn standIn, VmId vmid, Map<String, String> q) {
+    NicId id = NicId.parse(required(q, "net"));
+    if (flag(q, "delete")) {
+      standIn.removeNic(vmid, id);
+      return;
+    }
+    standIn.setNic(
+        vmid,
+        new GuestNic(
+            id,
+            required(q, "bridge"),
+            required(q, "mac"),
+            flag(q, "firewall"),
+            q.containsKey("rate") ? Double.valueOf(q.get("rate")) : null,
+            q.containsKey("mtu") ? Integer.valueOf(q.get("mtu")) : null,
+            q.containsKey("tag") ? Integer.valueOf(q.get("tag")) : null));
+  }
+
+  /** Proxmox's booleans: {@code 1} (or {@code true}) is on, anything else off. */
+  private static boolean flag(Map<String, String> q, String key) {
+    String v = q.get(key);
+    return "1".equals(v) || "true".equals(v);
   }
 
   private static String required(Map<String, String> q, String key) {

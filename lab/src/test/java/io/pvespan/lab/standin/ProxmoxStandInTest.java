@@ -113,6 +113,49 @@ class ProxmoxStandInTest {
   }
 
   @Test
+  void aMigrationMovesTheConfigWithItsLockAndUnlocksLater() throws Exception {
+    assertThat(admin("lock?vmid=101&lock=migrate")).isEqualTo(200);
+    assertThat(admin("move?vmid=101&node=pve2&keepLock=1")).isEqualTo(200);
+    JsonNode moved = data("cluster/resources?type=vm").get(0);
+    assertThat(moved.get("node").asText()).isEqualTo("pve2");
+    assertThat(moved.get("lock").asText()).isEqualTo("migrate");
+    assertThat(data("nodes/pve2/qemu/101/config").get("lock").asText()).isEqualTo("migrate");
+    assertThat(admin("lock?vmid=101&lock=")).isEqualTo(200);
+    assertThat(data("cluster/resources?type=vm").get(0).has("lock")).isFalse();
+  }
+
+  @Test
+  void aNicSetThroughTheAdminApiIsServedInProxmoxsNetFormat() throws Exception {
+    String before = data("nodes/pve1/qemu/101/config").get("digest").asText();
+    assertThat(admin("nic?vmid=101&net=net3&bridge=vmbr0&mac=BC:24:11:00:00:33&rate=10&tag=5"))
+        .isEqualTo(200);
+    JsonNode config = data("nodes/pve1/qemu/101/config");
+    assertThat(config.get("net3").asText())
+        .isEqualTo("virtio=BC:24:11:00:00:33,bridge=vmbr0,rate=10,tag=5");
+    assertThat(config.get("digest").asText()).isNotEqualTo(before);
+    assertThat(admin("nic?vmid=101&net=net3&bridge=vmbr0&mac=BC:24:11:00:00:33&firewall=1"))
+        .isEqualTo(200);
+    assertThat(data("nodes/pve1/qemu/101/config").get("net3").asText())
+        .isEqualTo("virtio=BC:24:11:00:00:33,bridge=vmbr0,firewall=1");
+    assertThat(admin("nic?vmid=101&net=net3&delete=1")).isEqualTo(200);
+    assertThat(data("nodes/pve1/qemu/101/config").has("net3")).isFalse();
+    assertThat(admin("nic?vmid=101&net=net32&bridge=vmbr0&mac=BC:24:11:00:00:33")).isEqualTo(400);
+    assertThat(admin("nic?vmid=101&net=net3&mac=BC:24:11:00:00:33")).isEqualTo(400);
+  }
+
+  @Test
+  void aNodeMarkedOfflineIsOfflineInStatusAndResources() throws Exception {
+    assertThat(admin("node?node=pve2&online=0")).isEqualTo(200);
+    assertThat(data("cluster/status").get(2).get("online").asInt()).isZero();
+    assertThat(data("cluster/resources").toString())
+        .contains(
+            "{\"id\":\"node/pve2\",\"type\":\"node\",\"node\":\"pve2\",\"status\":\"offline\"");
+    assertThat(admin("node?node=pve2&online=1")).isEqualTo(200);
+    assertThat(data("cluster/status").get(2).get("online").asInt()).isEqualTo(1);
+    assertThat(admin("node?node=nowhere&online=0")).isEqualTo(400);
+  }
+
+  @Test
   void standaloneHasNoClusterEntry() throws Exception {
     standIn.close();
     standIn = ProxmoxStandIn.builder(StandInFixture.cluster(), TOKEN).standalone(true).start();
