@@ -1,17 +1,17 @@
 package io.pvespan.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import io.pvespan.controller.AgentAddressing;
-import io.pvespan.controller.Backoff;
 import io.pvespan.controller.Controller;
 import io.pvespan.controller.ControllerSnapshot;
-import io.pvespan.controller.FileInventorySource;
-import io.pvespan.controller.Planner;
-import io.pvespan.controller.SpecSource;
 import io.pvespan.controller.agents.AgentTls;
 import io.pvespan.controller.agents.HttpAgentClient;
 import io.pvespan.controller.api.ApiServer;
 import io.pvespan.controller.config.NodeOverrides;
+import io.pvespan.controller.inventory.FileInventorySource;
+import io.pvespan.controller.planning.Planner;
+import io.pvespan.controller.reconcile.AgentAddressing;
+import io.pvespan.controller.reconcile.PushBackoff;
+import io.pvespan.controller.specs.SpecSource;
 import io.pvespan.inventory.InventoryJson;
 import io.pvespan.plan.PlanJson;
 import io.pvespan.spec.load.LoadResult;
@@ -97,7 +97,7 @@ public final class ControllerLoadBench {
                 new AgentAddressing("http", 8787, urls),
                 NodeOverrides.NONE,
                 Clock.systemUTC(),
-                Backoff.DEFAULT),
+                PushBackoff.DEFAULT),
             io,
             Runnable::run);
     ApiServer api =

@@ -1,6 +1,6 @@
 package io.pvespan.bench;
 
-import io.pvespan.controller.Planner;
+import io.pvespan.controller.planning.Planner;
 import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.GuestNic;
 import io.pvespan.inventory.Inventory;

@@ -2,26 +2,39 @@ package io.pvespan.controller;
 
 import io.pvespan.controller.agents.AgentClient;
 import io.pvespan.controller.config.NodeOverrides;
+import io.pvespan.controller.inventory.InventoryDemand;
+import io.pvespan.controller.inventory.InventoryPoller;
+import io.pvespan.controller.planning.Planner;
 import io.pvespan.controller.pve.InventorySource;
+import io.pvespan.controller.reconcile.AgentAddressing;
+import io.pvespan.controller.reconcile.NodeQueue;
+import io.pvespan.controller.reconcile.NodeReconciler;
+import io.pvespan.controller.reconcile.PlanQueue;
+import io.pvespan.controller.reconcile.PlanStage;
+import io.pvespan.controller.reconcile.PushBackoff;
+import io.pvespan.controller.specs.SpecRefresh;
+import io.pvespan.controller.specs.SpecSource;
+import io.pvespan.controller.state.StateStore;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
  * The controller's work without its schedule: each public method is one trigger that the daemon's
- * Quartz jobs (or a test) call. Every trigger is cheap and non-blocking apart from the inventory
- * poll; agent I/O runs on {@code agentIo}, one task per node (and there too the inventory reads
- * that agents' device reports ask for), and the reconcile on {@code reconcileExecutor},
- * de-duplicated (see {@link ReconcileQueue}).
+ * Quartz jobs (or a test) call, and every trigger only queues work. Two kinds of key, as in
+ * controller-runtime: the one cluster-wide {@link PlanStage} (specs + inventory → plans in force)
+ * runs on {@code reconcileExecutor}; each node's {@link NodeReconciler} (status read, decide, push)
+ * runs as its own task on {@code agentIo}, one at a time per node, so a slow or broken agent only
+ * delays itself. All of them share one immutable state ({@link StateStore}); {@link #snapshot()}
+ * reads it without a lock.
  */
 public final class Controller {
-  private final ControllerState state;
-  private final PlanReconciler reconciler;
-  private final PlanPusher pusher;
-  private final StatusCollector collector;
+  private final StateStore store;
+  private final SpecRefresh specs;
   private final InventoryPoller poller;
-  private final ReconcileQueue queue;
   private final InventoryDemand demand;
+  private final PlanQueue plans;
+  private final NodeQueue nodes;
 
   /** Everything the controller depends on; tests pass fakes. */
   public record Ports(
@@ -32,7 +45,7 @@ public final class Controller {
       AgentAddressing addressing,
       NodeOverrides nodes,
       Clock clock,
-      Backoff backoff) {
+      PushBackoff backoff) {
     public Ports {
       Objects.requireNonNull(specs, "specs");
       Objects.requireNonNull(inventory, "inventory");
@@ -41,26 +54,27 @@ public final class Controller {
       Objects.requireNonNull(addressing, "addressing");
       nodes = nodes == null ? NodeOverrides.NONE : nodes;
       clock = clock == null ? Clock.systemUTC() : clock;
-      backoff = backoff == null ? Backoff.DEFAULT : backoff;
+      backoff = backoff == null ? PushBackoff.DEFAULT : backoff;
     }
   }
 
   /**
-   * @param agentIo runs agent calls and inventory reads between polls; must offer a thread per node
-   *     and two more at least (a cached pool)
-   * @param reconcileExecutor runs the reconcile; a single thread (or the caller's, in tests)
+   * @param agentIo runs node reconciles and inventory reads between polls; must offer a thread per
+   *     node and two more at least (a cached pool)
+   * @param reconcileExecutor runs the cluster-wide reconcile; a single thread (or the caller's, in
+   *     tests)
    */
   public Controller(Ports ports, Executor agentIo, Executor reconcileExecutor) {
-    this.state = new ControllerState(ports.clock());
-    this.pusher = new PlanPusher(state, ports.agents(), agentIo, ports.backoff());
-    this.reconciler =
-        new PlanReconciler(
-            state, ports.specs(), ports.inventory(), ports.planner(), ports.addressing(), pusher);
-    this.queue = new ReconcileQueue(reconcileExecutor, reconciler::reconcile);
-    this.poller = new InventoryPoller(state, ports.inventory(), ports.nodes(), queue::request);
-    this.demand = new InventoryDemand(state, poller, agentIo);
-    this.collector =
-        new StatusCollector(state, ports.agents(), agentIo, pusher, demand::devicesReported);
+    this.store = new StateStore(ports.clock());
+    this.specs = new SpecRefresh(ports.specs(), store, ports.inventory());
+    this.poller =
+        new InventoryPoller(store, ports.inventory(), ports.nodes(), this::requestReconcile);
+    this.demand = new InventoryDemand(store, poller, agentIo);
+    NodeReconciler node =
+        new NodeReconciler(store, ports.agents(), ports.backoff(), demand::devicesReported);
+    this.nodes = new NodeQueue(agentIo, ports.clock(), node);
+    PlanStage stage = new PlanStage(store, specs, ports.planner(), ports.addressing(), nodes::add);
+    this.plans = new PlanQueue(reconcileExecutor, stage::reconcile);
   }
 
   /**
@@ -68,39 +82,39 @@ public final class Controller {
    * the specs beforehand (when they load) so that it reads only the guest configs they need.
    */
   public void pollInventory() {
-    reconciler.loadSpecsOnce();
+    specs.loadOnce();
     poller.poll();
   }
 
-  /** Enqueues a reconcile when the specs' content changed since last loaded. */
+  /** Enqueues a reconcile when the specs' content changed since last read. */
   public void checkSpecs() {
-    if (reconciler.specsChanged()) {
-      queue.request();
+    if (specs.changed()) {
+      plans.request();
     }
   }
 
-  /** Enqueues a reconcile (it collapses with one already pending). */
+  /** Enqueues the cluster-wide reconcile (it collapses with one already pending). */
   public void requestReconcile() {
-    queue.request();
+    plans.request();
   }
 
   /**
-   * Reads every agent's status, each on its own I/O task (a slow agent delays nobody else's read);
-   * agents found lacking the plan in force get it pushed. Guest devices the inventory did not
-   * expect make the controller read a guest's config or poll the cluster now (see {@link
-   * InventoryDemand}); a poll held back by its one-per-second spacing starts here when due.
+   * Queues a status read and reconcile of every node (a node being reconciled right now is read in
+   * a later round). Guest devices the inventory did not expect make the controller read a guest's
+   * config or poll the cluster now (see {@link InventoryDemand}); a poll held back by its
+   * one-per-second spacing starts here when due.
    */
   public void collectStatus() {
     demand.tick();
-    collector.collectAll();
+    store.get().nodes().keySet().forEach(nodes::addStatusRead);
   }
 
-  /** Pushes to every agent that lacks its plan and whose backoff has expired. */
+  /** Queues the nodes whose requeue time (a push backoff) has come. */
   public void retryPushes() {
-    pusher.ensureAll();
+    nodes.tick();
   }
 
   public ControllerSnapshot snapshot() {
-    return state.snapshot();
+    return Snapshots.of(store.get(), store.clock().instant());
   }
 }

@@ -4,11 +4,18 @@ import io.pvespan.controller.agents.AgentTls;
 import io.pvespan.controller.agents.HttpAgentClient;
 import io.pvespan.controller.api.ApiServer;
 import io.pvespan.controller.config.ControllerConfig;
+import io.pvespan.controller.daemon.QuartzSchedule;
+import io.pvespan.controller.daemon.QuartzSchedule.Every;
+import io.pvespan.controller.planning.IncrementalPlanning;
 import io.pvespan.controller.pve.InventorySource;
+import io.pvespan.controller.reconcile.AgentAddressing;
+import io.pvespan.controller.reconcile.PushBackoff;
+import io.pvespan.controller.specs.DirectorySpecSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -70,9 +77,9 @@ public final class ControllerDaemon implements AutoCloseable {
             new AgentAddressing(agentsConf.scheme(), agentsConf.port(), agentsConf.urls()),
             config.nodes(),
             Clock.systemUTC(),
-            Backoff.DEFAULT);
-    // One thread per in-flight agent call (at most two per node): never a queue behind a hung
-    // agent.
+            PushBackoff.DEFAULT);
+    // One thread per node being reconciled (its status read and pushes run in turn on it) and
+    // the inventory reads agents ask for: never a queue behind a hung agent.
     ExecutorService agentIo = Executors.newCachedThreadPool(daemon("pvespan-agent-io"));
     ExecutorService reconcile = Executors.newSingleThreadExecutor(daemon("pvespan-reconcile"));
     Controller controller = new Controller(ports, agentIo, reconcile);
@@ -89,14 +96,25 @@ public final class ControllerDaemon implements AutoCloseable {
       throw e;
     }
     try {
-      QuartzSchedule schedule =
-          new QuartzSchedule(controller, config.pollInterval(), config.statusInterval());
+      QuartzSchedule schedule = new QuartzSchedule(jobs(controller, config));
       schedule.start();
       return new ControllerDaemon(inventory, controller, agentIo, reconcile, schedule, api);
     } catch (SchedulerException e) {
       api.close();
       throw new IllegalStateException("the scheduler cannot start: " + e.getMessage(), e);
     }
+  }
+
+  private static List<Every> jobs(Controller c, ControllerConfig config) {
+    return List.of(
+        new Every("inventory-poll", config.pollInterval(), c::pollInventory),
+        new Every("spec-check", Duration.ofSeconds(1), c::checkSpecs),
+        new Every("agent-status", config.statusInterval(), c::collectStatus),
+        // Cheap (in memory): nodes whose requeue time (a push backoff) has come run within a
+        // second.
+        new Every("push-retry", Duration.ofSeconds(1), c::retryPushes),
+        // Level-based safety net: a full reconcile now and then even if no trigger fired.
+        new Every("reconcile", Duration.ofMinutes(1), c::requestReconcile));
   }
 
   public Controller controller() {

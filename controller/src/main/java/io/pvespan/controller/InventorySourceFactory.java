@@ -1,6 +1,7 @@
 package io.pvespan.controller;
 
 import io.pvespan.controller.config.ControllerConfig;
+import io.pvespan.controller.inventory.FileInventorySource;
 import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.controller.pve.PveException;
 import io.pvespan.controller.pve.PveInventorySource;

@@ -1,9 +1,11 @@
 package io.pvespan.controller;
 
+import io.pvespan.controller.planning.Planner;
 import io.pvespan.controller.pve.InventorySnapshot;
 import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.controller.pve.Migration;
 import io.pvespan.controller.pve.PveException;
+import io.pvespan.controller.specs.SpecSource;
 import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.GuestNic;
 import io.pvespan.inventory.Inventory;

@@ -1,8 +1,11 @@
 package io.pvespan.controller;
 
+import io.pvespan.controller.agents.AgentClient;
 import io.pvespan.controller.agents.AgentTls;
 import io.pvespan.controller.agents.HttpAgentClient;
 import io.pvespan.controller.config.NodeOverrides;
+import io.pvespan.controller.reconcile.AgentAddressing;
+import io.pvespan.controller.reconcile.PushBackoff;
 import io.pvespan.inventory.Guest;
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A controller wired to fakes (planner, specs, inventory, clock) and to real stand-in agents on
@@ -27,6 +31,11 @@ final class Harness implements AutoCloseable {
   final Controller controller;
 
   Harness(Guest... guests) throws IOException {
+    this(client -> client, guests);
+  }
+
+  /** {@code wrap} may put a misbehaving client in front of the real one. */
+  Harness(UnaryOperator<AgentClient> wrap, Guest... guests) throws IOException {
     Map<String, URI> urls = new LinkedHashMap<>();
     for (String n : NODES) {
       FakeAgent a = new FakeAgent(n);
@@ -35,9 +44,10 @@ final class Harness implements AutoCloseable {
     }
     specs = new Fakes.FakeSpecSource(Fakes.specs("web", 101, 102, 103));
     inventory = new Fakes.FakeInventorySource(Fakes.inventory(NODES, guests));
-    var client =
-        new HttpAgentClient(
-            FakeAgent.TOKEN, new AgentTls(null, null, false), Duration.ofSeconds(30));
+    AgentClient client =
+        wrap.apply(
+            new HttpAgentClient(
+                FakeAgent.TOKEN, new AgentTls(null, null, false), Duration.ofSeconds(30)));
     controller =
         new Controller(
             new Controller.Ports(
@@ -48,7 +58,7 @@ final class Harness implements AutoCloseable {
                 new AgentAddressing("http", 8787, urls),
                 NodeOverrides.NONE,
                 clock,
-                Backoff.DEFAULT),
+                PushBackoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(60))),
             io,
             Runnable::run);
   }

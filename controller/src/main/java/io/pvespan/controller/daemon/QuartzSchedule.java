@@ -1,6 +1,7 @@
-package io.pvespan.controller;
+package io.pvespan.controller.daemon;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
@@ -14,17 +15,19 @@ import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 
 /**
- * The controller's clockwork on Quartz (RAMJobStore, a few threads): each job only calls a {@link
- * Controller} trigger, which is cheap and hands real work to the controller's own executors. A job
- * never overlaps itself ({@link DisallowConcurrentExecution}), so a slow Proxmox API makes polls
- * late rather than piling up.
+ * The controller's clockwork on Quartz (RAMJobStore, a few threads): each job only calls a trigger,
+ * which must be cheap and hand real work to the controller's own executors. A job never overlaps
+ * itself ({@link DisallowConcurrentExecution}), so a slow Proxmox API makes polls late rather than
+ * piling up.
  */
-final class QuartzSchedule implements AutoCloseable {
+public final class QuartzSchedule implements AutoCloseable {
   private static final String TASK = "task";
   private final Scheduler scheduler;
 
-  QuartzSchedule(Controller c, Duration pollInterval, Duration statusInterval)
-      throws SchedulerException {
+  /** {@code task} every {@code interval}, starting now. */
+  public record Every(String name, Duration interval, Runnable task) {}
+
+  public QuartzSchedule(List<Every> jobs) throws SchedulerException {
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "pvespan-controller");
     p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
@@ -32,16 +35,12 @@ final class QuartzSchedule implements AutoCloseable {
     p.setProperty("org.quartz.threadPool.threadCount", "3");
     p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     scheduler = new StdSchedulerFactory(p).getScheduler();
-    every("inventory-poll", pollInterval, c::pollInventory);
-    every("spec-check", Duration.ofSeconds(1), c::checkSpecs);
-    every("agent-status", statusInterval, c::collectStatus);
-    // Cheap (in memory): pushes whose backoff has expired go out within a second.
-    every("push-retry", Duration.ofSeconds(1), c::retryPushes);
-    // Level-based safety net: a full reconcile now and then even if no trigger fired.
-    every("reconcile", Duration.ofMinutes(1), c::requestReconcile);
+    for (Every job : jobs) {
+      every(job.name(), job.interval(), job.task());
+    }
   }
 
-  void start() throws SchedulerException {
+  public void start() throws SchedulerException {
     scheduler.start();
   }
 

@@ -1,4 +1,4 @@
-package io.pvespan.controller;
+package io.pvespan.controller.specs;
 
 import io.pvespan.spec.load.LoadResult;
 import java.io.IOException;

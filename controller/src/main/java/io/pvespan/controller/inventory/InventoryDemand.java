@@ -1,7 +1,9 @@
-package io.pvespan.controller;
+package io.pvespan.controller.inventory;
 
 import io.pvespan.controller.devices.DeviceAction;
 import io.pvespan.controller.devices.GuestDeviceWatch;
+import io.pvespan.controller.state.ControllerState;
+import io.pvespan.controller.state.StateStore;
 import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.Inventory;
 import io.pvespan.model.VmId;
@@ -26,13 +28,13 @@ import org.slf4j.LoggerFactory;
  * requests while one is pending or running make one more) and start at most once per {@link
  * #MIN_POLL_SPACING}: a poll asked for sooner starts at the first {@link #tick()} after it.
  */
-final class InventoryDemand {
+public final class InventoryDemand {
   private static final Logger LOG = LoggerFactory.getLogger(InventoryDemand.class);
 
   /** pveproxy has three workers and no rate limit: bursts of reports must not become bursts. */
   static final Duration MIN_POLL_SPACING = Duration.ofSeconds(1);
 
-  private final ControllerState state;
+  private final StateStore store;
   private final InventoryPoller poller;
   private final Executor io;
   private final GuestDeviceWatch watch = new GuestDeviceWatch();
@@ -43,8 +45,8 @@ final class InventoryDemand {
   private boolean pollRunning;
   private Instant lastPollStart = Instant.MIN;
 
-  InventoryDemand(ControllerState state, InventoryPoller poller, Executor io) {
-    this.state = state;
+  public InventoryDemand(StateStore store, InventoryPoller poller, Executor io) {
+    this.store = store;
     this.poller = poller;
     this.io = io;
   }
@@ -53,13 +55,10 @@ final class InventoryDemand {
    * An agent's report of the guest devices on its node. Ignored until there are both an inventory
    * and valid specs (nothing could be mirrored yet, and the first poll reads everything anyway).
    */
-  void devicesReported(String node, List<GuestDevice> devices) {
-    Inventory inventory;
-    Predicate<Guest> interest;
-    synchronized (state) {
-      inventory = state.inventory == null ? null : state.inventory.inventory();
-      interest = state.interest;
-    }
+  public void devicesReported(String node, List<GuestDevice> devices) {
+    ControllerState s = store.get();
+    Inventory inventory = s.inventory().inventory();
+    Predicate<Guest> interest = s.specs().interest();
     if (inventory == null || interest == null) {
       return;
     }
@@ -82,13 +81,13 @@ final class InventoryDemand {
   }
 
   /** Starts a poll held back by the spacing, when it is due. Cheap; call it every second or so. */
-  synchronized void tick() {
+  public synchronized void tick() {
     dispatch();
   }
 
   /** Only under this object's lock. */
   private void dispatch() {
-    Instant now = state.now();
+    Instant now = store.clock().instant();
     if (pollWanted && !pollRunning && !now.isBefore(lastPollStart.plus(MIN_POLL_SPACING))) {
       pollWanted = false;
       pollRunning = true;

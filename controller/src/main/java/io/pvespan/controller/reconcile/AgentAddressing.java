@@ -1,4 +1,4 @@
-package io.pvespan.controller;
+package io.pvespan.controller.reconcile;
 
 import io.pvespan.inventory.InventoryNode;
 import java.net.URI;

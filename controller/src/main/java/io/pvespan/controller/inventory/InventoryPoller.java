@@ -1,12 +1,15 @@
-package io.pvespan.controller;
+package io.pvespan.controller.inventory;
 
 import io.pvespan.controller.config.NodeOverrides;
 import io.pvespan.controller.pve.InventorySnapshot;
 import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.controller.pve.PveException;
+import io.pvespan.controller.state.InventoryState;
+import io.pvespan.controller.state.StateStore;
 import io.pvespan.inventory.Guest;
 import io.pvespan.inventory.Inventory;
 import io.pvespan.model.VmId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,20 +23,20 @@ import org.slf4j.LoggerFactory;
  * one guest's config between polls ({@link #refresh}). Polls and refreshes never overlap (the
  * source is not made for concurrent use); a caller waits for the one running.
  */
-final class InventoryPoller {
+public final class InventoryPoller {
   private static final Logger LOG = LoggerFactory.getLogger(InventoryPoller.class);
 
-  private final ControllerState state;
+  private final StateStore store;
   private final InventorySource source;
   private final NodeOverrides overrides;
   private final Runnable requestReconcile;
 
-  InventoryPoller(
-      ControllerState state,
+  public InventoryPoller(
+      StateStore store,
       InventorySource source,
       NodeOverrides overrides,
       Runnable requestReconcile) {
-    this.state = state;
+    this.store = store;
     this.source = source;
     this.overrides = overrides;
     this.requestReconcile = requestReconcile;
@@ -42,7 +45,7 @@ final class InventoryPoller {
   /** Serializes polls and refreshes against the source. */
   private final Object io = new Object();
 
-  void poll() {
+  public void poll() {
     synchronized (io) {
       pollNow();
     }
@@ -53,23 +56,21 @@ final class InventoryPoller {
     try {
       snapshot = source.poll();
     } catch (PveException | RuntimeException e) {
-      synchronized (state) {
-        state.pollFailures++;
-        state.lastPollError = e.getMessage();
-      }
+      String error = e.getMessage();
+      store.update(st -> st.withInventory(st.inventory().pollFailed(error)));
       LOG.warn("inventory poll failed: {}", e.getMessage());
       return;
     }
     Inventory inventory = withOverrides(snapshot.inventory()).sorted();
-    boolean changed;
-    synchronized (state) {
-      state.polls++;
-      state.lastPoll = state.now();
-      state.lastPollError = null;
-      changed = state.inventory == null || !state.inventory.inventory().equals(inventory);
-      state.inventory =
-          new InventorySnapshot(inventory, snapshot.migrations(), snapshot.requests());
-    }
+    InventorySnapshot next =
+        new InventorySnapshot(inventory, snapshot.migrations(), snapshot.requests());
+    Instant at = store.clock().instant();
+    Inventory before =
+        store
+            .getAndUpdate(st -> st.withInventory(st.inventory().polled(next, at)))
+            .inventory()
+            .inventory();
+    boolean changed = before == null || !before.equals(inventory);
     if (!snapshot.migrations().isEmpty()) {
       LOG.info("migrations seen: {}; re-planning now", snapshot.migrations());
     }
@@ -87,12 +88,10 @@ final class InventoryPoller {
    * not have is left to the next poll; a source that cannot read one guest, or a failed read (the
    * guest may have moved since the last poll), falls back to a full poll.
    */
-  void refresh(VmId vmid) {
+  public void refresh(VmId vmid) {
     synchronized (io) {
-      Guest known;
-      synchronized (state) {
-        known = state.inventory == null ? null : guest(state.inventory.inventory(), vmid);
-      }
+      Inventory current = store.get().inventory().inventory();
+      Guest known = current == null ? null : guest(current, vmid);
       if (known == null) {
         return;
       }
@@ -108,28 +107,35 @@ final class InventoryPoller {
         pollNow();
         return;
       }
-      boolean changed;
-      synchronized (state) {
-        Inventory inv = state.inventory.inventory();
-        Guest current = guest(inv, vmid);
-        // Adopt the read only if no poll moved the guest meanwhile (then the poll's read rules).
-        changed = current != null && sameState(current, known) && !current.equals(fresh.get());
-        if (changed) {
-          List<Guest> guests = new ArrayList<>(inv.guests());
-          guests.replaceAll(g -> g.vmid().equals(vmid) ? fresh.get() : g);
-          state.inventory =
-              new InventorySnapshot(
-                  new Inventory(inv.nodes(), guests).sorted(),
-                  state.inventory.migrations(),
-                  state.inventory.requests());
-        }
-        state.configRefreshes++;
-      }
+      Guest read = fresh.get();
+      // Polls and refreshes are serialised (io), so nothing replaces the inventory meanwhile.
+      Guest before = guest(store.get().inventory().inventory(), vmid);
+      boolean changed = before != null && sameState(before, known) && !before.equals(read);
+      store.update(st -> st.withInventory(adopt(st.inventory(), known, read)));
       if (changed) {
         LOG.info("guest {}: its NICs changed since the last poll; re-planning now", vmid);
         requestReconcile.run();
       }
     }
+  }
+
+  /**
+   * The inventory with {@code read} in place of the guest, if no poll moved the guest meanwhile
+   * (then the poll's read rules) and its config did change; counted either way.
+   */
+  private static InventoryState adopt(InventoryState inv, Guest known, Guest read) {
+    InventorySnapshot snap = inv.snapshot();
+    Guest current = guest(snap.inventory(), read.vmid());
+    if (current == null || !sameState(current, known) || current.equals(read)) {
+      return inv.refreshed(null);
+    }
+    List<Guest> guests = new ArrayList<>(snap.inventory().guests());
+    guests.replaceAll(g -> g.vmid().equals(read.vmid()) ? read : g);
+    return inv.refreshed(
+        new InventorySnapshot(
+            new Inventory(snap.inventory().nodes(), guests).sorted(),
+            snap.migrations(),
+            snap.requests()));
   }
 
   private static Guest guest(Inventory inventory, VmId vmid) {

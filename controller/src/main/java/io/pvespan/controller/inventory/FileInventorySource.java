@@ -1,4 +1,4 @@
-package io.pvespan.controller;
+package io.pvespan.controller.inventory;
 
 import io.pvespan.controller.pve.InventorySnapshot;
 import io.pvespan.controller.pve.InventorySource;

@@ -1,4 +1,4 @@
-package io.pvespan.controller;
+package io.pvespan.controller.planning;
 
 import io.pvespan.controller.planner.MirrorPlanner;
 import io.pvespan.inventory.Inventory;

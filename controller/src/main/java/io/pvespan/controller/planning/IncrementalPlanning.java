@@ -1,4 +1,4 @@
-package io.pvespan.controller;
+package io.pvespan.controller.planning;
 
 import io.pvespan.controller.planner.MirrorPlanner;
 import io.pvespan.controller.planner.PlanContext;
@@ -17,7 +17,7 @@ import java.util.Map;
  * Otherwise (first call, a rejected plan, plans adjusted by the controller after a restart) it
  * plans in full.
  */
-final class IncrementalPlanning implements Planner {
+public final class IncrementalPlanning implements Planner {
   private PlanContext last;
 
   @Override

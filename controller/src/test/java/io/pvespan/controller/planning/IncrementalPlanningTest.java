@@ -1,4 +1,4 @@
-package io.pvespan.controller;
+package io.pvespan.controller.planning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
