@@ -25,8 +25,6 @@ import java.util.TreeMap;
  * sessions and nodes that the changed guests touch.
  */
 public final class MirrorPlanner {
-  // THROWAWAY: a violating import to show the architecture rule failing the build.
-  static final okhttp3.OkHttpClient VIOLATION = null;
   private MirrorPlanner() {}
 
   /**
