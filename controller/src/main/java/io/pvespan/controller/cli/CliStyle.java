@@ -45,6 +45,7 @@ final class CliStyle {
         .optionListHeading("%noptions:%n")
         .commandListHeading("%ncommands:%n")
         .sortOptions(false)
+        .sortSynopsis(false)
         .width(100);
     line.getSubcommands().values().forEach(CliStyle::style);
   }
@@ -81,6 +82,12 @@ final class CliStyle {
     }
     if (e instanceof OverwrittenOptionException o) {
       return name(o.getOverwritten()) + " given twice";
+    }
+    if (e instanceof MissingParameterException m
+        && e.getMessage().startsWith("Missing required option")
+        && m.getMissing().stream().allMatch(ArgSpec::isOption)) {
+      // One at a time, in declaration order, as the other one-line messages.
+      return name(m.getMissing().get(0)) + " is required";
     }
     if (e instanceof MissingParameterException m
         && m.getMissing().size() == 1
