@@ -3,8 +3,8 @@ package io.pvespan.controller.cli;
 import io.pvespan.controller.ControllerDaemon;
 import io.pvespan.controller.InventorySourceFactory;
 import io.pvespan.controller.config.ConfigException;
+import io.pvespan.controller.config.ConfigLoader;
 import io.pvespan.controller.config.ControllerConfig;
-import io.pvespan.controller.config.ControllerConfigLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ public final class ControllerCommand implements Command, Callable<Integer> {
     quietLibraries();
     ControllerConfig conf;
     try {
-      conf = ControllerConfigLoader.load(config);
+      conf = ConfigLoader.load(config);
     } catch (ConfigException e) {
       e.problems().forEach(err::println);
       return 1;
