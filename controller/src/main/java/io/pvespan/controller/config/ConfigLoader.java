@@ -15,6 +15,7 @@ import io.pvespan.spec.load.SchemaCheck;
 import io.pvespan.spec.load.YamlDocument;
 import io.pvespan.spec.load.YamlDocuments;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -53,6 +54,9 @@ public final class ConfigLoader {
    * @throws ConfigException with one line per problem
    */
   public static ControllerConfig load(Path file) throws ConfigException {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(List.of(file + ": no such file"));
+    }
     YamlDocuments.Parsed parsed = YamlDocuments.read(file, "config files");
     if (!parsed.problems().isEmpty()) {
       throw new ConfigException(parsed.problems().stream().map(Object::toString).toList());

@@ -1,19 +1,19 @@
 package io.pvespan.controller.config;
 
+import io.pvespan.spec.load.SpecProblem;
 import io.pvespan.spec.load.YamlDocument;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The problems found in one config file, each placed where the user wrote the field: a value's
  * problem at its key (where the eye looks for the name in the message), a missing field's at the
- * mapping that lacks it. The same line twice is reported once.
+ * mapping that lacks it. In file order; the same problem twice is reported once.
  */
 final class ConfigProblems {
   private final YamlDocument doc;
-  private final Set<String> lines = new LinkedHashSet<>();
+  private final SortedSet<SpecProblem> problems = new TreeSet<>();
 
   ConfigProblems(YamlDocument doc) {
     this.doc = doc;
@@ -25,14 +25,14 @@ final class ConfigProblems {
 
   /** A problem with the field at {@code path} ("" for the file as a whole). */
   void at(String path, String message) {
-    lines.add(doc.problemAt(path.isEmpty() ? doc.at("") : doc.keyAt(path), "", message).toString());
+    problems.add(doc.problemAt(path.isEmpty() ? doc.at("") : doc.keyAt(path), "", message));
   }
 
   boolean isEmpty() {
-    return lines.isEmpty();
+    return problems.isEmpty();
   }
 
   List<String> lines() {
-    return new ArrayList<>(lines);
+    return problems.stream().map(SpecProblem::toString).toList();
   }
 }
