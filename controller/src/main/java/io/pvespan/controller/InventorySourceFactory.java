@@ -3,9 +3,11 @@ package io.pvespan.controller;
 import io.pvespan.controller.config.ControllerConfig;
 import io.pvespan.controller.inventory.FileInventorySource;
 import io.pvespan.controller.pve.InventorySource;
+import io.pvespan.controller.pve.PveConnection;
 import io.pvespan.controller.pve.PveException;
 import io.pvespan.controller.pve.PveInventorySource;
-import io.pvespan.controller.pve.PveOptions;
+import io.pvespan.controller.pve.PveTls;
+import io.pvespan.controller.pve.PveToken;
 
 /**
  * Builds the controller's {@link InventorySource} from the {@code pve} config section: the seam
@@ -30,19 +32,18 @@ public interface InventorySourceFactory {
       }
       try {
         // The config loader has already read pve.tokenFile (with its mode check).
+        PveTls tls =
+            pve.fingerprint() != null
+                ? new PveTls.Pinned(pve.fingerprint())
+                : pve.caFile() != null
+                    ? new PveTls.CaFile(pve.caFile())
+                    : pve.insecure() ? new PveTls.Insecure() : new PveTls.SystemTrust();
         PveInventorySource source =
             PveInventorySource.open(
-                PveOptions.of(
-                        pve.url().toString(),
-                        pve.token().value(),
-                        null,
-                        pve.fingerprint(),
-                        pve.caFile(),
-                        pve.insecure())
-                    .connection());
+                PveConnection.of(pve.url().toString(), PveToken.parse(pve.token().value()), tls));
         source.setRollingRefresh(PveInventorySource.CONTROLLER_ROLLING_REFRESH);
         return source;
-      } catch (PveOptions.UsageException | PveException e) {
+      } catch (IllegalArgumentException | PveException e) {
         throw new IllegalArgumentException("pve: " + e.getMessage());
       }
     };

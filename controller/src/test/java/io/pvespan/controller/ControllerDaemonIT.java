@@ -4,7 +4,7 @@ import static io.pvespan.controller.Fakes.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pvespan.controller.cli.ControllerCommand;
-import io.pvespan.controller.config.ControllerConfigLoader;
+import io.pvespan.controller.config.ConfigLoader;
 import io.pvespan.inventory.InventoryJson;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -58,7 +58,7 @@ class ControllerDaemonIT {
     try (FakeAgent agent = new FakeAgent("pve1");
         ControllerDaemon d =
             ControllerDaemon.start(
-                ControllerConfigLoader.load(config("127.0.0.1:0", agent.url())),
+                ConfigLoader.load(config("127.0.0.1:0", agent.url())),
                 InventorySourceFactory.production())) {
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (d.controller().snapshot().polls() == 0 && System.nanoTime() < deadline) {

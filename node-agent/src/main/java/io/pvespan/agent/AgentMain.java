@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 
 /**
  * Entry point of {@code ./pvespan agent}. Exit 2 with one line for a usage mistake, 1 with one line
@@ -46,20 +47,26 @@ public final class AgentMain {
   }
 
   /**
-   * Parses and starts; null after {@code --help}. Throws {@link Exit} (with the line already
-   * printed on {@code err}) for usage (2) and runtime (1) problems.
+   * Parses and starts; null after {@code --help} or {@code --version}. Throws {@link Exit} (with
+   * the line already printed on {@code err}) for usage (2) and runtime (1) problems.
    */
   static AgentRuntime start(String[] args, KernelPorts kernel, PrintStream out, PrintStream err)
       throws Exit {
-    if (args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
-      out.println(AgentOptions.USAGE);
-      return null;
-    }
+    CommandLine line = AgentArgs.commandLine();
     AgentOptions options;
     try {
-      options = AgentOptions.parse(args);
+      AgentArgs given = AgentArgs.parse(line, args);
+      if (line.isUsageHelpRequested()) {
+        line.usage(out);
+        return null;
+      }
+      if (line.isVersionHelpRequested()) {
+        line.printVersionHelp(out);
+        return null;
+      }
+      options = AgentOptions.of(given);
     } catch (UsageException e) {
-      err.println("pvespan agent: " + e.getMessage() + " (see --help)");
+      err.println("pvespan agent: " + e.getMessage() + " (see ./pvespan agent --help)");
       throw new Exit(2);
     }
     try {

@@ -3,9 +3,6 @@ package io.pvespan.agent;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -25,25 +22,12 @@ public record AgentOptions(
     Optional<Path> tlsKey,
     Optional<String> netns,
     Duration resync) {
-  public static final String USAGE =
-      "usage: ./pvespan agent --node NAME --listen HOST:PORT --state-dir DIR --token-file FILE"
-          + " [--tls-cert PEM --tls-key PEM] [--netns NAME] [--resync SECONDS]";
   public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
 
   // A Proxmox node name is a host name label; netns names are file names under /run/netns.
   private static final Pattern NODE =
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
   private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
-  private static final List<String> KNOWN =
-      List.of(
-          "--node",
-          "--listen",
-          "--state-dir",
-          "--token-file",
-          "--tls-cert",
-          "--tls-key",
-          "--netns",
-          "--resync");
 
   public AgentOptions {
     Objects.requireNonNull(node, "node");
@@ -62,54 +46,41 @@ public record AgentOptions(
 
   /** Parses {@code args} ({@code --opt value} or {@code --opt=value}); one-line errors. */
   public static AgentOptions parse(String... args) throws UsageException {
-    Map<String, String> given = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String name = arg;
-      String value;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        value = null;
-      }
-      if (!KNOWN.contains(name)) {
-        throw new UsageException("unknown option '" + arg + "'");
-      }
-      if (value == null || value.isEmpty()) {
-        throw new UsageException(name + " needs a value");
-      }
-      if (given.put(name, value) != null) {
-        throw new UsageException(name + " given twice");
-      }
-    }
-    String node = required(given, "--node");
+    return of(AgentArgs.parse(AgentArgs.commandLine(), args));
+  }
+
+  /** Checks the options as given; one-line errors. */
+  static AgentOptions of(AgentArgs given) throws UsageException {
+    String node = required(given.node, "--node");
     if (!NODE.matcher(node).matches()) {
       throw new UsageException("--node '" + node + "' is not a node name (letters, digits, -)");
     }
-    InetSocketAddress listen = listen(required(given, "--listen"));
-    Path stateDir = Path.of(required(given, "--state-dir"));
-    Path tokenFile = Path.of(required(given, "--token-file"));
-    Optional<Path> cert = Optional.ofNullable(given.get("--tls-cert")).map(Path::of);
-    Optional<Path> key = Optional.ofNullable(given.get("--tls-key")).map(Path::of);
+    InetSocketAddress listen = listen(required(given.listen, "--listen"));
+    Path stateDir = Path.of(required(given.stateDir, "--state-dir"));
+    Path tokenFile = Path.of(required(given.tokenFile, "--token-file"));
+    Optional<Path> cert = Optional.ofNullable(notEmpty(given.tlsCert, "--tls-cert")).map(Path::of);
+    Optional<Path> key = Optional.ofNullable(notEmpty(given.tlsKey, "--tls-key")).map(Path::of);
     if (cert.isPresent() != key.isPresent()) {
       throw new UsageException("--tls-cert and --tls-key go together");
     }
-    Optional<String> netns = Optional.ofNullable(given.get("--netns"));
+    Optional<String> netns = Optional.ofNullable(notEmpty(given.netns, "--netns"));
     if (netns.isPresent() && !NETNS.matcher(netns.get()).matches()) {
       throw new UsageException("--netns '" + netns.get() + "' is not a namespace name");
     }
-    Duration resync = resync(given.get("--resync"));
+    Duration resync = resync(notEmpty(given.resync, "--resync"));
     return new AgentOptions(node, listen, stateDir, tokenFile, cert, key, netns, resync);
   }
 
-  private static String required(Map<String, String> given, String name) throws UsageException {
-    String value = given.get(name);
+  private static String required(String value, String name) throws UsageException {
     if (value == null) {
       throw new UsageException(name + " is required");
+    }
+    return notEmpty(value, name);
+  }
+
+  private static String notEmpty(String value, String name) throws UsageException {
+    if (value != null && value.isEmpty()) {
+      throw new UsageException(name + " needs a value");
     }
     return value;
   }

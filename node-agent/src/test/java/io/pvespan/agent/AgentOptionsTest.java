@@ -3,11 +3,14 @@ package io.pvespan.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pvespan.version.PvespanVersion;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 class AgentOptionsTest {
   private static final String BASE =
@@ -48,11 +51,37 @@ class AgentOptionsTest {
         "--node pve1 --listen 127.0.0.1:1 --state-dir d --token-file t --bogus 1|unknown option",
         "--node pve1 --node pve2 --listen 127.0.0.1:1 --state-dir d --token-file t|given twice",
         "--node|--node needs a value",
+        "--node= --listen 127.0.0.1:1 --state-dir d --token-file t|--node needs a value",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --token-file t --resyn 5|did you mean --resync?",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --token-file t extra|unexpected argument 'extra'",
       })
   void usageMistakesAreOneLine(String line, String message) {
     assertThatThrownBy(() -> parse(line))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining(message)
         .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void bothValueFormsAreTheSame() throws UsageException {
+    assertThat(parse(BASE.replace("--node pve1", "--node=pve1") + " --resync=7"))
+        .isEqualTo(parse(BASE + " --resync 7"));
+  }
+
+  @Test
+  void helpDescribesEveryOptionAndTheVersionIsTheProjects() {
+    CommandLine line = AgentArgs.commandLine();
+    String help = line.getUsageMessage();
+    assertThat(help).startsWith("usage: ./pvespan agent --node NAME --listen HOST:PORT");
+    for (OptionSpec o : line.getCommandSpec().options()) {
+      assertThat(o.description()).as(o.longestName()).isNotEmpty();
+      assertThat(help).contains(o.longestName()).contains(o.description()[0].split(" ")[0]);
+    }
+    assertThat(line.getCommandSpec().options()).hasSize(10);
+    assertThat(new AgentArgs.Version().getVersion())
+        .singleElement()
+        .asString()
+        .startsWith("pvespan " + PvespanVersion.get() + " (node agent)")
+        .doesNotContain("unknown");
   }
 }

@@ -3,18 +3,42 @@ package io.pvespan.controller.cli;
 import io.pvespan.controller.ControllerDaemon;
 import io.pvespan.controller.InventorySourceFactory;
 import io.pvespan.controller.config.ConfigException;
+import io.pvespan.controller.config.ConfigLoader;
 import io.pvespan.controller.config.ControllerConfig;
-import io.pvespan.controller.config.ControllerConfigLoader;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./pvespan controller --config FILE}: runs the controller until stopped (SIGTERM/Ctrl-C).
  */
-public final class ControllerCommand implements Command {
+@picocli.CommandLine.Command(
+    name = "controller",
+    description = {
+      "run the controller (--config FILE)",
+      "",
+      "Runs the controller until stopped (SIGTERM, Ctrl-C): poll Proxmox, plan, push the plans to"
+          + " the node agents, serve the read-only API.",
+      "Exits 1 with one line per config problem (file:line:col: message); 2 for usage errors."
+    })
+public final class ControllerCommand implements Command, Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin HelpOption help;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      required = true,
+      description = "the controller config (YAML; see deploy/config/controller.yaml.example)")
+  Path config;
+
   private final InventorySourceFactory inventories;
 
   public ControllerCommand(InventorySourceFactory inventories) {
@@ -31,41 +55,13 @@ public final class ControllerCommand implements Command {
   }
 
   @Override
-  public String name() {
-    return "controller";
-  }
-
-  @Override
-  public String summary() {
-    return "run the controller (--config FILE)";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    String config = null;
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--help") || a.equals("-h")) {
-        out.println("usage: ./pvespan controller --config FILE");
-        out.println("  runs the controller; see deploy/config/controller.yaml.example");
-        return 0;
-      } else if (a.equals("--config") && i + 1 < args.size()) {
-        config = args.get(++i);
-      } else if (a.startsWith("--config=")) {
-        config = a.substring("--config=".length());
-      } else {
-        err.println("pvespan controller: unexpected argument '" + a + "' (usage: --config FILE)");
-        return 2;
-      }
-    }
-    if (config == null) {
-      err.println("pvespan controller: --config FILE is required");
-      return 2;
-    }
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     quietLibraries();
     ControllerConfig conf;
     try {
-      conf = ControllerConfigLoader.load(Path.of(config));
+      conf = ConfigLoader.load(config);
     } catch (ConfigException e) {
       e.problems().forEach(err::println);
       return 1;

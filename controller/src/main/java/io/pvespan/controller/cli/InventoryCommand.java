@@ -2,53 +2,61 @@ package io.pvespan.controller.cli;
 
 import io.pvespan.controller.pve.PveException;
 import io.pvespan.controller.pve.PveInventorySource;
-import io.pvespan.controller.pve.PveOptions;
 import io.pvespan.inventory.InventoryJson;
-import java.io.PrintStream;
-import java.util.List;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./pvespan inventory --pve-url URL ... > cluster.json}: one full read of the cluster,
  * printed in the inventory file format ({@code --inventory FILE} of {@code plan}).
  */
-public final class InventoryCommand implements Command {
-  private static final String USAGE = "usage: ./pvespan inventory " + PveOptions.USAGE;
+@picocli.CommandLine.Command(
+    name = "inventory",
+    customSynopsis = "./pvespan inventory " + PveOptions.SYNOPSIS,
+    description = {
+      "read the cluster from the Proxmox API and print an inventory file",
+      "",
+      "Reads the cluster from the Proxmox API and prints an inventory file (the --inventory FILE"
+          + " of plan). The token needs VM.Audit and Sys.Audit on / (docs/proxmox-access.md).",
+      "Exit 0 with the inventory on stdout; 1 with one line on stderr when the cluster cannot be"
+          + " read; 2 for usage errors."
+    })
+public final class InventoryCommand implements Command, Callable<Integer> {
+  @Spec CommandSpec spec;
 
-  @Override
-  public String name() {
-    return "inventory";
+  @Mixin HelpOption help;
+
+  @Mixin PveOptions pve;
+
+  private final InputStream stdin;
+
+  public InventoryCommand() {
+    this(InputStream.nullInputStream());
+  }
+
+  InventoryCommand(InputStream stdin) {
+    this.stdin = stdin;
   }
 
   @Override
-  public String summary() {
-    return "read the cluster from the Proxmox API and print an inventory file";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.contains("--help") || args.contains("-h")) {
-      out.println(USAGE);
-      return 0;
+  public Integer call() {
+    String problem = pve.present() ? pve.problem() : "--pve-url is required";
+    if (problem != null) {
+      throw new ParameterException(spec.commandLine(), problem);
     }
-    PveOptions options;
-    try {
-      options = PveOptions.parse(args);
-    } catch (PveOptions.UsageException e) {
-      err.println("pvespan inventory: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+    PrintWriter err = spec.commandLine().getErr();
+    if (pve.tokenOnCommandLine()) {
+      err.println("pvespan inventory: " + PveOptions.TOKEN_WARNING);
     }
-    if (!options.present() || !options.remaining().isEmpty()) {
-      err.println(
-          "pvespan inventory: "
-              + (options.present()
-                  ? "unexpected argument " + options.remaining().get(0)
-                  : "--pve-url is required"));
-      err.println(USAGE);
-      return 2;
-    }
-    try (PveInventorySource source = PveInventorySource.open(options.connection())) {
+    try (PveInventorySource source = PveInventorySource.open(pve.connection(stdin))) {
+      PrintWriter out = spec.commandLine().getOut();
       out.println(InventoryJson.write(source.poll().inventory()));
+      out.flush();
       return 0;
     } catch (PveException e) {
       err.println("pvespan inventory: " + e.getMessage());

@@ -1,85 +1,87 @@
 package io.pvespan.controller.cli;
 
 import io.pvespan.controller.InventorySourceFactory;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine;
 
 /**
  * Entry point of {@code ./pvespan} (all subcommands but {@code agent} and the lab's {@code demo}
- * and {@code pve-standin}, which have their own jars).
+ * and {@code pve-standin}, which have their own jars; their names are known here only to say so).
  */
 public final class Main {
-  /** Subcommands of {@code ./pvespan} that live in the lab jar, never in the production one. */
-  private static final Set<String> LAB_COMMANDS = Set.of("demo", "pve-standin");
-
   private Main() {}
 
-  static Map<String, Command> commands() {
-    Map<String, Command> all = new LinkedHashMap<>();
-    for (Command c :
-        List.<Command>of(
-            new ValidateCommand(),
-            new PlanCommand(),
-            new InventoryCommand(),
-            new ControllerCommand(InventorySourceFactory.production()),
-            new StatusCommand())) {
-      all.put(c.name(), c);
-    }
-    return all;
-  }
-
   public static void main(String[] args) {
-    System.exit(run(Arrays.asList(args), System.out, System.err));
+    System.exit(run(Arrays.asList(args), System.in, System.out, System.err));
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) {
-    Map<String, Command> commands = commands();
-    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
-      usage(commands, args.isEmpty() ? err : out);
-      return args.isEmpty() ? 2 : 0;
-    }
-    Command command = commands.get(args.get(0));
-    if (command == null && LAB_COMMANDS.contains(args.get(0))) {
-      err.println(
-          "pvespan: '"
-              + args.get(0)
-              + "' lives in the lab jar (lab/target/pvespan-lab.jar), not in the controller's;"
-              + " run ./pvespan "
-              + args.get(0));
-      return 2;
-    }
-    if (command == null) {
-      err.println("pvespan: unknown command '" + args.get(0) + "' (see ./pvespan --help)");
-      return 2;
-    }
-    try {
-      return command.run(args.subList(1, args.size()), out, err);
-    } catch (RuntimeException e) {
-      // A bug, not a user mistake: say so in one line; the stack trace only on request.
-      err.println("pvespan " + command.name() + ": internal error: " + e);
-      if (System.getenv("PVESPAN_DEBUG") != null) {
-        e.printStackTrace(err);
-      }
-      return 1;
-    }
+    return run(args, InputStream.nullInputStream(), out, err);
   }
 
-  private static void usage(Map<String, Command> commands, PrintStream to) {
-    to.println("usage: ./pvespan COMMAND [ARGS...]   (./pvespan COMMAND --help for details)");
-    to.println();
-    to.println("commands:");
-    for (Command c : commands.values()) {
-      to.printf("  %-11s %s%n", c.name(), c.summary());
+  /** Runs {@code ./pvespan args...}; {@code in} is what {@code --pve-token-file -} reads. */
+  static int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
+    return execute(commandLine(productionCommands(in)), args, out, err);
+  }
+
+  /** Runs one command object as {@code ./pvespan NAME args...} (see {@link Command#run}). */
+  static int run(Object command, List<String> args, PrintStream out, PrintStream err) {
+    CommandLine line = commandLine(List.of(command));
+    String name = line.getSubcommands().keySet().iterator().next();
+    List<String> all = new ArrayList<>(List.of(name));
+    all.addAll(args);
+    return execute(line, all, out, err);
+  }
+
+  /** The controller jar's commands, by name, without the names of the other jars' commands. */
+  static Map<String, CommandLine> commands() {
+    Map<String, CommandLine> all =
+        new LinkedHashMap<>(commandLine(productionCommands(null)).getSubcommands());
+    all.keySet().removeAll(ElsewhereCommand.NAMES);
+    return all;
+  }
+
+  private static List<Object> productionCommands(InputStream in) {
+    InputStream stdin = in == null ? InputStream.nullInputStream() : in;
+    return List.of(
+        new ValidateCommand(),
+        new PlanCommand(stdin),
+        new InventoryCommand(stdin),
+        new ControllerCommand(InventorySourceFactory.production()),
+        new StatusCommand());
+  }
+
+  /** The whole command line: {@code commands} plus the names served by the other jars. */
+  static CommandLine commandLine(List<Object> commands) {
+    CommandLine line = new CommandLine(new PvespanCommand());
+    for (Object c : commands) {
+      line.addSubcommand(c);
     }
-    to.printf("  %-11s %s%n", "agent", "run the node agent (see ./pvespan agent --help)");
-    to.println();
-    to.println("lab commands (run by ./pvespan from the lab jar, not part of the controller):");
-    to.printf(
-        "  %-11s %s%n", "demo", "the whole system in a 3-node lab of network namespaces (root)");
-    to.printf("  %-11s %s%n", "pve-standin", "serve a Proxmox API stand-in (for the lab)");
+    ElsewhereCommand.addTo(line);
+    CliStyle.apply(line);
+    return line;
+  }
+
+  private static int execute(
+      CommandLine line, List<String> args, PrintStream out, PrintStream err) {
+    PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    line.setOut(o);
+    line.setErr(e);
+    try {
+      return line.execute(args.toArray(String[]::new));
+    } finally {
+      o.flush();
+      e.flush();
+    }
   }
 }

@@ -13,18 +13,43 @@ import io.pvespan.plan.PlanResult;
 import io.pvespan.spec.load.LoadResult;
 import io.pvespan.spec.load.SpecLoader;
 import io.pvespan.spec.load.SpecProblem;
-import java.io.PrintStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code ./pvespan plan}: a dry run. Loads the specs, reads the inventory, runs the planner and
  * prints every node's plan (text for people, or JSON/YAML: {@code {"plans":[...], "warnings":[...],
  * "errors":[...]}}). Spec or planner errors: exit 1, one line each on stderr, no plan printed.
  */
-public final class PlanCommand implements Command {
+@picocli.CommandLine.Command(
+    name = "plan",
+    customSynopsis =
+        "./pvespan plan --specs DIR... (--inventory FILE | PROXMOX) [-o text|json|yaml]%n"
+            + "  PROXMOX: "
+            + PveOptions.SYNOPSIS,
+    description = {
+      "show the per-node mirror plans for specs and an inventory (dry run)",
+      "",
+      "Shows the per-node mirror plans for specs and an inventory (dry run): the inventory comes"
+          + " from a saved file (--inventory) or from the live cluster (--pve-url, see"
+          + " docs/proxmox-access.md).",
+      "Exit 0 with the plans on stdout; 1 with one line per spec or planner error on stderr;"
+          + " 2 for usage errors."
+    })
+public final class PlanCommand implements Command, Callable<Integer> {
   private static final YAMLMapper YAML =
       YAMLMapper.builder()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -32,57 +57,89 @@ public final class PlanCommand implements Command {
           .disable(YAMLGenerator.Feature.SPLIT_LINES)
           .build();
 
+  /** How the plans are printed. */
+  enum Format {
+    TEXT,
+    JSON,
+    YAML;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  @Spec CommandSpec spec;
+
+  @Mixin HelpOption help;
+
+  @Option(
+      names = "--specs",
+      paramLabel = "DIR",
+      required = true,
+      description = "spec files or directories (*.yaml, *.yml); repeatable")
+  List<Path> specs;
+
+  @Option(
+      names = "--inventory",
+      paramLabel = "FILE",
+      description = "a saved cluster inventory (JSON, see test-fixtures/inventories)")
+  Path inventory;
+
+  @Mixin PveOptions pve;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      converter = FormatConverter.class,
+      description = "text (default, for people), json or yaml")
+  Format output;
+
   private final Function<List<Path>, LoadResult> specLoader;
+  private final InputStream stdin;
 
   public PlanCommand() {
-    this(SpecLoader::load);
+    this(SpecLoader::load, InputStream.nullInputStream());
+  }
+
+  PlanCommand(InputStream stdin) {
+    this(SpecLoader::load, stdin);
   }
 
   /** With another spec loader: for tests until a loader exists for what they need. */
-  PlanCommand(Function<List<Path>, LoadResult> specLoader) {
+  PlanCommand(Function<List<Path>, LoadResult> specLoader, InputStream stdin) {
     this.specLoader = specLoader;
+    this.stdin = stdin;
   }
 
   @Override
-  public String name() {
-    return "plan";
-  }
-
-  @Override
-  public String summary() {
-    return "show the per-node mirror plans for specs and an inventory (dry run)";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    PlanOptions options;
-    try {
-      options = PlanOptions.parse(args);
-    } catch (PlanOptions.UsageException e) {
-      err.println("pvespan plan: " + e.getMessage());
-      err.println(PlanOptions.USAGE);
-      return 2;
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String problem = pve.problem();
+    if (problem == null && inventory == null && !pve.present()) {
+      problem = "--inventory FILE or --pve-url URL is required";
     }
-    if (options.help()) {
-      out.println(PlanOptions.USAGE);
-      out.println("  --specs DIR       spec files or directories (*.yaml, *.yml); repeatable");
-      out.println(
-          "  --inventory FILE  a saved cluster inventory (JSON, see test-fixtures/inventories)");
-      out.println("  --pve-url URL     read the live cluster instead (token, fingerprint: see");
-      out.println("                    ./pvespan inventory --help and docs/proxmox-access.md)");
-      out.println("  --output FORMAT   text (default, for people), json or yaml");
-      return 0;
+    if (problem == null && inventory != null && pve.present()) {
+      problem = "--inventory and --pve-url exclude each other";
     }
-    LoadResult loaded = specLoader.apply(options.specs());
+    if (problem != null) {
+      throw new ParameterException(spec.commandLine(), problem);
+    }
+    if (pve.tokenOnCommandLine()) {
+      err.println("pvespan plan: " + PveOptions.TOKEN_WARNING);
+    }
+    LoadResult loaded = specLoader.apply(specs);
     if (!loaded.ok()) {
-      for (SpecProblem problem : loaded.problems()) {
-        err.println(problem);
+      for (SpecProblem problemLine : loaded.problems()) {
+        err.println(problemLine);
       }
       return 1;
     }
-    Inventory inventory;
+    Inventory inv;
     try {
-      inventory = inventory(options);
+      inv = inventory();
     } catch (InventoryJson.InvalidInventoryException e) {
       err.println(e.getMessage());
       return 1;
@@ -90,31 +147,29 @@ public final class PlanCommand implements Command {
       err.println("pvespan plan: " + e.getMessage());
       return 1;
     }
-    PlanResult result = MirrorPlanner.plan(loaded.specs(), inventory, Map.of());
+    PlanResult result = MirrorPlanner.plan(loaded.specs(), inv, Map.of());
     if (!result.ok()) {
       for (String error : result.errors()) {
         err.println(error);
       }
       return 1;
     }
-    out.print(render(result, options.output()));
+    out.print(render(result, output));
+    out.flush();
     return 0;
   }
 
-  /**
-   * The one place the inventory comes from: a file today; the Proxmox API ({@code --pve-url}) is to
-   * be added here, as another branch on {@code options}.
-   */
-  Inventory inventory(PlanOptions options) throws PveException {
-    if (options.pve() == null) {
-      return InventoryJson.read(options.inventory());
+  /** The one place the inventory comes from: a saved file, or the Proxmox API. */
+  private Inventory inventory() throws PveException {
+    if (!pve.present()) {
+      return InventoryJson.read(inventory);
     }
-    try (PveInventorySource source = PveInventorySource.open(options.pve().connection())) {
+    try (PveInventorySource source = PveInventorySource.open(pve.connection(stdin))) {
       return source.poll().inventory();
     }
   }
 
-  static String render(PlanResult result, PlanOptions.Format format) {
+  static String render(PlanResult result, Format format) {
     return switch (format) {
       case JSON -> PlanJson.writePretty(result) + System.lineSeparator();
       case YAML -> yaml(result);
@@ -128,6 +183,19 @@ public final class PlanCommand implements Command {
       return YAML.writeValueAsString(PlanJson.MAPPER.valueToTree(result));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("plan does not serialise to YAML", e);
+    }
+  }
+
+  /** {@code text}, {@code json} or {@code yaml}, in the words of the error message. */
+  static final class FormatConverter implements ITypeConverter<Format> {
+    @Override
+    public Format convert(String value) {
+      for (Format f : Format.values()) {
+        if (f.toString().equals(value)) {
+          return f;
+        }
+      }
+      throw new TypeConversionException("'" + value + "' is not text, json or yaml");
     }
   }
 }

@@ -4,56 +4,64 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pvespan.plan.PlanJson;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./pvespan status [--controller URL] [--output text|json]}: sessions, nodes and problems
  * from a running controller's API, as tables (or the three API answers as one JSON object).
  */
-public final class StatusCommand implements Command {
+@picocli.CommandLine.Command(
+    name = "status",
+    description = {
+      "sessions, nodes and drift from a running controller",
+      "",
+      "Reads sessions, nodes and drift from a running controller's API (read-only).",
+      "Exit 0 with the tables (or JSON) on stdout; 1 with one line when the controller cannot be"
+          + " reached; 2 for usage errors."
+    })
+public final class StatusCommand implements Command, Callable<Integer> {
   /** The controller's default listen address (see {@code ControllerConfig.DEFAULT_LISTEN}). */
   public static final String DEFAULT_CONTROLLER = "http://127.0.0.1:8780";
+
+  @Spec CommandSpec spec;
+
+  @Mixin HelpOption help;
+
+  @Option(
+      names = "--controller",
+      paramLabel = "URL",
+      defaultValue = DEFAULT_CONTROLLER,
+      description = "the controller's API: http(s)://HOST:PORT (default: ${DEFAULT-VALUE})")
+  String controller;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description =
+          "text (default: tables for people) or json (the three API answers as one object)")
+  String output;
 
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   @Override
-  public String name() {
-    return "status";
-  }
-
-  @Override
-  public String summary() {
-    return "sessions, nodes and drift from a running controller";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    String controller = DEFAULT_CONTROLLER;
-    String output = "text";
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--help") || a.equals("-h")) {
-        out.println("usage: ./pvespan status [--controller URL] [--output text|json]");
-        out.println("  default controller: " + DEFAULT_CONTROLLER);
-        return 0;
-      } else if (a.equals("--controller") && i + 1 < args.size()) {
-        controller = args.get(++i);
-      } else if (a.equals("--output") && i + 1 < args.size()) {
-        output = args.get(++i);
-      } else {
-        err.println("pvespan status: unexpected argument '" + a + "' (see --help)");
-        return 2;
-      }
-    }
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     if (!output.equals("text") && !output.equals("json")) {
-      err.println("pvespan status: --output must be text or json, not '" + output + "'");
-      return 2;
+      throw new ParameterException(
+          spec.commandLine(), "--output must be text or json, not '" + output + "'");
     }
     URI base;
     try {
@@ -62,9 +70,9 @@ public final class StatusCommand implements Command {
         throw new IllegalArgumentException("not an http(s) URL");
       }
     } catch (IllegalArgumentException e) {
-      err.println(
-          "pvespan status: --controller '" + controller + "' is not an http(s)://HOST:PORT URL");
-      return 2;
+      throw new ParameterException(
+          spec.commandLine(),
+          "--controller '" + controller + "' is not an http(s)://HOST:PORT URL");
     }
     JsonNode sessions;
     JsonNode nodes;
@@ -88,9 +96,11 @@ public final class StatusCommand implements Command {
       all.set("nodes", nodes);
       all.set("plans", plans);
       out.println(PlanJson.writePretty(all));
+      out.flush();
       return 0;
     }
     StatusTables.print(sessions, nodes, plans, out);
+    out.flush();
     return 0;
   }
 

@@ -1,7 +1,7 @@
 package io.pvespan.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +9,7 @@ import java.util.List;
 final class StatusTables {
   private StatusTables() {}
 
-  static void print(JsonNode sessions, JsonNode nodes, JsonNode plans, PrintStream out) {
+  static void print(JsonNode sessions, JsonNode nodes, JsonNode plans, PrintWriter out) {
     out.println("SESSIONS");
     if (sessions.isEmpty()) {
       out.println("  (none)");

@@ -1,6 +1,6 @@
 package io.pvespan.controller.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +21,7 @@ final class TextTable {
     return this;
   }
 
-  void print(PrintStream out) {
+  void print(PrintWriter out) {
     int cols = rows.get(0).length;
     int[] width = new int[cols];
     for (String[] r : rows) {

@@ -9,8 +9,8 @@ import java.util.TreeMap;
 
 /**
  * The controller's validated configuration ({@code ./pvespan controller --config FILE}); see {@code
- * deploy/config/controller.yaml.example}. Built by {@link ControllerConfigLoader}, which reports
- * every problem as {@code file:line:col: message}; the records only guard invariants.
+ * deploy/config/controller.yaml.example}. Built by {@link ConfigLoader}, which reports every
+ * problem as {@code file:line:col: message}; the records only guard invariants.
  *
  * @param nodes per-node underlay address and MTU overrides ({@code nodes.*})
  */
@@ -116,6 +116,24 @@ public record ControllerConfig(
       Objects.requireNonNull(host, "host");
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+      }
+    }
+
+    /** HOST:PORT or [IPv6]:PORT with a port in 0..65535, or null. */
+    public static HostPort parse(String text) {
+      int colon = text.lastIndexOf(':');
+      if (colon <= 0) {
+        return null;
+      }
+      String host = text.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      try {
+        int port = Integer.parseInt(text.substring(colon + 1));
+        return port < 0 || port > 65535 || host.isEmpty() ? null : new HostPort(host, port);
+      } catch (NumberFormatException e) {
+        return null;
       }
     }
 

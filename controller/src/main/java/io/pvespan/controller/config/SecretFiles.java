@@ -19,6 +19,18 @@ public final class SecretFiles {
   private SecretFiles() {}
 
   /**
+   * Null when only the owner may read and write {@code file}; else why it is refused, one line.
+   *
+   * @throws IOException when its permissions cannot be read
+   */
+  static String tooOpen(Path file) throws IOException {
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+    return perms.stream().anyMatch(TOO_OPEN::contains)
+        ? file + " is readable or writable by group or others (chmod 600 it)"
+        : null;
+  }
+
+  /**
    * The file's content without surrounding white space.
    *
    * @throws IllegalArgumentException with a one-line reason (missing, too open, empty)
@@ -28,10 +40,9 @@ public final class SecretFiles {
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(file + " does not exist or is not a file");
       }
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      if (perms.stream().anyMatch(TOO_OPEN::contains)) {
-        throw new IllegalArgumentException(
-            file + " is readable or writable by group or others (chmod 600 it)");
+      String open = tooOpen(file);
+      if (open != null) {
+        throw new IllegalArgumentException(open);
       }
       String value = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (value.isEmpty()) {

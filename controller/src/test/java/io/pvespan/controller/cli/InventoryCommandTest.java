@@ -6,6 +6,7 @@ import io.pvespan.inventory.InventoryJson;
 import io.pvespan.lab.standin.ProxmoxStandIn;
 import io.pvespan.lab.standin.StandInFixture;
 import io.pvespan.lab.standin.StandInToken;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -46,10 +47,15 @@ class InventoryCommandTest {
   }
 
   int run(String... args) {
+    return runWithStdin("", args);
+  }
+
+  int runWithStdin(String stdin, String... args) {
     List<String> all = new ArrayList<>(List.of("inventory"));
     all.addAll(List.of(args));
     return Main.run(
         all,
+        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
@@ -83,8 +89,31 @@ class InventoryCommandTest {
 
     err.reset();
     String wrong = "pvespan@pve!controller=ffffffff-1111-2222-3333-444455556666";
-    assertThat(run("--pve-url", standIn.url().toString(), "--pve-token", wrong)).isEqualTo(1);
+    assertThat(runWithStdin(wrong, "--pve-url", standIn.url().toString(), "--pve-token-file", "-"))
+        .isEqualTo(1);
     assertThat(err.toString().lines()).hasSize(1);
     assertThat(err.toString()).contains("HTTP 401").doesNotContain("ffffffff");
+  }
+
+  @Test
+  void theTokenFromStandardInputWorks() throws Exception {
+    int code = runWithStdin(TOKEN + "\n", "--pve-url=" + standIn.url(), "--pve-token-file=-");
+
+    assertThat(err.toString()).isEmpty();
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("\"nodes\"");
+  }
+
+  @Test
+  void aTokenOnTheCommandLineWorksWithAWarningThatPsShowsIt() {
+    int code = run("--pve-url", standIn.url().toString(), "--pve-token", TOKEN);
+
+    assertThat(code).isZero();
+    assertThat(err.toString().lines())
+        .singleElement()
+        .asString()
+        .startsWith("pvespan inventory: warning: --pve-token puts the secret where every user")
+        .contains("--pve-token-file -")
+        .doesNotContain("0a1b2c3d");
   }
 }

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pvespan.inventory.InventoryJson;
 import io.pvespan.lab.standin.ProxmoxStandIn;
 import io.pvespan.lab.standin.StandInToken;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code plan --pve-url ...} reads the cluster through the real Proxmox client from a stand-in
@@ -14,6 +18,15 @@ import org.junit.jupiter.api.Test;
  */
 class PlanCommandLiveClusterTest {
   static final String TOKEN = "pvespan@pve!plan=0a1b2c3d-1111-2222-3333-444455556666";
+
+  @TempDir Path dir;
+
+  private Path tokenFile(String token) throws IOException {
+    Path f = dir.resolve("token");
+    Files.writeString(f, token + "\n");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    return f;
+  }
 
   @Test
   void liveClusterGivesTheSamePlansAsTheSavedInventory() throws Exception {
@@ -63,8 +76,8 @@ class PlanCommandLiveClusterTest {
               PlanCommandTest.repoFile("crds-like-specs/examples").toString(),
               "--pve-url",
               standIn.url().toString(),
-              "--pve-token",
-              "pvespan@pve!plan=ffffffff-1111-2222-3333-444455556666",
+              "--pve-token-file",
+              tokenFile("pvespan@pve!plan=ffffffff-1111-2222-3333-444455556666").toString(),
               "--output",
               "json");
 

@@ -20,6 +20,7 @@ import io.pvespan.spec.SpecSet;
 import io.pvespan.spec.load.LoadResult;
 import io.pvespan.spec.load.SpecProblem;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ class PlanCommandTest {
     var out = new ByteArrayOutputStream();
     var err = new ByteArrayOutputStream();
     int code =
-        new PlanCommand(loader)
+        new PlanCommand(loader, InputStream.nullInputStream())
             .run(
                 Arrays.asList(args),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -205,7 +206,10 @@ class PlanCommandTest {
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
-    assertThat(r.err()).startsWith("pvespan plan: ").contains(PlanOptions.USAGE);
+    List<String> lines = r.err().lines().toList();
+    assertThat(lines.get(0)).startsWith("pvespan plan: ");
+    assertThat(lines.get(1)).startsWith("usage: ./pvespan plan --specs DIR");
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
   @Test

@@ -91,7 +91,8 @@ class ValidateCommandTest {
     Run unknown = run("validate", "--strict", EXAMPLES);
 
     assertThat(none.exit()).isEqualTo(2);
-    assertThat(none.err()).startsWith("pvespan validate: no PATH given\nusage: ./pvespan validate");
+    assertThat(none.err())
+        .startsWith("pvespan validate: no PATH given\nusage: ./pvespan validate [-h] [PATH...]");
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).startsWith("pvespan validate: unknown option '--strict'\nusage:");
   }
@@ -102,9 +103,9 @@ class ValidateCommandTest {
     Run top = run("--help");
 
     assertThat(help.exit()).isZero();
-    assertThat(help.out()).startsWith("usage: ./pvespan validate PATH...");
+    assertThat(help.out()).startsWith("usage: ./pvespan validate [-h] [PATH...]");
     assertThat(top.exit()).isZero();
-    assertThat(top.out()).contains("  validate    check spec files");
+    assertThat(top.out()).containsPattern("(?m)^  validate +check spec files");
   }
 
   @Test

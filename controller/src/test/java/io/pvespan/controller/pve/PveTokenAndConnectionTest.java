@@ -73,40 +73,4 @@ class PveTokenAndConnectionTest {
     assertThatThrownBy(() -> new PveTls.Pinned("80:D4"))
         .hasMessageContaining("is not a SHA-256 fingerprint");
   }
-
-  @Test
-  void optionsTakeTheirArgumentsAndLeaveTheRest() throws Exception {
-    PveOptions o =
-        PveOptions.parse(
-            List.of(
-                "--specs",
-                "dir",
-                "--pve-url",
-                "https://pve1",
-                "--pve-token=" + TOKEN,
-                "--pve-insecure",
-                "--output",
-                "json"));
-    assertThat(o.remaining()).containsExactly("--specs", "dir", "--output", "json");
-    assertThat(o.connection().tls()).isEqualTo(new PveTls.Insecure());
-    assertThat(o.toString()).doesNotContain(SECRET);
-
-    assertThatThrownBy(
-            () ->
-                PveOptions.parse(
-                    List.of(
-                        "--pve-url",
-                        "https://x",
-                        "--pve-token",
-                        TOKEN,
-                        "--pve-insecure",
-                        "--pve-fingerprint",
-                        "AA")))
-        .hasMessage("give at most one of --pve-fingerprint, --pve-ca-file and --pve-insecure");
-    assertThatThrownBy(() -> PveOptions.parse(List.of("--pve-url", "https://x")))
-        .hasMessage("give exactly one of --pve-token and --pve-token-file");
-    assertThatThrownBy(() -> PveOptions.parse(List.of("--pve-token", TOKEN)))
-        .hasMessage("--pve-* options need --pve-url");
-    assertThat(PveOptions.parse(List.of("--inventory", "f")).present()).isFalse();
-  }
 }

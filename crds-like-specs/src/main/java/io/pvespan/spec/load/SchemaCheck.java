@@ -42,19 +42,53 @@ public final class SchemaCheck {
 
   private SchemaCheck() {}
 
+  /**
+   * One violation of a schema, before it is placed in a file.
+   *
+   * @param path the field path ({@code spec.nics[1]}; "" for the document)
+   * @param keyword the schema keyword that failed ({@code required}, {@code pattern}, ...)
+   * @param property the property it names ({@code required}, {@code additionalProperties}), or null
+   * @param message the schema's {@code errorMessage} (or the validator's), {@code %v} filled in
+   */
+  public record Finding(String path, String keyword, String property, String message) {}
+
   private static Map<String, JsonSchema> load() {
+    Map<String, JsonSchema> schemas = new java.util.HashMap<>();
+    SCHEMAS.forEach((kind, resource) -> schemas.put(kind, load(resource)));
+    return Map.copyOf(schemas);
+  }
+
+  /**
+   * A JSON Schema (2020-12) from the classpath, with the settings the spec schemas use: messages
+   * from the {@code errorMessage} keyword, locations as JSON paths (for {@link #findings}).
+   */
+  public static JsonSchema load(String classpathResource) {
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     SchemaValidatorsConfig config =
         SchemaValidatorsConfig.builder()
             .errorMessageKeyword("errorMessage")
             .pathType(PathType.JSON_PATH)
             .build();
-    Map<String, JsonSchema> schemas = new java.util.HashMap<>();
-    SCHEMAS.forEach(
-        (kind, resource) ->
-            schemas.put(
-                kind, factory.getSchema(SchemaLocation.of("classpath:" + resource), config)));
-    return Map.copyOf(schemas);
+    return factory.getSchema(SchemaLocation.of("classpath:" + classpathResource), config);
+  }
+
+  /** Every violation of {@code schema} by {@code root}, in the validator's order. */
+  public static List<Finding> findings(JsonNode root, JsonSchema schema) {
+    List<Finding> findings = new ArrayList<>();
+    for (ValidationMessage m : schema.validate(root)) {
+      String text = m.getMessage();
+      String prefix = m.getInstanceLocation() + ": ";
+      if (text.startsWith(prefix)) {
+        text = text.substring(prefix.length());
+      }
+      findings.add(
+          new Finding(
+              FieldPath.of(m.getInstanceLocation()),
+              m.getType(),
+              m.getProperty(),
+              text.contains("%v") ? text.replace("%v", valueText(m.getInstanceNode())) : text));
+    }
+    return findings;
   }
 
   /** The loaded schema of {@code kind} (one of {@link #SCHEMAS}' keys). */
@@ -81,8 +115,8 @@ public final class SchemaCheck {
    */
   static List<SpecProblem> check(YamlDocument document, String kind) {
     List<SpecProblem> problems = new ArrayList<>();
-    java.util.Set<ValidationMessage> found = schema(kind).validate(document.root());
-    for (ValidationMessage m : found) {
+    List<Finding> found = findings(document.root(), schema(kind));
+    for (Finding f : found) {
       if (problems.size() == MAX_PROBLEMS_PER_DOCUMENT) {
         problems.add(
             document.problem(
@@ -94,33 +128,24 @@ public final class SchemaCheck {
                     + " are listed)"));
         break;
       }
-      problems.add(problem(document, m));
+      problems.add(problem(document, f));
     }
     return problems;
   }
 
-  private static SpecProblem problem(YamlDocument document, ValidationMessage m) {
-    String path = FieldPath.of(m.getInstanceLocation());
-    String text = m.getMessage();
-    String prefix = m.getInstanceLocation() + ": ";
-    if (text.startsWith(prefix)) {
-      text = text.substring(prefix.length());
-    }
-    if (text.contains("%v")) {
-      text = text.replace("%v", valueText(m.getInstanceNode()));
-    }
-    switch (m.getType()) {
+  private static SpecProblem problem(YamlDocument document, Finding f) {
+    switch (f.keyword()) {
       case "additionalProperties", "unevaluatedProperties" -> {
-        String field = FieldPath.field(path, m.getProperty());
+        String field = FieldPath.field(f.path(), f.property());
         return document.problemAt(document.keyAt(field), field, "unknown field");
       }
       case "required" -> {
-        boolean generic = text.startsWith("required property");
+        boolean generic = f.message().startsWith("required property");
         return document.problem(
-            path, generic ? "missing required field '" + m.getProperty() + "'" : text);
+            f.path(), generic ? "missing required field '" + f.property() + "'" : f.message());
       }
       default -> {
-        return document.problem(path, text);
+        return document.problem(f.path(), f.message());
       }
     }
   }

@@ -31,14 +31,14 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * because Jackson does not expand them (it would silently read the anchor's name as a string) and
  * expanding them is what alias bombs ("billion laughs") exploit; syntax errors, at their line.
  */
-final class YamlDocuments {
-  /** Specs are small; anything bigger is a mistake or an attack. */
+public final class YamlDocuments {
+  /** Specs and configs are small; anything bigger is a mistake or an attack. */
   static final long MAX_BYTES = 1024 * 1024;
 
   private static final YAMLFactory FACTORY = factory();
 
   /** The documents read from one file, or the problem that stopped reading it. */
-  record Parsed(List<YamlDocument> documents, List<SpecProblem> problems) {}
+  public record Parsed(List<YamlDocument> documents, List<SpecProblem> problems) {}
 
   private YamlDocuments() {}
 
@@ -52,13 +52,21 @@ final class YamlDocuments {
   }
 
   static Parsed read(Path path) {
+    return read(path, "specs");
+  }
+
+  /**
+   * Reads {@code path}; {@code what} names such files in the messages that refuse one ("specs",
+   * "config files"). Never throws: a file that cannot be read is a problem.
+   */
+  public static Parsed read(Path path, String what) {
     String file = path.toString();
     List<YamlDocument> documents = new ArrayList<>();
     List<SpecProblem> duplicates = new ArrayList<>();
     try {
       long size = Files.size(path);
       if (size > MAX_BYTES) {
-        String tooBig = "file is " + size + " bytes, over the 1 MiB limit for specs";
+        String tooBig = "file is " + size + " bytes, over the 1 MiB limit for " + what;
         return refused(documents, duplicates, new SpecProblem(file, 1, 1, tooBig));
       }
       byte[] bytes = Files.readAllBytes(path);
@@ -73,8 +81,11 @@ final class YamlDocuments {
         }
       }
     } catch (AliasRefused e) {
+      String message = e.getMessage() + ": pvespan " + what + " do not use anchors and aliases";
       return refused(
-          documents, duplicates, new SpecProblem(file, e.line, e.column, e.getMessage()));
+          documents,
+          duplicates,
+          new SpecProblem(file, e.line, e.column, message + " (alias bombs)"));
     } catch (JsonProcessingException e) {
       return refused(documents, duplicates, syntaxError(file, e));
     } catch (IOException e) {
@@ -203,10 +214,7 @@ final class YamlDocuments {
     final int column;
 
     AliasRefused(Position at, String anchor) {
-      super(
-          "YAML alias '*"
-              + anchor
-              + "' refused: pvespan specs do not use anchors and aliases (alias bombs)");
+      super("YAML alias '*" + anchor + "' refused");
       this.line = at.line();
       this.column = at.column();
     }

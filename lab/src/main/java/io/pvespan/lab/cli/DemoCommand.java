@@ -12,10 +12,17 @@ import io.pvespan.lab.LabPreflight;
 import io.pvespan.lab.LabTeardown;
 import io.pvespan.lab.LabTopology;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./pvespan demo [--keep | --down]}: the whole system on this machine. As root it builds the
@@ -29,42 +36,51 @@ import java.util.List;
  * reaches the controller, the stand-in and the agents (which listen on lab addresses only) by
  * running {@code curl} and {@code ./pvespan status} inside the controller namespace.
  */
-final class DemoCommand implements Command {
+@Command(
+    name = "demo",
+    description = {
+      "the whole system in a 3-node lab of network namespaces (root)",
+      "",
+      "As root: builds the lab (namespaces pspl-*), starts the Proxmox API stand-in, an agent per"
+          + " node and the controller with crds-like-specs/examples, sends traffic, live-migrates"
+          + " a VM and back, prints bytes sent against bytes at the sensor, and tears it all down"
+          + " (also on Ctrl-C). Not root: says why and shows ./pvespan plan on the sample"
+          + " inventory instead."
+    })
+final class DemoCommand implements Callable<Integer> {
   static final String PREFIX = "pspl";
   private static final Duration POLL = Duration.ofSeconds(2);
-  private static final String USAGE =
-      "usage: ./pvespan demo [--keep | --down]   (--keep leaves the lab running for poking;"
-          + " --down removes a kept lab)";
 
-  @Override
-  public String name() {
-    return "demo";
+  @Spec CommandSpec spec;
+
+  /** The demo scenario's own reports, as they happen. */
+  private final PrintStream report;
+
+  DemoCommand(PrintStream report) {
+    this.report = report;
   }
 
-  @Override
-  public String summary() {
-    return "the whole system in a 3-node lab of network namespaces (root)";
-  }
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "show this help and exit")
+  boolean help;
+
+  @Option(names = "--keep", description = "leave the lab running for poking (see --down)")
+  boolean keep;
+
+  @Option(names = "--down", description = "remove a lab left by --keep, then exit")
+  boolean down;
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    boolean keep = false;
-    for (String a : args) {
-      switch (a) {
-        case "--help", "-h" -> {
-          out.println(USAGE);
-          return 0;
-        }
-        case "--keep" -> keep = true;
-        case "--down" -> {
-          return down(out, err);
-        }
-        default -> {
-          err.println("pvespan demo: unexpected argument " + a);
-          err.println(USAGE);
-          return 2;
-        }
-      }
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (keep && down) {
+      throw new ParameterException(spec.commandLine(), "--keep and --down exclude each other");
+    }
+    if (down) {
+      return down(out, err);
     }
     Path home = Path.of(System.getProperty("pvespan.home", ".")).toAbsolutePath().normalize();
     String problem = LabPreflight.problem();
@@ -74,7 +90,7 @@ final class DemoCommand implements Command {
     return demo(home, keep, out, err);
   }
 
-  private int demo(Path home, boolean keep, PrintStream out, PrintStream err) {
+  private int demo(Path home, boolean keep, PrintWriter out, PrintWriter err) {
     Path specs = home.resolve("crds-like-specs/examples");
     Path work = home.resolve("lab-run/demo");
     LabTopology topology = LabTopology.threeNodes(PREFIX);
@@ -95,7 +111,7 @@ final class DemoCommand implements Command {
               inventory,
               LabCluster.Options.fromHome(home, work, specs, POLL),
               line -> out.println("[demo] " + line));
-      new DemoScenario(cluster, inventory, out).run();
+      new DemoScenario(cluster, inventory, report).run();
       out.println("[demo] done");
       return 0;
     } catch (LabException e) {
@@ -120,7 +136,7 @@ final class DemoCommand implements Command {
     }
   }
 
-  private static int down(PrintStream out, PrintStream err) {
+  private static int down(PrintWriter out, PrintWriter err) {
     String problem = LabPreflight.problem();
     if (problem != null) {
       err.println("pvespan demo --down: " + problem);
@@ -132,7 +148,7 @@ final class DemoCommand implements Command {
   }
 
   /** Not root (or a tool missing): say why in one line, then show the plan the lab would run. */
-  private static int instead(Path home, String problem, PrintStream out, PrintStream err) {
+  private static int instead(Path home, String problem, PrintWriter out, PrintWriter err) {
     out.println("[demo] cannot build the lab: " + problem + "; showing the plan instead:");
     Path controllerJar = home.resolve("controller/target/pvespan-controller.jar");
     if (!Files.isRegularFile(controllerJar)) {

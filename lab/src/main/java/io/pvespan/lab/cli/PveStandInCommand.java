@@ -5,7 +5,7 @@ import io.pvespan.inventory.InventoryJson;
 import io.pvespan.lab.standin.ProxmoxStandIn;
 import io.pvespan.lab.standin.StandInToken;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +14,16 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./pvespan pve-standin --inventory FILE --listen HOST:PORT --token-file FILE [--tls]
@@ -29,74 +32,92 @@ import okhttp3.tls.HeldCertificate;
  * endpoints) until killed. Prints its URL on stdout once it listens; with {@code --tls} it serves a
  * fresh self-signed certificate and prints (and writes) its SHA-256 fingerprint.
  */
-final class PveStandInCommand implements Command {
-  private static final String USAGE =
-      "usage: ./pvespan pve-standin --inventory FILE --listen HOST:PORT --token-file FILE"
-          + " [--tls [--fingerprint-file FILE]] [--latency-ms N] [--auth-delay-ms N]";
+@Command(
+    name = "pve-standin",
+    description = {
+      "(lab) serve a Proxmox API stand-in",
+      "",
+      "Serves a STAND-IN for the Proxmox API (for the lab and the demo; not Proxmox) until killed."
+          + " Prints its URL on stdout once it listens; with --tls also the SHA-256 fingerprint of"
+          + " its fresh self-signed certificate."
+    })
+final class PveStandInCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "show this help and exit")
+  boolean help;
+
+  @Option(
+      names = "--inventory",
+      paramLabel = "FILE",
+      required = true,
+      description = "the cluster to serve: an inventory file (./pvespan inventory's format)")
+  Path inventory;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      required = true,
+      description = "where to listen (port 0 picks a free one)")
+  String listen;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      required = true,
+      description = "the one API token accepted, USER@REALM!TOKENID=SECRET (mode 600)")
+  Path tokenFile;
+
+  @Option(names = "--tls", description = "serve https with a fresh self-signed certificate")
+  boolean tls;
+
+  @Option(
+      names = "--fingerprint-file",
+      paramLabel = "FILE",
+      description = "with --tls: also write the certificate's SHA-256 fingerprint here")
+  Path fingerprintFile;
+
+  @Option(
+      names = "--latency-ms",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "delay every answer by N ms (default ${DEFAULT-VALUE})")
+  long latencyMs;
+
+  @Option(
+      names = "--auth-delay-ms",
+      paramLabel = "N",
+      defaultValue = "3000",
+      description =
+          "delay an answer to a wrong token by N ms, as pveproxy does (default ${DEFAULT-VALUE})")
+  long authDelayMs;
 
   @Override
-  public String name() {
-    return "pve-standin";
-  }
-
-  @Override
-  public String summary() {
-    return "(lab) serve a Proxmox API stand-in";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    Map<String, String> opts = new HashMap<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--help") || a.equals("-h")) {
-        out.println(USAGE);
-        return 0;
-      }
-      if (a.equals("--tls")) {
-        opts.put(a, "");
-      } else if (List.of(
-                  "--inventory",
-                  "--listen",
-                  "--token-file",
-                  "--fingerprint-file",
-                  "--latency-ms",
-                  "--auth-delay-ms")
-              .contains(a)
-          && i + 1 < args.size()) {
-        opts.put(a, args.get(++i));
-      } else {
-        err.println("pvespan pve-standin: unexpected argument " + a);
-        err.println(USAGE);
-        return 2;
-      }
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int colon = listen.lastIndexOf(':');
+    if (colon < 1) {
+      throw new ParameterException(spec.commandLine(), "--listen takes HOST:PORT");
     }
-    for (String required : List.of("--inventory", "--listen", "--token-file")) {
-      if (!opts.containsKey(required)) {
-        err.println("pvespan pve-standin: " + required + " is required");
-        err.println(USAGE);
-        return 2;
-      }
+    if (fingerprintFile != null && !tls) {
+      throw new ParameterException(spec.commandLine(), "--fingerprint-file needs --tls");
     }
     try {
-      Inventory inventory = InventoryJson.read(Path.of(opts.get("--inventory")));
-      StandInToken token = StandInToken.fromFile(Path.of(opts.get("--token-file")));
-      String listen = opts.get("--listen");
-      int colon = listen.lastIndexOf(':');
-      if (colon < 1) {
-        err.println("pvespan pve-standin: --listen takes HOST:PORT");
-        return 2;
-      }
+      Inventory inv = InventoryJson.read(inventory);
+      StandInToken token = StandInToken.fromFile(tokenFile);
       var builder =
-          ProxmoxStandIn.builder(inventory, token)
+          ProxmoxStandIn.builder(inv, token)
               .bind(
                   new InetSocketAddress(
                       listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))))
-              .latency(Duration.ofMillis(Long.parseLong(opts.getOrDefault("--latency-ms", "0"))))
-              .authFailureDelay(
-                  Duration.ofMillis(Long.parseLong(opts.getOrDefault("--auth-delay-ms", "3000"))));
+              .latency(Duration.ofMillis(latencyMs))
+              .authFailureDelay(Duration.ofMillis(authDelayMs));
       String fingerprint = null;
-      if (opts.containsKey("--tls")) {
+      if (tls) {
         HeldCertificate cert =
             new HeldCertificate.Builder()
                 .commonName("pvespan Proxmox stand-in")
@@ -106,8 +127,8 @@ final class PveStandInCommand implements Command {
         builder.https(
             new HandshakeCertificates.Builder().heldCertificate(cert).build().sslContext());
         fingerprint = fingerprint(cert.certificate());
-        if (opts.containsKey("--fingerprint-file")) {
-          Files.writeString(Path.of(opts.get("--fingerprint-file")), fingerprint + "\n");
+        if (fingerprintFile != null) {
+          Files.writeString(fingerprintFile, fingerprint + "\n");
         }
       }
       try (ProxmoxStandIn standIn = builder.start()) {
@@ -123,14 +144,13 @@ final class PveStandInCommand implements Command {
       }
       return 0;
     } catch (NumberFormatException e) {
-      err.println("pvespan pve-standin: not a number: " + e.getMessage());
-      return 2;
+      throw new ParameterException(
+          spec.commandLine(), "--listen '" + listen + "': the port is not a number");
     } catch (InventoryJson.InvalidInventoryException | IllegalArgumentException e) {
       err.println("pvespan pve-standin: " + e.getMessage());
       return 1;
     } catch (IOException e) {
-      err.println(
-          "pvespan pve-standin: cannot listen on " + opts.get("--listen") + ": " + e.getMessage());
+      err.println("pvespan pve-standin: cannot listen on " + listen + ": " + e.getMessage());
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ControllerConfigLoaderTest {
+class ConfigLoaderTest {
   private static final String FP =
       "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99";
 
@@ -41,10 +41,12 @@ class ControllerConfigLoaderTest {
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
   }
 
+  /** Loads {@code yaml} from a file only its owner can read (as an inline pve.token needs). */
   private ControllerConfig load(String yaml) throws Exception {
     Path f = dir.resolve("controller.yaml");
     Files.writeString(f, yaml);
-    return ControllerConfigLoader.load(f);
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    return ConfigLoader.load(f);
   }
 
   @Test
@@ -117,7 +119,7 @@ class ControllerConfigLoaderTest {
           mtu: jumbo
           mtus: {pve2: 100}
         """);
-    assertThatThrownBy(() -> ControllerConfigLoader.load(f))
+    assertThatThrownBy(() -> ConfigLoader.load(f))
         .hasMessageContaining("controller.yaml:5:3: nodes.mtu 'jumbo' is not an MTU (576..65535)")
         .hasMessageContaining(
             "controller.yaml:6:10: nodes.mtus.pve2 '100' is not an MTU (576..65535)");
@@ -150,7 +152,8 @@ class ControllerConfigLoaderTest {
             ok + agents + "listen: localhost\n", "5:1: listen 'localhost' must be HOST:PORT"),
         Arguments.of(
             ok + agents + "  port: 99999\n", "5:3: agents.port '99999' must be a port number"),
-        Arguments.of(ok + agents + "  scheme: ftp\n", "5:3: agents.scheme must be http or https"),
+        Arguments.of(
+            ok + agents + "  scheme: ftp\n", "5:3: agents.scheme must be http or https, not 'ftp'"),
         Arguments.of(
             ok + agents + "  fingerprint: AB:CD\n", "5:3: agents.fingerprint must be a SHA-256"),
         Arguments.of(
@@ -162,6 +165,16 @@ class ControllerConfigLoaderTest {
             ok + agents + "nodes:\n  addresses:\n    pve1: pve1.example.org\n",
             "7:5: nodes.addresses.pve1 'pve1.example.org' is not an IP address"),
         Arguments.of(ok + "agents:\n  port: 8787\n", "3:1: agents.tokenFile is missing"),
+        Arguments.of(
+            "pve:\n  url: https://pve1:8006\n  token: a@pam!b=c\n  tokenFile: agent-token\n"
+                + "specs: {path: specs}\n"
+                + agents,
+            "1:1: give exactly one of pve.token or pve.tokenFile"),
+        Arguments.of(
+            "pve:\n  url: https://pve1:8006\n  token: a@pam!b=c\n  fingerprint: AA\n"
+                + "specs: {path: specs}\n"
+                + agents,
+            "4:3: pve.fingerprint must be a SHA-256 fingerprint"),
         Arguments.of(ok + "agents:\n  tokenFile: nope\n", "4:3: agents.tokenFile: "),
         Arguments.of(
             "pve:\n  url: https://pve1:8006\nspecs: {path: specs}\n" + agents,
@@ -189,7 +202,14 @@ class ControllerConfigLoaderTest {
             "pve: {inventoryFile: inventory.json}\nspecs: {path: nowhere}\n" + agents,
             "2:9: specs.path "),
         Arguments.of("specs: {path: specs}\n" + agents, "1:1: pve is missing"),
-        Arguments.of(ok + agents + "pve2: [\n", "not valid YAML"),
+        Arguments.of(ok + agents + "pve2: [\n", "YAML syntax error"),
+        Arguments.of(ok + agents + "listen: 127.0.0.1:70000\n", "5:1: listen '127.0.0.1:70000'"),
+        Arguments.of(ok + agents + "pollInterval: 50ms\n", "5:1: pollInterval '50ms' must be"),
+        Arguments.of(ok + agents + "statusInterval: 5\n", "5:1: statusInterval '5' must be"),
+        Arguments.of(ok + agents + "  bogus: 1\n", "5:3: unknown key 'agents.bogus'"),
+        Arguments.of(ok + "agents: [a]\n", "3:1: agents: "),
+        Arguments.of(ok + agents + "specs2: &a {x: 1}\nlisten: *a\n", "YAML alias '*a' refused"),
+        Arguments.of(ok + agents + "listen: a:1\nlisten: b:2\n", "6:1: listen: duplicate key"),
         Arguments.of("- a\n- b\n", "1:1: the config must be a mapping of keys"));
   }
 
@@ -243,9 +263,66 @@ class ControllerConfigLoaderTest {
     assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
     assertThat(Durations.parse("10")).isNull();
     assertThat(Durations.parse("-1s")).isNull();
-    assertThat(ControllerConfigLoader.hostPort("0.0.0.0:8780"))
+    assertThat(ControllerConfig.HostPort.parse("0.0.0.0:8780"))
         .isEqualTo(new ControllerConfig.HostPort("0.0.0.0", 8780));
-    assertThat(ControllerConfigLoader.hostPort(":8780")).isNull();
-    assertThat(ControllerConfigLoader.hostPort("h:70000")).isNull();
+    assertThat(ControllerConfig.HostPort.parse(":8780")).isNull();
+    assertThat(ControllerConfig.HostPort.parse("h:70000")).isNull();
+  }
+
+  @Test
+  void anInlinePveTokenIsRefusedInAConfigOthersCanRead() throws Exception {
+    Path f = dir.resolve("controller.yaml");
+    Files.writeString(
+        f,
+        "pve:\n  url: https://pve1:8006\n  token: a@pam!b=s3cr3t\nspecs: {path: specs}\n"
+            + "agents: {tokenFile: agent-token}\n");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(f));
+
+    assertThat(e).isNotNull();
+    assertThat(e.problems())
+        .singleElement()
+        .asString()
+        .startsWith(f + ":3:3: pve.token: " + f + " is readable or writable by group or others")
+        .contains("pve.tokenFile")
+        .doesNotContain("s3cr3t");
+
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    assertThat(ConfigLoader.load(f).pve().token().value()).isEqualTo("a@pam!b=s3cr3t");
+  }
+
+  @Test
+  void aTokenFileKeepsAConfigOthersCanReadUsable() throws Exception {
+    secret("pve-token", "a@pam!b=s3cr3t");
+    Path f = dir.resolve("controller.yaml");
+    Files.writeString(
+        f,
+        "pve:\n  url: https://pve1:8006\n  tokenFile: pve-token\nspecs: {path: specs}\n"
+            + "agents: {tokenFile: agent-token}\n");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThat(ConfigLoader.load(f).pve().token().value()).isEqualTo("a@pam!b=s3cr3t");
+  }
+
+  @Test
+  void anEmptyFileLacksTheRequiredSections() {
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> load(""));
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            dir.resolve("controller.yaml")
+                + ":1:1: pve is missing (pve.url with a token, or"
+                + " pve.inventoryFile)",
+            dir.resolve("controller.yaml") + ":1:1: specs is missing",
+            dir.resolve("controller.yaml") + ":1:1: agents is missing (at least agents.tokenFile)");
+  }
+
+  /** The example shipped for people is a valid config in every part the schema checks. */
+  @Test
+  void theDeployExamplePassesTheSchema() throws Exception {
+    Path example = Path.of("../deploy/config/controller.yaml.example");
+    var parsed = io.pvespan.spec.load.YamlDocuments.read(example, "config files");
+    assertThat(parsed.problems()).isEmpty();
+    assertThat(ConfigLoader.findings(parsed.documents().get(0))).isEmpty();
   }
 }

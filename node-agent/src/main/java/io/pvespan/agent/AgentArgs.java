@@ -1,0 +1,149 @@
+package io.pvespan.agent;
+
+import io.pvespan.version.PvespanVersion;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.OverwrittenOptionException;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The agent's command line as picocli sees it: the options as given (text), their help, and the
+ * translation of picocli's parse errors into one-line {@link UsageException}s. {@link AgentOptions}
+ * checks the values.
+ */
+@Command(
+    name = "./pvespan agent",
+    customSynopsis = {
+      "./pvespan agent --node NAME --listen HOST:PORT --state-dir DIR --token-file FILE",
+      "    [--tls-cert PEM --tls-key PEM] [--netns NAME] [--resync SECONDS]"
+    },
+    synopsisHeading = "usage: ",
+    descriptionHeading = "%n",
+    optionListHeading = "%noptions:%n",
+    sortOptions = false,
+    usageHelpWidth = 100,
+    versionProvider = AgentArgs.Version.class,
+    description = {
+      "Runs the node agent on a Proxmox VE node (as root): serves the plan API, makes the kernel"
+          + " match the node's plan (tc mirred, tunnel devices), keeps it true and reports drift.",
+      "Exit 2 with one line for a usage mistake, 1 with one line when the agent cannot run;"
+          + " otherwise it runs until SIGTERM/SIGINT."
+    })
+final class AgentArgs {
+  @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      description = "this node's name in the Proxmox cluster (as in the plans)")
+  String node;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "where the agent API listens ([IPv6]:PORT too; port 0 picks a free one)")
+  String listen;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "where the last accepted plan is kept across restarts")
+  String stateDir;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "the bearer token the controller must send (mode 600)")
+  String tokenFile;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description = "serve HTTPS with this certificate (with --tls-key)")
+  String tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description = "the private key of --tls-cert (with --tls-cert)")
+  String tlsKey;
+
+  @Option(
+      names = "--netns",
+      paramLabel = "NAME",
+      description = "(lab only) act on this network namespace: ip -n NAME, tc -n NAME")
+  String netns;
+
+  @Option(
+      names = "--resync",
+      paramLabel = "SECONDS",
+      description = "re-read the kernel and converge at least this often, 1..86400 (default 30)")
+  String resync;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "show this help and exit")
+  boolean help;
+
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "print the version and exit")
+  boolean version;
+
+  /** A fresh command line for one parse. */
+  static CommandLine commandLine() {
+    return new CommandLine(new AgentArgs());
+  }
+
+  /** Parses {@code args} into {@code line}'s {@link AgentArgs}; picocli's errors as one line. */
+  static AgentArgs parse(CommandLine line, String... args) throws UsageException {
+    try {
+      line.parseArgs(args);
+    } catch (ParameterException e) {
+      throw new UsageException(message(e));
+    }
+    return line.getCommand();
+  }
+
+  private static String message(ParameterException e) {
+    if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String arg = u.getUnmatched().get(0);
+      String what =
+          (u.isUnknownOption() ? "unknown option '" : "unexpected argument '") + arg + "'";
+      return u.getSuggestions().isEmpty()
+          ? what
+          : what + "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+    }
+    if (e instanceof OverwrittenOptionException o) {
+      return name(o.getOverwritten()) + " given twice";
+    }
+    if (e instanceof MissingParameterException m
+        && m.getMissing().size() == 1
+        && m.getMissing().get(0).isOption()) {
+      return name(m.getMissing().get(0)) + " needs a value";
+    }
+    String text = e.getMessage().lines().findFirst().orElse("");
+    return text.isEmpty()
+        ? text
+        : text.substring(0, 1).toLowerCase(Locale.ROOT) + text.substring(1);
+  }
+
+  private static String name(ArgSpec arg) {
+    return arg instanceof OptionSpec o ? o.longestName() : arg.paramLabel();
+  }
+
+  /** {@code --version}: the Maven project version, filled in at build time. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {PvespanVersion.line("node agent")};
+    }
+  }
+}
