@@ -303,7 +303,10 @@ public final class LabCluster {
                       "--state-dir",
                       options.workDir().resolve("agent-" + node.name()).toString(),
                       "--token-file",
-                      options.workDir().resolve("agent-token").toString())),
+                      options.workDir().resolve("agent-token").toString(),
+                      // Tunnels only between lab addresses: the benchmarking range.
+                      "--underlay",
+                      "198.18.0.0/15")),
               log("agent-" + node.name())));
     }
     // Started together, waited for together: the JVMs start in parallel.

@@ -22,7 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "./pvespan agent",
     customSynopsis = {
       "./pvespan agent --node NAME --listen HOST:PORT --state-dir DIR --token-file FILE",
-      "    [--tls-cert PEM --tls-key PEM] [--netns NAME] [--resync SECONDS]"
+      "    [--tls-cert PEM --tls-key PEM] [--netns NAME] [--underlay CIDR,...]",
+      "    [--resync SECONDS]"
     },
     synopsisHeading = "usage: ",
     descriptionHeading = "%n",
@@ -78,6 +79,15 @@ final class AgentArgs {
       paramLabel = "NAME",
       description = "(lab only) act on this network namespace: ip -n NAME, tc -n NAME")
   String netns;
+
+  @Option(
+      names = "--underlay",
+      paramLabel = "CIDR",
+      split = ",",
+      description =
+          "the node's underlay network(s): the only addresses a plan's tunnels may use as"
+              + " endpoints (repeat or comma-separate; without it only local mirrors are accepted)")
+  java.util.List<String> underlay;
 
   @Option(
       names = "--resync",

@@ -1,5 +1,6 @@
 package io.pvespan.agent;
 
+import io.pvespan.agent.engine.Underlay;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,8 @@ public record AgentOptions(
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     Optional<String> netns,
-    Duration resync) {
+    Duration resync,
+    Underlay underlay) {
   public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
 
   // A Proxmox node name is a host name label; netns names are file names under /run/netns.
@@ -38,6 +40,7 @@ public record AgentOptions(
     tlsKey = tlsKey == null ? Optional.empty() : tlsKey;
     netns = netns == null ? Optional.empty() : netns;
     resync = resync == null ? DEFAULT_RESYNC : resync;
+    underlay = underlay == null ? Underlay.NONE : underlay;
   }
 
   public boolean tls() {
@@ -68,7 +71,23 @@ public record AgentOptions(
       throw new UsageException("--netns '" + netns.get() + "' is not a namespace name");
     }
     Duration resync = resync(notEmpty(given.resync, "--resync"));
-    return new AgentOptions(node, listen, stateDir, tokenFile, cert, key, netns, resync);
+    return new AgentOptions(
+        node, listen, stateDir, tokenFile, cert, key, netns, resync, underlay(given.underlay));
+  }
+
+  private static Underlay underlay(java.util.List<String> given) throws UsageException {
+    if (given == null) {
+      return Underlay.NONE;
+    }
+    java.util.List<io.pvespan.agent.kernel.Cidr> cidrs = new java.util.ArrayList<>();
+    for (String c : given) {
+      try {
+        cidrs.add(io.pvespan.agent.kernel.Cidr.parse(c.trim()));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--underlay '" + c + "' is not a CIDR (e.g. 10.10.0.0/24)");
+      }
+    }
+    return new Underlay(cidrs);
   }
 
   private static String required(String value, String name) throws UsageException {

@@ -8,6 +8,7 @@ import io.pvespan.agent.engine.Converger;
 import io.pvespan.agent.engine.KernelEvents;
 import io.pvespan.agent.engine.PlanSource;
 import io.pvespan.agent.engine.PlanValidator;
+import io.pvespan.agent.engine.Underlay;
 import io.pvespan.agent.state.PlanStore;
 import io.pvespan.agent.state.StoredPlan;
 import java.io.IOException;
@@ -70,14 +71,14 @@ public final class AgentRuntime implements AutoCloseable {
               options.listen(),
               tls,
               token,
-              new PlanIntake(options.node(), store, reconciler),
+              new PlanIntake(options.node(), options.underlay(), store, reconciler),
               reconciler);
     } catch (BindException e) {
       reconciler.close();
       throw new IOException(
           "cannot listen on " + describe(options.listen()) + ": " + e.getMessage());
     }
-    loadStoredPlan(options.node(), store, reconciler);
+    loadStoredPlan(options.node(), options.underlay(), store, reconciler);
     reconciler.start();
     KernelEvents events;
     try {
@@ -96,10 +97,11 @@ public final class AgentRuntime implements AutoCloseable {
     return new AgentRuntime(server, reconciler, events);
   }
 
-  private static void loadStoredPlan(String node, PlanStore store, AgentReconciler reconciler) {
+  private static void loadStoredPlan(
+      String node, Underlay underlay, PlanStore store, AgentReconciler reconciler) {
     StoredPlan stored = store.load();
     if (stored instanceof StoredPlan.Loaded loaded) {
-      List<String> problems = PlanValidator.problems(loaded.plan(), node);
+      List<String> problems = PlanValidator.problems(loaded.plan(), node, underlay);
       if (problems.isEmpty()) {
         LOG.info(
             "loaded stored plan generation {}; adopting what the kernel holds",

@@ -77,7 +77,7 @@ class AgentOptionsTest {
       assertThat(o.description()).as(o.longestName()).isNotEmpty();
       assertThat(help).contains(o.longestName()).contains(o.description()[0].split(" ")[0]);
     }
-    assertThat(line.getCommandSpec().options()).hasSize(10);
+    assertThat(line.getCommandSpec().options()).hasSize(11);
     assertThat(new AgentArgs.Version().getVersion())
         .singleElement()
         .asString()

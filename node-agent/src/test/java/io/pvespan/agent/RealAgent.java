@@ -48,6 +48,8 @@ final class RealAgent implements AutoCloseable {
       "--netns",
       node.value(),
       // So long that only kernel events (never the periodic resync) can explain a converge here.
+      "--underlay",
+      "198.18.0.0/15",
       "--resync",
       "3600"
     };

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.pvespan.agent.engine.AgentReconciler;
 import io.pvespan.agent.engine.PlanSource;
 import io.pvespan.agent.engine.PlanValidator;
+import io.pvespan.agent.engine.Underlay;
 import io.pvespan.agent.state.JsonProblem;
 import io.pvespan.agent.state.PlanStore;
 import io.pvespan.plan.NodeMirrorPlan;
@@ -35,11 +36,13 @@ public final class PlanIntake {
   public static final long MAX_GENERATION = 1L << 53;
 
   private final String node;
+  private final Underlay underlay;
   private final PlanStore store;
   private final AgentReconciler reconciler;
 
-  public PlanIntake(String node, PlanStore store, AgentReconciler reconciler) {
+  public PlanIntake(String node, Underlay underlay, PlanStore store, AgentReconciler reconciler) {
     this.node = node;
+    this.underlay = underlay;
     this.store = store;
     this.reconciler = reconciler;
   }
@@ -78,7 +81,7 @@ public final class PlanIntake {
     if (plan == null) {
       return new Outcome.Invalid("malformed plan", List.of("the body is JSON null"));
     }
-    List<String> problems = PlanValidator.problems(plan, node);
+    List<String> problems = PlanValidator.problems(plan, node, underlay);
     if (!problems.isEmpty()) {
       return new Outcome.Invalid("invalid plan", problems);
     }

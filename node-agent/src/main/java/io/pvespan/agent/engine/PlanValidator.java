@@ -33,8 +33,11 @@ public final class PlanValidator {
 
   private PlanValidator() {}
 
-  /** Every problem of {@code plan} for the agent of {@code node}; empty when it may be applied. */
-  public static List<String> problems(NodeMirrorPlan plan, String node) {
+  /**
+   * Every problem of {@code plan} for the agent of {@code node} whose underlay is {@code underlay};
+   * empty when it may be applied.
+   */
+  public static List<String> problems(NodeMirrorPlan plan, String node, Underlay underlay) {
     List<String> out = new ArrayList<>();
     if (!NodeMirrorPlan.KIND.equals(plan.kind())) {
       out.add("kind '" + plan.kind() + "' is not " + NodeMirrorPlan.KIND);
@@ -54,9 +57,21 @@ public final class PlanValidator {
               + ")");
     }
     Map<InterfaceName, TunnelDevice> tunnels = tunnels(plan, out);
+    underlay(plan, underlay, out);
     mirrors(plan, tunnels, out);
     deliveries(plan, tunnels, out);
     return List.copyOf(out);
+  }
+
+  /** Every tunnel endpoint, local and remote, lies in the node's configured underlay. */
+  private static void underlay(NodeMirrorPlan plan, Underlay underlay, List<String> out) {
+    for (TunnelDevice t : plan.tunnels()) {
+      for (String end : new String[] {t.local(), t.remote()}) {
+        if (end != null && IpLiteral.valid(end)) {
+          underlay.refuses(end).ifPresent(why -> out.add("tunnel " + t.device() + ": " + why));
+        }
+      }
+    }
   }
 
   private static Map<InterfaceName, TunnelDevice> tunnels(NodeMirrorPlan plan, List<String> out) {

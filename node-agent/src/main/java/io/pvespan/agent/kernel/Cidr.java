@@ -28,6 +28,29 @@ public record Cidr(IpAddress network, int prefixLength) {
     return new Cidr(address, length);
   }
 
+  /** Whether {@code address} lies in this prefix (same family). */
+  public boolean contains(IpAddress address) {
+    if (address.ipv4() != network.ipv4()) {
+      return false;
+    }
+    byte[] b = address.bytes();
+    for (int i = 0; i < words(); i++) {
+      long w = 0;
+      for (int k = 0; k < 4; k++) {
+        w = (w << 8) | (b[i * 4 + k] & 0xFF);
+      }
+      if ((w & mask(i)) != word(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return network.value() + "/" + prefixLength;
+  }
+
   /** The 32-bit word {@code i} of the network, masked to the prefix. */
   long word(int i) {
     byte[] b = network.bytes();

@@ -23,7 +23,11 @@ class PlanIntakeTest {
           Plans.NODE, converger, new MutableClock(Instant.EPOCH), Duration.ofSeconds(30));
 
   private PlanIntake intake() {
-    return new PlanIntake(Plans.NODE, new PlanStore(dir), reconciler);
+    return new PlanIntake(
+        Plans.NODE,
+        io.pvespan.agent.engine.Underlay.of("198.18.0.0/15"),
+        new PlanStore(dir),
+        reconciler);
   }
 
   private static byte[] json(Object plan) {

@@ -10,8 +10,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PlanValidatorTest {
+  static final Underlay LAB_UNDERLAY = Underlay.of("198.18.0.0/15");
+
+  @Test
+  void tunnelsOutsideTheUnderlayOrWithoutOneAreRefused() {
+    assertThat(PlanValidator.problems(Plans.full(2), Plans.NODE, Underlay.of("10.9.0.0/24")))
+        .contains("tunnel pspx1: 198.18.0.9 is outside the node's underlay [10.9.0.0/24]");
+    assertThat(PlanValidator.problems(Plans.full(2), Plans.NODE, Underlay.NONE))
+        .anyMatch(p -> p.contains("no --underlay configured"));
+    assertThat(PlanValidator.problems(Plans.simple(2), Plans.NODE, Underlay.NONE)).isEmpty();
+  }
+
   private static List<String> problems(NodeMirrorPlan plan) {
-    return PlanValidator.problems(plan, Plans.NODE);
+    return PlanValidator.problems(plan, Plans.NODE, LAB_UNDERLAY);
   }
 
   @Test
@@ -79,7 +90,7 @@ class PlanValidatorTest {
 
   @Test
   void planForAnotherNodeIsRefused() {
-    assertThat(PlanValidator.problems(Plans.simple(1), "pve2"))
+    assertThat(PlanValidator.problems(Plans.simple(1), "pve2", LAB_UNDERLAY))
         .containsExactly("plan is for node 'pve1', this agent is node 'pve2'");
   }
 
@@ -186,7 +197,8 @@ class PlanValidatorTest {
     NodeMirrorPlan p =
         NodeMirrorPlan.of(
             Plans.NODE, 1, List.of(), List.of(Plans.sendTunnel("pspx1", remote)), List.of());
-    assertThat(problems(p)).isEmpty();
+    Underlay both = Underlay.of("198.18.0.0/15", "2001:db8::/32", "fe80::/10");
+    assertThat(PlanValidator.problems(p, Plans.NODE, both)).isEmpty();
   }
 
   @Test

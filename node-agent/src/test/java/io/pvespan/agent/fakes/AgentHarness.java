@@ -56,7 +56,9 @@ public final class AgentHarness implements AutoCloseable {
                 "--state-dir",
                 stateDir.toString(),
                 "--token-file",
-                tokenFile(tmp).toString()));
+                tokenFile(tmp).toString(),
+                "--underlay",
+                "198.18.0.0/15"));
     args.addAll(extraArgs);
     AgentOptions options = AgentOptions.parse(args.toArray(String[]::new));
     Holder h = new Holder(converger, events);
