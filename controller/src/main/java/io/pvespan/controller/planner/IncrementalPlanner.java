@@ -76,6 +76,7 @@ final class IncrementalPlanner {
       return null;
     }
     InventoryIndex index = InventoryIndex.lookups(previous.nodes(), now);
+    // The facts (tunnel ids included) depend on the specs and node names only: both unchanged.
     SessionPlanner planner = new SessionPlanner(index, previous.facts());
     List<MirrorSession> sessions = specs.sessions();
     List<SessionOutcome> outcomes = new ArrayList<>(previous.outcomes());

@@ -15,11 +15,12 @@ import java.util.TreeMap;
  * same inputs in any order give the same plans and digests.
  *
  * <p>The pipeline: index the inventory; derive from the specs the sensors and every session's
- * tunnel id ({@link SpecFacts}, {@link TunnelIdAllocator}); plan each unpaused session on its own:
- * resolve its sensor ({@link TargetResolver}), select its sources ({@link SourceMatcher}) and plan
- * them per node ({@link SessionPlanner}); finally give every node of the inventory a plan (empty
- * when nothing is for it, so its agent removes what it holds) assembled from the sessions'
- * contributions, with its generation and digest ({@link PlanAssembly}, {@link Generations}).
+ * tunnel id per sensor node ({@link SpecFacts}, {@link TunnelIdAllocator}); plan each unpaused
+ * session on its own: resolve its sensor ({@link TargetResolver}), select its sources ({@link
+ * SourceMatcher}) and plan them per node ({@link SessionPlanner}); finally give every node of the
+ * inventory a plan (empty when nothing is for it, so its agent removes what it holds) assembled
+ * from the sessions' contributions, with its generation and digest ({@link PlanAssembly}, {@link
+ * Generations}).
  *
  * <p>{@link #replan} gives the same answer from a previous {@link PlanContext}, redoing only the
  * sessions and nodes that the changed guests touch.
@@ -46,7 +47,7 @@ public final class MirrorPlanner {
   public static PlanContext planContext(
       SpecSet specs, Inventory inventory, Map<String, NodeMirrorPlan> previous) {
     InventoryIndex index = new InventoryIndex(inventory);
-    SpecFacts facts = SpecFacts.of(specs);
+    SpecFacts facts = SpecFacts.of(specs, index.nodes().keySet());
     SessionPlanner planner = new SessionPlanner(index, facts);
     List<SessionOutcome> outcomes = new ArrayList<>();
     for (MirrorSession session : specs.sessions()) {

@@ -52,9 +52,6 @@ final class SessionPlanner {
   private final InventoryIndex index;
   private final SpecFacts facts;
 
-  /** Standby tunnel ids by session and node, computed when a roaming sensor first needs one. */
-  private Map<String, Map<String, Long>> standbyIds;
-
   SessionPlanner(InventoryIndex index, SpecFacts facts) {
     this.index = index;
     this.facts = facts;
@@ -267,8 +264,8 @@ final class SessionPlanner {
         if (other.name().equals(node.name())) {
           standby.add(new LocalTarget(vm.device()));
         } else if (node.address() != null) {
-          long id = standbyId(other.name());
-          standby.add(send(node, other.address(), id));
+          // The very tunnel the settled plan uses should the sensor resume there.
+          standby.add(send(node, other.address(), vm.idOn(other.name())));
           fed.add(other.name());
         }
       }
@@ -329,9 +326,10 @@ final class SessionPlanner {
     }
 
     /**
-     * On a node that sources send to: receive the session's tunnel and deliver it into the sensor.
-     * On the sensor's node with the session's id; on a roaming sensor's standby node with that
-     * node's standby id, waiting for the sensor's device to appear there.
+     * On a node that sources send to: receive the session's tunnel into a sensor on that node and
+     * deliver it into the sensor; on a roaming sensor's standby node waiting for the sensor's
+     * device to appear there. The tunnel is the same whether the sensor is settled there or on
+     * standby.
      */
     private void deliver(SensorTarget.VmSensor vm, String nodeName) {
       boolean home = vm.node().name().equals(nodeName);
@@ -340,7 +338,7 @@ final class SessionPlanner {
         problems.error(noAddress(session, node));
         return;
       }
-      long id = home ? vm.id() : standbyId(nodeName);
+      long id = vm.idOn(nodeName);
       InterfaceName device = TunnelNames.of(vm.encapsulation(), id);
       NodePart part = part(node.name());
       part.tunnels().add(tunnel(device, vm.encapsulation(), TunnelRole.RECEIVE, node, null, id));
@@ -351,15 +349,6 @@ final class SessionPlanner {
                   device,
                   vm.device(),
                   home && vm.guest().running() ? EntryState.ACTIVE : EntryState.WAITING));
-    }
-
-    private long standbyId(String node) {
-      if (standbyIds == null) {
-        standbyIds =
-            TunnelIdAllocator.allocateStandby(
-                facts.tunnelIds(), facts.sensors().values(), index.nodes().keySet());
-      }
-      return standbyIds.get(session.name()).get(node);
     }
   }
 

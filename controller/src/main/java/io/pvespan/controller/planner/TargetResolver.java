@@ -21,11 +21,14 @@ import java.util.stream.Collectors;
 final class TargetResolver {
   private final InventoryIndex index;
   private final Map<String, Sensor> sensors;
-  private final Map<String, Long> ids;
+  private final Map<String, Map<String, Long>> ids;
   private final PlanProblems problems;
 
   TargetResolver(
-      InventoryIndex index, Map<String, Sensor> sensors, Map<String, Long> ids, PlanProblems p) {
+      InventoryIndex index,
+      Map<String, Sensor> sensors,
+      Map<String, Map<String, Long>> ids,
+      PlanProblems p) {
     this.index = index;
     this.sensors = sensors;
     this.ids = ids;
@@ -103,9 +106,14 @@ final class TargetResolver {
               + vm.vmid()
               + ")");
     }
-    long id = ids.get(session.name());
     return new SensorTarget.VmSensor(
-        sensor.name(), guest, guest.device(vm.nic()), node, encapsulation, id, standby);
+        sensor.name(),
+        guest,
+        guest.device(vm.nic()),
+        node,
+        encapsulation,
+        ids.get(session.name()),
+        standby);
   }
 
   private SensorTarget collector(

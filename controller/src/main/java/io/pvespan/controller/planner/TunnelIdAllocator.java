@@ -8,10 +8,8 @@ import io.pvespan.spec.SpecSet;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -19,22 +17,33 @@ import java.util.TreeSet;
 
 /**
  * Tunnel ids (VNI for VXLAN/Geneve, key for the GRE family) of sessions that feed a sensor VM in
- * the cluster. The id depends only on the session's name: the first 3 bytes of SHA-256(name),
- * mapped into 1..16777215 (so it is a valid VNI and a valid key). Ids used explicitly by remote
- * collectors are avoided; a collision moves the later session (in sorted name order) to the next
- * free id. So a guest migrating, a node going away or a session being paused never renumbers
- * another session: only adding a session or collector whose id collides can move one.
+ * the cluster, one per session and <em>sensor node</em>: the id of the tunnels that carry session
+ * {@code s}'s copies into its sensor on node {@code c} (every source node's SEND tunnel to {@code
+ * c} and the RECEIVE tunnel on {@code c}) depends only on {@code s} and {@code c}: the first 3
+ * bytes of SHA-256 of {@code s@c}, mapped into 1..16777215 (a valid VNI and a valid key).
  *
- * <p>Standby ids ({@link #allocateStandby}) carry a roaming sensor's copies to the other nodes it
- * may resume on: one per session and node, from SHA-256 of {@code session@node}, allocated after
- * (and never moving) the ids above, so a migration never renumbers a session's tunnel; a standby id
- * moves only when a session, collector or node added collides with it.
+ * <p>Why the sensor's node is part of it: while a sensor VM roams (live migration, HA), copies go
+ * through standby tunnels to every node it may resume on; once it has settled on one of them, the
+ * tunnel that carried its copies there during the move is exactly the settled plan's tunnel (same
+ * device name, id, local and remote address). The unlock then only removes the other standby
+ * tunnels, and no agent re-points a tunnel or a delivery while copies flow through it. A plan
+ * remains a function of the inventory: where the sensor came from plays no part.
+ *
+ * <p>Stability: ids of explicit remote collectors are avoided, and a collision moves the later
+ * (session, node) pair, walked sorted by session then node name, to the next free id. So a source
+ * guest migrating, a node going offline or a session being paused renumbers nothing; the sensor VM
+ * moving to another node changes the session's tunnels to that node's (which its standby tunnels
+ * already used during the move); and only adding a session, collector or node whose id collides can
+ * move an existing one.
  */
 final class TunnelIdAllocator {
   private TunnelIdAllocator() {}
 
-  /** Ids by session name, for every session (paused too) whose sensor is a VM. */
-  static Map<String, Long> allocate(SpecSet specs) {
+  /**
+   * Ids by session name, then by node name: for every session (paused too) whose sensor is a VM and
+   * every node in {@code nodes}, an id distinct from every other one and from every collector's.
+   */
+  static Map<String, Map<String, Long>> allocate(SpecSet specs, Collection<String> nodes) {
     Map<String, Sensor> sensors = new TreeMap<>();
     Set<Long> used = new HashSet<>();
     for (Sensor sensor : specs.sensors()) {
@@ -49,55 +58,30 @@ final class TunnelIdAllocator {
         }
       }
     }
-    Map<String, Long> ids = new TreeMap<>();
-    // specs.sessions() is sorted by name: the collision order is fixed.
+    Set<String> sortedNodes = new TreeSet<>(nodes);
+    Map<String, Map<String, Long>> ids = new TreeMap<>();
+    // specs.sessions() is sorted by name and the nodes are: the collision order is fixed.
     for (MirrorSession session : specs.sessions()) {
       Sensor sensor = sensors.get(session.spec().sensorRef());
       if (sensor == null || sensor.spec().vm() == null) {
         continue;
       }
-      long id = hashId(session.name());
-      while (!used.add(id)) {
-        id = id % Vni.MAX + 1;
-      }
-      ids.put(session.name(), id);
-    }
-    return ids;
-  }
-
-  /**
-   * Standby ids by session and node name: for every session of {@code ids} and every node, an id
-   * distinct from every id in {@code ids}, every collector's and every other standby id. Sessions
-   * and nodes are walked sorted by name, so the collision order is fixed.
-   */
-  static Map<String, Map<String, Long>> allocateStandby(
-      Map<String, Long> ids, Collection<Sensor> sensors, Collection<String> nodes) {
-    Set<Long> used = new HashSet<>(ids.values());
-    for (Sensor sensor : sensors) {
-      RemoteCollector remote = sensor.spec().remote();
-      if (remote != null) {
-        if (remote.vni() != null) {
-          used.add((long) remote.vni().value());
-        }
-        if (remote.key() != null) {
-          used.add(remote.key());
-        }
-      }
-    }
-    List<String> sortedNodes = new ArrayList<>(new TreeSet<>(nodes));
-    Map<String, Map<String, Long>> standby = new TreeMap<>();
-    for (String session : new TreeSet<>(ids.keySet())) {
       Map<String, Long> byNode = new TreeMap<>();
       for (String node : sortedNodes) {
-        long id = hashId(session + "@" + node);
+        long id = hashId(name(session.name(), node));
         while (!used.add(id)) {
           id = id % Vni.MAX + 1;
         }
         byNode.put(node, id);
       }
-      standby.put(session, byNode);
+      ids.put(session.name(), byNode);
     }
-    return standby;
+    return ids;
+  }
+
+  /** What the id of {@code session}'s tunnels into a sensor on {@code node} is hashed from. */
+  static String name(String session, String node) {
+    return session + "@" + node;
   }
 
   /** 1..16777215 from the first 3 bytes of SHA-256 of the UTF-8 name. */

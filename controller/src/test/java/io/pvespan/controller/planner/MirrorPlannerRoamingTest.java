@@ -24,7 +24,6 @@ import io.pvespan.plan.TunnelTarget;
 import io.pvespan.spec.SpecSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,16 +61,10 @@ class MirrorPlannerRoamingTest {
         vxlan(id), Encapsulation.VXLAN, role, local, remote, Vni.of((int) id), null, 4789, 1450);
   }
 
-  static long primary(String session) {
-    return TunnelIdAllocator.hashId(session);
-  }
-
-  static long standby(SpecSet specs, Inventory inventory, String session, String node) {
-    SpecFacts facts = SpecFacts.of(specs);
-    return TunnelIdAllocator.allocateStandby(
-            facts.tunnelIds(),
-            facts.sensors().values(),
-            inventory.nodes().stream().map(n -> n.name()).toList())
+  /** The id of {@code session}'s tunnels into its sensor VM on {@code node}. */
+  static long id(SpecSet specs, Inventory inventory, String session, String node) {
+    return SpecFacts.of(specs, inventory.nodes().stream().map(n -> n.name()).toList())
+        .tunnelIds()
         .get(session)
         .get(node);
   }
@@ -87,7 +80,7 @@ class MirrorPlannerRoamingTest {
   void guestMigratingAwayFromTheSensorNodeWaitsOnEveryOtherNodeWithATunnelToTheSensor() {
     Inventory inventory = migrating(lab(), 101);
     PlanResult result = plan(web(), inventory);
-    long id = primary("web");
+    long id = id(web(), inventory, "web", "pve1");
 
     assertThat(result.errors()).isEmpty();
     assertThat(result.warnings()).contains("guest 101 is migrating: standby mirrors on pve2, pve3");
@@ -113,7 +106,7 @@ class MirrorPlannerRoamingTest {
   void guestMigratingTowardsTheSensorNodeWaitsThereOnALocalMirror() {
     Inventory inventory = migrating(lab(), 103);
     PlanResult result = plan(web(), inventory);
-    long id = primary("web");
+    long id = id(web(), inventory, "web", "pve1");
 
     assertThat(result.errors()).isEmpty();
     assertThat(entry(result, "pve2", "veth103i0"))
@@ -138,7 +131,7 @@ class MirrorPlannerRoamingTest {
   void guestOnAnOfflineNodeKeepsItsEntriesThereAndWaitsOnEveryOnlineNode() {
     Inventory inventory = offline(lab(), "pve2");
     PlanResult result = plan(web(), inventory);
-    long id = primary("web");
+    long id = id(web(), inventory, "web", "pve1");
 
     assertThat(result.errors()).isEmpty();
     assertThat(mirrorDevices(result))
@@ -159,9 +152,9 @@ class MirrorPlannerRoamingTest {
         migrating(with(lab(), guest(106, GuestType.QEMU, "pve3", "running", "net0")), 200);
     SpecSet specs = labSpecs(session("web", sources().vmids(101, 103, 106).build(), "ids-1"));
     PlanResult result = plan(specs, inventory);
-    long id = primary("web");
-    long to2 = standby(specs, inventory, "web", "pve2");
-    long to3 = standby(specs, inventory, "web", "pve3");
+    long id = id(specs, inventory, "web", "pve1");
+    long to2 = id(specs, inventory, "web", "pve2");
+    long to3 = id(specs, inventory, "web", "pve3");
 
     assertThat(result.errors()).isEmpty();
     assertThat(Set.of(id, to2, to3)).hasSize(3);
@@ -227,7 +220,7 @@ class MirrorPlannerRoamingTest {
                 + " pve2, pve3 (standby)",
             "guest 101 is on offline node pve1: standby mirrors on pve2, pve3")
         .noneMatch(w -> w.contains("copies to it are lost"));
-    long to3 = standby(specs, inventory, "web", "pve3");
+    long to3 = id(specs, inventory, "web", "pve3");
     assertThat(entry(result, "pve2", "veth103i0").standbyTargets())
         .containsExactly(new LocalTarget(SENSOR), sendTarget(to3, PVE3));
     assertThat(nodePlan(result, "pve3").deliveries())
@@ -294,21 +287,23 @@ class MirrorPlannerRoamingTest {
   }
 
   @Test
-  void migrationsNeverRenumberASessionsTunnel() {
+  void sourceMigrationsNeverRenumberASessionsTunnel() {
     SpecSet specs =
         labSpecs(
             session("web", sources().vmids(101, 103).build(), "ids-1"),
             session("db", sources().vmids(104).build(), "ids-2"));
-    Map<String, Long> ids = SpecFacts.of(specs).tunnelIds();
+    long web = id(specs, lab(), "web", "pve1");
+    long db = id(specs, lab(), "db", "pve3");
     Set<InterfaceName> before = tunnelNames(plan(specs, lab()));
     Set<InterfaceName> during = tunnelNames(plan(specs, migrating(migrating(lab(), 103), 200)));
     Set<InterfaceName> after =
         tunnelNames(plan(specs, replace(lab(), 103, g -> movedTo(g, "pve1"))));
 
-    assertThat(before).contains(vxlan(ids.get("web")), vxlan(ids.get("db")));
+    assertThat(before).contains(vxlan(web), vxlan(db));
     assertThat(during).containsAll(before);
-    assertThat(after).contains(vxlan(ids.get("db")));
-    assertThat(SpecFacts.of(specs).tunnelIds()).isEqualTo(ids);
+    assertThat(after).contains(vxlan(db));
+    // The ids depend on the specs and the node names only, never on where guests are.
+    assertThat(id(specs, migrating(lab(), 103), "web", "pve1")).isEqualTo(web);
   }
 
   @Test

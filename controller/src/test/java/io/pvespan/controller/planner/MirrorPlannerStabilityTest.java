@@ -142,32 +142,47 @@ class MirrorPlannerStabilityTest {
   }
 
   @Test
-  void tunnelIdsDependOnTheSessionNameAndAvoidCollectorIds() {
-    long dmz = TunnelIdAllocator.hashId("dmz-web");
-    assertThat(dmz).isBetween(1L, (long) Vni.MAX).isEqualTo(TunnelIdAllocator.hashId("dmz-web"));
-    assertThat(TunnelIdAllocator.hashId("db")).isNotEqualTo(dmz);
+  void tunnelIdsDependOnTheSessionAndTheSensorNodeAndAvoidCollectorIds() {
+    List<String> nodes = List.of("pve3", "pve1", "pve2");
+    long dmz = TunnelIdAllocator.hashId("dmz-web@pve1");
+    assertThat(dmz)
+        .isBetween(1L, (long) Vni.MAX)
+        .isEqualTo(TunnelIdAllocator.hashId("dmz-web@pve1"));
+    assertThat(TunnelIdAllocator.hashId("dmz-web@pve2")).isNotEqualTo(dmz);
+    assertThat(TunnelIdAllocator.hashId("db@pve1")).isNotEqualTo(dmz);
 
-    // A collector whose vni is exactly dmz-web's hash pushes dmz-web to the next free id.
+    // A collector whose vni is exactly dmz-web@pve1's hash pushes it to the next free id; the
+    // session's ids for the other nodes stay their hashes.
     Sensor taken = remoteSensor("taken", "198.51.100.1", Encapsulation.VXLAN, (int) dmz, null);
     SpecSet specs =
         specs(
             List.of(ids1(), taken),
             session("dmz-web", sources().vmids(103).build(), "ids-1"),
             session("other", sources().vmids(104).build(), "taken"));
-    Map<String, Long> ids = TunnelIdAllocator.allocate(specs);
-    assertThat(ids).containsEntry("dmz-web", dmz % Vni.MAX + 1).doesNotContainKey("other");
+    Map<String, Map<String, Long>> ids = TunnelIdAllocator.allocate(specs, nodes);
+    assertThat(ids).doesNotContainKey("other");
+    assertThat(ids.get("dmz-web"))
+        .containsExactlyEntriesOf(
+            new java.util.TreeMap<>(
+                Map.of(
+                    "pve1", dmz % Vni.MAX + 1,
+                    "pve2", TunnelIdAllocator.hashId("dmz-web@pve2"),
+                    "pve3", TunnelIdAllocator.hashId("dmz-web@pve3"))));
 
-    // s8419 and s9071 hash alike (3214719): the first by name keeps it, the next moves on.
-    assertThat(TunnelIdAllocator.hashId("s8419")).isEqualTo(3214719L);
-    assertThat(TunnelIdAllocator.hashId("s9071")).isEqualTo(3214719L);
+    // s3957@pve2 and s4495@pve1 hash alike (5605166): walked by session then node, the first
+    // keeps it and the next moves on; nothing else moves.
+    assertThat(TunnelIdAllocator.hashId("s3957@pve2")).isEqualTo(5605166L);
+    assertThat(TunnelIdAllocator.hashId("s4495@pve1")).isEqualTo(5605166L);
     SpecSet twins =
         specs(
             List.of(ids1()),
-            session("s9071", sources().vmids(103).build(), "ids-1"),
-            session("s8419", sources().vmids(103).build(), "ids-1"));
-    assertThat(TunnelIdAllocator.allocate(twins))
-        .containsEntry("s8419", 3214719L)
-        .containsEntry("s9071", 3214720L);
+            session("s4495", sources().vmids(103).build(), "ids-1"),
+            session("s3957", sources().vmids(103).build(), "ids-1"));
+    Map<String, Map<String, Long>> twinIds = TunnelIdAllocator.allocate(twins, nodes);
+    assertThat(twinIds.get("s3957")).containsEntry("pve2", 5605166L);
+    assertThat(twinIds.get("s4495"))
+        .containsEntry("pve1", 5605167L)
+        .containsEntry("pve2", TunnelIdAllocator.hashId("s4495@pve2"));
   }
 
   @Test

@@ -46,7 +46,8 @@ class MirrorPlannerTargetsTest {
   void sensorOnAnotherNodeGetsASendTunnelThereAndAReceiveTunnelWithDeliveryAtTheSensor() {
     PlanResult result =
         plan(labSpecs(session("dmz-web", sources().tags("dmz").build(), "ids-1")), lab());
-    Vni vni = Vni.of((int) TunnelIdAllocator.hashId("dmz-web"));
+    // Sensor ids-1 runs on pve1: the session's tunnels into pve1.
+    Vni vni = Vni.of((int) TunnelIdAllocator.hashId("dmz-web@pve1"));
     InterfaceName tunnel = InterfaceName.of(String.format("pspv%06x", vni.value()));
 
     NodeMirrorPlan pve2 = nodePlan(result, "pve2");
@@ -150,7 +151,7 @@ class MirrorPlannerTargetsTest {
             lab());
 
     TunnelDevice send = nodePlan(result, "pve1").tunnels().get(0);
-    long id = TunnelIdAllocator.hashId("dmz-web");
+    long id = TunnelIdAllocator.hashId("dmz-web@pve3"); // sensor ids-2 runs on pve3
     assertThat(send.device().value()).startsWith(prefix).hasSize(keyed ? 12 : 10);
     assertThat(send.type()).isEqualTo(e.resolve().json());
     assertThat(send.dstPort()).isEqualTo(dstPort);
