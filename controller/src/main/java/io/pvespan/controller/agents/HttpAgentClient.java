@@ -1,14 +1,13 @@
 package io.pvespan.controller.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pvespan.controller.tls.TlsSetup;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.PlanJson;
 import io.pvespan.status.NodeMirrorStatus;
 import java.io.IOException;
 import java.net.URI;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -28,6 +27,7 @@ public final class HttpAgentClient implements AgentClient {
 
   /**
    * @param callTimeout bound on one whole request (connect, send, wait, read)
+   * @throws IllegalArgumentException one line, when the TLS trust cannot be set up (a CA file)
    */
   public HttpAgentClient(String token, AgentTls tls, Duration callTimeout) {
     this.authorization = "Bearer " + token;
@@ -39,17 +39,8 @@ public final class HttpAgentClient implements AgentClient {
                     : callTimeout)
             .callTimeout(callTimeout)
             .retryOnConnectionFailure(false);
-    try {
-      X509TrustManager tm = tls.trustManager();
-      if (tm != null) {
-        b.sslSocketFactory(tls.sslContext(tm).getSocketFactory(), tm);
-      }
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("agent TLS trust cannot be set up: " + e.getMessage());
-    }
-    if (tls.hostnameVerifier() != null) {
-      b.hostnameVerifier(tls.hostnameVerifier());
-    }
+    TlsSetup.apply(
+        b, tls.trust(), "pin it with agents.fingerprint, or give agents.caFile to trust its CA");
     this.http = b.build();
   }
 

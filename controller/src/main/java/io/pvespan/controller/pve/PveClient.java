@@ -6,8 +6,8 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.pvespan.controller.pve.internal.ResponseDecoder;
 import io.pvespan.controller.pve.internal.ResponseDecoder.RetryableFailure;
-import io.pvespan.controller.pve.internal.TlsSetup;
-import io.pvespan.controller.pve.internal.UntrustedCertificateException;
+import io.pvespan.controller.tls.TlsSetup;
+import io.pvespan.controller.tls.UntrustedCertificateException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import okhttp3.ConnectionPool;
@@ -26,6 +27,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A small read-only client for the Proxmox VE API: {@code GET} a path, get its {@code data}.
@@ -38,6 +41,8 @@ import okhttp3.ResponseBody;
  */
 public final class PveClient implements AutoCloseable {
   public static final int MAX_IN_FLIGHT = 3;
+  private static final Logger LOG = LoggerFactory.getLogger(PveClient.class);
+  private static final AtomicBoolean WARNED_INSECURE = new AtomicBoolean();
 
   private final PveConnection connection;
   private final OkHttpClient http;
@@ -83,13 +88,26 @@ public final class PveClient implements AutoCloseable {
             .retryOnConnectionFailure(false)
             .followRedirects(false);
     if (base.isHttps()) {
-      TlsSetup.apply(b, connection.tls());
+      if (connection.tls() instanceof PveTls.Insecure
+          && WARNED_INSECURE.compareAndSet(false, true)) {
+        LOG.warn(
+            "pvespan: TLS verification is OFF (--pve-insecure): anyone on the path can read the"
+                + " API token; pin the certificate with --pve-fingerprint instead");
+      }
+      try {
+        TlsSetup.apply(
+            b,
+            connection.tls().trust(),
+            "pin it with --pve-fingerprint after checking it with pvenode cert info,"
+                + " or give --pve-ca-file /etc/pve/pve-root-ca.pem");
+      } catch (IllegalArgumentException e) {
+        throw new PveException(e.getMessage());
+      }
     } else {
-      org.slf4j.LoggerFactory.getLogger(PveClient.class)
-          .warn(
-              "pvespan: plain http to {}: the API token travels unencrypted (fine for the lab's"
-                  + " stand-in only; Proxmox itself serves https)",
-              base.host());
+      LOG.warn(
+          "pvespan: plain http to {}: the API token travels unencrypted (fine for the lab's"
+              + " stand-in only; Proxmox itself serves https)",
+          base.host());
     }
     this.http = b.build();
     this.retry =
