@@ -36,8 +36,13 @@ import org.slf4j.LoggerFactory;
  * <p>Contract: sends {@code Authorization: PVEAPIToken=...}; at most {@link #MAX_IN_FLIGHT}
  * requests in flight (pveproxy has 3 workers); retries (exponential backoff with jitter) only on
  * connection failures, HTTP 5xx and 429, never on other 4xx, TLS refusals or read timeouts (a busy
- * pveproxy is not helped by more requests); every failure is a {@link PveException} with one line
- * for the user that never contains the token. Thread-safe.
+ * pveproxy is not helped by more requests, and a refused token answers only after 3 s); every
+ * failure is a {@link PveException} with one line for the user that never contains the token.
+ * Thread-safe.
+ *
+ * <p>A pooled connection the server has closed (its keep-alive timeout, a restarted pveproxy, an
+ * HTTP/1.0 answer without keep-alive) is not a failure: okhttp re-sends the GET on a fresh
+ * connection within the same attempt.
  */
 public final class PveClient implements AutoCloseable {
   public static final int MAX_IN_FLIGHT = 3;
@@ -85,7 +90,9 @@ public final class PveClient implements AutoCloseable {
                 new ConnectionPool(MAX_IN_FLIGHT, 5, java.util.concurrent.TimeUnit.MINUTES))
             .connectTimeout(connection.connectTimeout())
             .readTimeout(connection.readTimeout())
-            .retryOnConnectionFailure(false)
+            // Every request here is an idempotent GET: safe to re-send when a pooled connection
+            // turns out closed. okhttp does not re-send after a read timeout or a TLS refusal.
+            .retryOnConnectionFailure(true)
             .followRedirects(false);
     if (base.isHttps()) {
       if (connection.tls() instanceof PveTls.Insecure
@@ -215,7 +222,8 @@ public final class PveClient implements AutoCloseable {
       return new Wrapped(
           new PveException(what + ": TLS failed with " + where + ": " + e.getMessage()));
     }
-    // A connection reset or closed before an answer: the server or a proxy restarted.
+    // A connection reset or closed before an answer on a fresh connection (okhttp has already
+    // retried a stale pooled one): the server or a proxy is restarting.
     return new RetryableFailure(
         new PveException(what + ": connection to " + where + " failed: " + e.getMessage()));
   }
