@@ -16,7 +16,8 @@ import okhttp3.Response;
 
 /**
  * {@link AgentClient} over HTTP(S) with the shared bearer credential. Bounded by a connect timeout
- * and a whole-call timeout, so that a hanging agent releases its task.
+ * and a whole-call timeout, so that a hanging agent releases its task. A pooled connection the
+ * agent has closed is not a failure: the request goes again on a fresh connection.
  */
 public final class HttpAgentClient implements AgentClient {
   private static final MediaType JSON = MediaType.get("application/json");
@@ -38,7 +39,10 @@ public final class HttpAgentClient implements AgentClient {
                     ? Duration.ofSeconds(2)
                     : callTimeout)
             .callTimeout(callTimeout)
-            .retryOnConnectionFailure(false);
+            // Re-send on a fresh connection when a pooled one turns out closed by the agent (idle
+            // timeout, restart). Both calls are idempotent: a re-sent plan of the same generation
+            // and digest is answered "unchanged". Never after a read timeout or a TLS refusal.
+            .retryOnConnectionFailure(true);
     TlsSetup.apply(
         b, tls.trust(), "pin it with agents.fingerprint, or give agents.caFile to trust its CA");
     this.http = b.build();
