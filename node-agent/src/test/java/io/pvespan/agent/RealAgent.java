@@ -114,11 +114,12 @@ final class RealAgent implements AutoCloseable {
   /** An unlabelled sample of {@code /metrics}, e.g. {@code pvespan_agent_converges_total}. */
   long metric(String name) throws Exception {
     Matcher m =
-        Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)$").matcher(get("/metrics"));
+        Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(get("/metrics"));
     if (!m.find()) {
       throw new AssertionError(name + " not in /metrics");
     }
-    return Long.parseLong(m.group(1));
+    // The Prometheus client writes every sample as a double ("3.0", "5.24288E7").
+    return (long) Double.parseDouble(m.group(1));
   }
 
   /**

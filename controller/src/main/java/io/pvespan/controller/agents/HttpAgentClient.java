@@ -1,14 +1,13 @@
 package io.pvespan.controller.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pvespan.controller.tls.TlsSetup;
 import io.pvespan.plan.NodeMirrorPlan;
 import io.pvespan.plan.PlanJson;
 import io.pvespan.status.NodeMirrorStatus;
 import java.io.IOException;
 import java.net.URI;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -17,7 +16,8 @@ import okhttp3.Response;
 
 /**
  * {@link AgentClient} over HTTP(S) with the shared bearer credential. Bounded by a connect timeout
- * and a whole-call timeout, so that a hanging agent releases its task.
+ * and a whole-call timeout, so that a hanging agent releases its task. A pooled connection the
+ * agent has closed is not a failure: the request goes again on a fresh connection.
  */
 public final class HttpAgentClient implements AgentClient {
   private static final MediaType JSON = MediaType.get("application/json");
@@ -28,6 +28,7 @@ public final class HttpAgentClient implements AgentClient {
 
   /**
    * @param callTimeout bound on one whole request (connect, send, wait, read)
+   * @throws IllegalArgumentException one line, when the TLS trust cannot be set up (a CA file)
    */
   public HttpAgentClient(String token, AgentTls tls, Duration callTimeout) {
     this.authorization = "Bearer " + token;
@@ -38,18 +39,12 @@ public final class HttpAgentClient implements AgentClient {
                     ? Duration.ofSeconds(2)
                     : callTimeout)
             .callTimeout(callTimeout)
-            .retryOnConnectionFailure(false);
-    try {
-      X509TrustManager tm = tls.trustManager();
-      if (tm != null) {
-        b.sslSocketFactory(tls.sslContext(tm).getSocketFactory(), tm);
-      }
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("agent TLS trust cannot be set up: " + e.getMessage());
-    }
-    if (tls.hostnameVerifier() != null) {
-      b.hostnameVerifier(tls.hostnameVerifier());
-    }
+            // Re-send on a fresh connection when a pooled one turns out closed by the agent (idle
+            // timeout, restart). Both calls are idempotent: a re-sent plan of the same generation
+            // and digest is answered "unchanged". Never after a read timeout or a TLS refusal.
+            .retryOnConnectionFailure(true);
+    TlsSetup.apply(
+        b, tls.trust(), "pin it with agents.fingerprint, or give agents.caFile to trust its CA");
     this.http = b.build();
   }
 

@@ -2,6 +2,7 @@ package io.pvespan.controller.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.pvespan.controller.ControllerSnapshot;
 import io.pvespan.plan.PlanJson;
 import java.io.IOException;
@@ -18,8 +19,9 @@ import java.util.function.Supplier;
 
 /**
  * The controller's read-only HTTP API: {@code GET /v1/sessions}, {@code /v1/nodes}, {@code
- * /v1/plans} (JSON by {@link PlanJson#MAPPER}), {@code /healthz}, {@code /metrics} (Prometheus
- * text). Anything else: 404 or 405 with {@code {"error": reason}}.
+ * /v1/plans} (JSON by {@link PlanJson#MAPPER}), {@code /healthz}, {@code /metrics} (Prometheus text
+ * or OpenMetrics, {@link ControllerMetrics}). Anything else: 404 or 405 with {@code {"error":
+ * reason}}.
  */
 public final class ApiServer implements AutoCloseable {
   /** A request must be read within this, and answered within the next (seconds). */
@@ -39,11 +41,15 @@ public final class ApiServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final Supplier<ControllerSnapshot> snapshots;
+  private final MetricsEndpoint metrics;
 
   private ApiServer(HttpServer server, ExecutorService executor, Supplier<ControllerSnapshot> s) {
     this.server = server;
     this.executor = executor;
     this.snapshots = s;
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(new ControllerMetrics(s));
+    this.metrics = new MetricsEndpoint(registry);
   }
 
   /**
@@ -109,11 +115,12 @@ public final class ApiServer implements AutoCloseable {
         send(ex, 200, "text/plain; charset=utf-8", "ok\n");
         return;
       }
-      ControllerSnapshot s = snapshots.get();
       if (path.equals("/metrics")) {
-        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", PrometheusMetrics.render(s));
+        MetricsEndpoint.Scrape scrape = metrics.scrape(ex.getRequestHeaders().getFirst("Accept"));
+        send(ex, 200, scrape.contentType(), scrape.body());
         return;
       }
+      ControllerSnapshot s = snapshots.get();
       send(
           ex, 200, "application/json", PlanJson.writePretty(JSON_ROUTES.get(path).apply(s)) + "\n");
     } catch (RuntimeException e) {

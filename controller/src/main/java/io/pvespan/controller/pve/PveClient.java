@@ -6,8 +6,8 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.pvespan.controller.pve.internal.ResponseDecoder;
 import io.pvespan.controller.pve.internal.ResponseDecoder.RetryableFailure;
-import io.pvespan.controller.pve.internal.TlsSetup;
-import io.pvespan.controller.pve.internal.UntrustedCertificateException;
+import io.pvespan.controller.tls.TlsSetup;
+import io.pvespan.controller.tls.UntrustedCertificateException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import okhttp3.ConnectionPool;
@@ -26,6 +27,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A small read-only client for the Proxmox VE API: {@code GET} a path, get its {@code data}.
@@ -33,11 +36,18 @@ import okhttp3.ResponseBody;
  * <p>Contract: sends {@code Authorization: PVEAPIToken=...}; at most {@link #MAX_IN_FLIGHT}
  * requests in flight (pveproxy has 3 workers); retries (exponential backoff with jitter) only on
  * connection failures, HTTP 5xx and 429, never on other 4xx, TLS refusals or read timeouts (a busy
- * pveproxy is not helped by more requests); every failure is a {@link PveException} with one line
- * for the user that never contains the token. Thread-safe.
+ * pveproxy is not helped by more requests, and a refused token answers only after 3 s); every
+ * failure is a {@link PveException} with one line for the user that never contains the token.
+ * Thread-safe.
+ *
+ * <p>A pooled connection the server has closed (its keep-alive timeout, a restarted pveproxy, an
+ * HTTP/1.0 answer without keep-alive) is not a failure: okhttp re-sends the GET on a fresh
+ * connection within the same attempt.
  */
 public final class PveClient implements AutoCloseable {
   public static final int MAX_IN_FLIGHT = 3;
+  private static final Logger LOG = LoggerFactory.getLogger(PveClient.class);
+  private static final AtomicBoolean WARNED_INSECURE = new AtomicBoolean();
 
   private final PveConnection connection;
   private final OkHttpClient http;
@@ -80,16 +90,31 @@ public final class PveClient implements AutoCloseable {
                 new ConnectionPool(MAX_IN_FLIGHT, 5, java.util.concurrent.TimeUnit.MINUTES))
             .connectTimeout(connection.connectTimeout())
             .readTimeout(connection.readTimeout())
-            .retryOnConnectionFailure(false)
+            // Every request here is an idempotent GET: safe to re-send when a pooled connection
+            // turns out closed. okhttp does not re-send after a read timeout or a TLS refusal.
+            .retryOnConnectionFailure(true)
             .followRedirects(false);
     if (base.isHttps()) {
-      TlsSetup.apply(b, connection.tls());
+      if (connection.tls() instanceof PveTls.Insecure
+          && WARNED_INSECURE.compareAndSet(false, true)) {
+        LOG.warn(
+            "pvespan: TLS verification is OFF (--pve-insecure): anyone on the path can read the"
+                + " API token; pin the certificate with --pve-fingerprint instead");
+      }
+      try {
+        TlsSetup.apply(
+            b,
+            connection.tls().trust(),
+            "pin it with --pve-fingerprint after checking it with pvenode cert info,"
+                + " or give --pve-ca-file /etc/pve/pve-root-ca.pem");
+      } catch (IllegalArgumentException e) {
+        throw new PveException(e.getMessage());
+      }
     } else {
-      org.slf4j.LoggerFactory.getLogger(PveClient.class)
-          .warn(
-              "pvespan: plain http to {}: the API token travels unencrypted (fine for the lab's"
-                  + " stand-in only; Proxmox itself serves https)",
-              base.host());
+      LOG.warn(
+          "pvespan: plain http to {}: the API token travels unencrypted (fine for the lab's"
+              + " stand-in only; Proxmox itself serves https)",
+          base.host());
     }
     this.http = b.build();
     this.retry =
@@ -197,7 +222,8 @@ public final class PveClient implements AutoCloseable {
       return new Wrapped(
           new PveException(what + ": TLS failed with " + where + ": " + e.getMessage()));
     }
-    // A connection reset or closed before an answer: the server or a proxy restarted.
+    // A connection reset or closed before an answer on a fresh connection (okhttp has already
+    // retried a stale pooled one): the server or a proxy is restarting.
     return new RetryableFailure(
         new PveException(what + ": connection to " + where + " failed: " + e.getMessage()));
   }

@@ -99,7 +99,15 @@ class HttpAgentClientTlsIT {
     assertThatThrownBy(
             () -> client("tok", new AgentTls(null, fingerprint(root), false)).status(url))
         .isInstanceOf(AgentException.class)
-        .hasMessageContaining("GET /v1/status: SSLHandshakeException");
+        .hasMessageContaining("GET /v1/status: SSLHandshakeException")
+        .hasMessageContaining(
+            "fingerprint mismatch: expected "
+                + fingerprint(root)
+                + ", server has "
+                + fingerprint(leaf));
+    assertThatThrownBy(() -> new AgentTls(null, "AA:BB", false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a SHA-256 fingerprint");
   }
 
   @Test
@@ -108,7 +116,10 @@ class HttpAgentClientTlsIT {
     Files.writeString(ca, root.certificatePem());
     assertThat(client("tok", new AgentTls(ca, null, false)).status(url).node()).isEqualTo("pve1");
     assertThatThrownBy(() -> client("tok", new AgentTls(null, null, false)).status(url))
-        .isInstanceOf(AgentException.class);
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("is not trusted")
+        .hasMessageContaining("its SHA-256 fingerprint is " + fingerprint(leaf))
+        .hasMessageContaining("agents.fingerprint");
   }
 
   @Test

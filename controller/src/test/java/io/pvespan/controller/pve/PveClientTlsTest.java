@@ -3,7 +3,7 @@ package io.pvespan.controller.pve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pvespan.controller.pve.internal.Fingerprint;
+import io.pvespan.controller.tls.Fingerprint;
 import io.pvespan.lab.standin.ProxmoxStandIn;
 import io.pvespan.lab.standin.StandInFixture;
 import io.pvespan.lab.standin.StandInToken;

@@ -2,6 +2,7 @@ package io.pvespan.agent.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.pvespan.agent.engine.AgentReconciler;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *       invalid, 401 no/wrong token, 409 stale, 413 body over the limit.
  *   <li>{@code GET /v1/plan}: the current plan (404 when there is none); {@code GET /v1/status}:
  *       the {@code NodeMirrorStatus}.
- *   <li>{@code GET /healthz}: {@code ok}; {@code GET /metrics}: Prometheus text.
+ *   <li>{@code GET /healthz}: {@code ok}; {@code GET /metrics}: Prometheus text or OpenMetrics
+ *       ({@link AgentMetrics}).
  * </ul>
  *
  * Everything under {@code /v1/} needs {@code Authorization: Bearer <token>}. {@code /healthz} and
@@ -32,12 +34,17 @@ final class AgentApi implements HttpHandler {
   private final PlanIntake intake;
   private final AgentReconciler reconciler;
   private final long bodyLimit;
+  private final MetricsEndpoint metrics;
 
   AgentApi(BearerAuth auth, PlanIntake intake, AgentReconciler reconciler, long bodyLimit) {
     this.auth = auth;
     this.intake = intake;
     this.reconciler = reconciler;
     this.bodyLimit = bodyLimit;
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(
+        new AgentMetrics(reconciler::status, reconciler::stats, ProcessMemory::residentBytes));
+    this.metrics = new MetricsEndpoint(registry);
   }
 
   @Override
@@ -63,10 +70,8 @@ final class AgentApi implements HttpHandler {
       }
       case "/metrics" -> {
         if (allow(ex, method, "GET", "HEAD")) {
-          String body =
-              MetricsRenderer.render(
-                  reconciler.status(), reconciler.stats(), ProcessMemory.residentBytes());
-          Replies.text(ex, 200, MetricsRenderer.CONTENT_TYPE, body);
+          MetricsEndpoint.Scrape scrape = metrics.scrape(ex.getRequestHeaders().getFirst("Accept"));
+          Replies.text(ex, 200, scrape.contentType(), scrape.body());
         }
       }
       case "/v1/status" -> {

@@ -165,16 +165,16 @@ class AgentApiIT {
 
     agent.put(Plans.json(Plans.simple(2)));
     await("converge", () -> agent.converger.calls() >= 1);
-    await("metrics", () -> metrics().contains("pvespan_agent_applied_generation 2\n"));
+    await("metrics", () -> metrics().contains("pvespan_agent_applied_generation 2.0\n"));
     HttpResponse<String> m = agent.get("/metrics", false);
     assertThat(m.headers().firstValue("Content-Type"))
         .contains("text/plain; version=0.0.4; charset=utf-8");
     assertThat(m.body())
         .contains(
-            "pvespan_agent_mirrored_interfaces 1\n",
-            "pvespan_agent_mirrored_bytes_total{session=\"dmz\"} 1000\n",
+            "pvespan_agent_mirrored_interfaces 1.0\n",
+            "pvespan_agent_mirrored_bytes_total{session=\"dmz\"} 1000.0\n",
             "pvespan_agent_converge_duration_seconds_count ")
-        .containsPattern("process_resident_memory_bytes [1-9][0-9]+\n");
+        .containsPattern("process_resident_memory_bytes [1-9][0-9.]+E[0-9]+\n");
 
     assertThat(agent.get("/nope", true).statusCode()).isEqualTo(404);
     assertThat(agent.get("/v1/plans", true).statusCode()).isEqualTo(404);

@@ -1,4 +1,4 @@
-package io.pvespan.controller.pve.internal;
+package io.pvespan.controller.tls;
 
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -13,22 +13,24 @@ import javax.net.ssl.X509TrustManager;
 final class CheckingTrustManager implements X509TrustManager {
   private final String pinned;
   private final X509TrustManager delegate;
+  private final String howToTrust;
 
-  private CheckingTrustManager(String pinned, X509TrustManager delegate) {
+  private CheckingTrustManager(String pinned, X509TrustManager delegate, String howToTrust) {
     this.pinned = pinned;
     this.delegate = delegate;
+    this.howToTrust = howToTrust;
   }
 
   static CheckingTrustManager pinned(String fingerprint) {
-    return new CheckingTrustManager(fingerprint, null);
+    return new CheckingTrustManager(fingerprint, null, null);
   }
 
-  static CheckingTrustManager delegating(X509TrustManager delegate) {
-    return new CheckingTrustManager(null, delegate);
+  static CheckingTrustManager delegating(X509TrustManager delegate, String howToTrust) {
+    return new CheckingTrustManager(null, delegate, howToTrust);
   }
 
   static CheckingTrustManager trustAll() {
-    return new CheckingTrustManager(null, null);
+    return new CheckingTrustManager(null, null, null);
   }
 
   @Override
@@ -53,8 +55,7 @@ final class CheckingTrustManager implements X509TrustManager {
                 + rootMessage(e)
                 + "); its SHA-256 fingerprint is "
                 + actual
-                + ": pin it with --pve-fingerprint after checking it with pvenode cert info,"
-                + " or give --pve-ca-file /etc/pve/pve-root-ca.pem",
+                + (howToTrust == null || howToTrust.isEmpty() ? "" : ": " + howToTrust),
             e);
       }
     }

@@ -1,4 +1,4 @@
-package io.pvespan.controller.pve.internal;
+package io.pvespan.controller.tls;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

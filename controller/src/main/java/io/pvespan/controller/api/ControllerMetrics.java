@@ -1,0 +1,173 @@
+package io.pvespan.controller.api;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.pvespan.controller.AgentSnapshot;
+import io.pvespan.controller.ControllerSnapshot;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The controller's metrics as a Prometheus client collector. Every number is already in a {@link
+ * ControllerSnapshot}; reading one snapshot per scrape keeps a scrape consistent and counts nothing
+ * twice. Per-node metrics carry the label {@code node}.
+ */
+final class ControllerMetrics implements MultiCollector {
+  private final Supplier<ControllerSnapshot> snapshots;
+
+  ControllerMetrics(Supplier<ControllerSnapshot> snapshots) {
+    this.snapshots = snapshots;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    return snapshots(snapshots.get(), residentBytes(), heapUsedBytes());
+  }
+
+  /** Pure: the same snapshot and memory figures give the same metrics. */
+  static MetricSnapshots snapshots(ControllerSnapshot s, long residentBytes, long heapUsedBytes) {
+    int guests = s.inventory() == null ? 0 : s.inventory().guests().size();
+    int nodes = s.inventory() == null ? 0 : s.inventory().nodes().size();
+    List<MetricSnapshot> out = new ArrayList<>();
+    out.add(counter("pvespan_inventory_polls", "Inventory polls that succeeded.", s.polls()));
+    out.add(
+        counter(
+            "pvespan_inventory_poll_failures", "Inventory polls that failed.", s.pollFailures()));
+    out.add(gauge("pvespan_inventory_guests", "Guests in the last inventory.", guests));
+    out.add(gauge("pvespan_inventory_nodes", "Nodes in the last inventory.", nodes));
+    out.add(
+        gauge(
+            "pvespan_spec_errors",
+            "Problems in the newest specs (0: they are in force).",
+            s.specErrors().size()));
+    out.add(
+        gauge(
+            "pvespan_planner_errors",
+            "Planner errors for the newest inputs.",
+            s.plannerErrors().size()));
+    out.add(
+        gauge(
+            "pvespan_plan_warnings",
+            "Planner warnings for the plans in force.",
+            s.warnings().size()));
+    out.add(counter("pvespan_reconciles", "Reconcile pipeline runs.", s.reconciles()));
+    List<AgentSnapshot> agents = s.agents();
+    out.add(
+        perNodeGauge(
+            "pvespan_plan_generation",
+            "Desired plan generation per node.",
+            agents,
+            AgentSnapshot::desiredGeneration));
+    out.add(
+        perNodeGauge(
+            "pvespan_agent_applied_generation",
+            "Plan generation the agent has applied.",
+            agents,
+            AgentSnapshot::appliedGeneration));
+    out.add(
+        perNodeGauge(
+            "pvespan_agent_in_sync",
+            "1 when the agent has applied the desired plan.",
+            agents,
+            a -> a.inSync() ? 1 : 0));
+    out.add(
+        perNodeGauge(
+            "pvespan_agent_reachable",
+            "1 when the agent answered last time.",
+            agents,
+            a -> Boolean.TRUE.equals(a.reachable()) ? 1 : 0));
+    out.add(
+        perNodeCounter(
+            "pvespan_plan_pushes", "Plans the agent accepted.", agents, AgentSnapshot::pushes));
+    out.add(
+        perNodeCounter(
+            "pvespan_plan_push_failures",
+            "Plan pushes that failed.",
+            agents,
+            AgentSnapshot::pushFailures));
+    out.add(
+        perNodeGauge(
+            "pvespan_drift_items",
+            "Drift items in the agent's last status.",
+            agents,
+            a -> a.lastStatus() == null ? 0 : a.lastStatus().drift().size()));
+    out.add(
+        gauge("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes));
+    out.add(gauge("jvm_memory_heap_used_bytes", "Java heap in use, in bytes.", heapUsedBytes));
+    return new MetricSnapshots(out);
+  }
+
+  private static GaugeSnapshot gauge(String name, String help, double value) {
+    return GaugeSnapshot.builder()
+        .name(name)
+        .help(help)
+        .dataPoint(GaugeDataPointSnapshot.builder().value(value).build())
+        .build();
+  }
+
+  /** {@code name} without {@code _total}: the client adds it in every format. */
+  private static CounterSnapshot counter(String name, String help, double value) {
+    return CounterSnapshot.builder()
+        .name(name)
+        .help(help)
+        .dataPoint(CounterDataPointSnapshot.builder().value(value).build())
+        .build();
+  }
+
+  private static GaugeSnapshot perNodeGauge(
+      String name, String help, List<AgentSnapshot> agents, ToDoubleFunction<AgentSnapshot> f) {
+    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+    agents.forEach(
+        a ->
+            b.dataPoint(
+                GaugeDataPointSnapshot.builder()
+                    .labels(Labels.of("node", a.node()))
+                    .value(f.applyAsDouble(a))
+                    .build()));
+    return b.build();
+  }
+
+  private static CounterSnapshot perNodeCounter(
+      String name, String help, List<AgentSnapshot> agents, ToDoubleFunction<AgentSnapshot> f) {
+    CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
+    agents.forEach(
+        a ->
+            b.dataPoint(
+                CounterDataPointSnapshot.builder()
+                    .labels(Labels.of("node", a.node()))
+                    .value(f.applyAsDouble(a))
+                    .build()));
+    return b.build();
+  }
+
+  private static long heapUsedBytes() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** VmRSS from /proc/self/status (Linux); 0 where unavailable. */
+  static long residentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          String kb = line.substring("VmRSS:".length()).trim().split("\\s+")[0];
+          return Long.parseLong(kb) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux or unreadable: report 0 rather than fail the scrape
+    }
+    return 0;
+  }
+}
