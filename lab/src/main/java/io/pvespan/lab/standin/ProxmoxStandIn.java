@@ -263,17 +263,20 @@ public final class ProxmoxStandIn implements AutoCloseable {
       String api = path.substring("/api2/json".length());
       total.incrementAndGet();
       counts.computeIfAbsent(api, k -> new AtomicLong()).incrementAndGet();
+      // In flight = received and not yet answered. Counted down before the answer is written: the
+      // client may send its next request the moment it has read this answer, possibly before this
+      // thread returns, and that is not a fourth request at once.
       maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       try {
         sleep(latency);
-        if (!"GET".equals(ex.getRequestMethod())) {
-          send(ex, 501, "{\"data\":null,\"message\":\"the stand-in serves GET only\"}");
-          return;
-        }
-        answer(ex, api, ex.getRequestURI().getQuery());
       } finally {
         inFlight.decrementAndGet();
       }
+      if (!"GET".equals(ex.getRequestMethod())) {
+        send(ex, 501, "{\"data\":null,\"message\":\"the stand-in serves GET only\"}");
+        return;
+      }
+      answer(ex, api, ex.getRequestURI().getQuery());
     }
   }
 
