@@ -42,6 +42,25 @@ final class CoexistenceNode implements AutoCloseable {
     }
   }
 
+  /** Joins this node's {@code vmbr0} and {@code other}'s with a veth pair (the guests' LAN). */
+  void joinLan(CoexistenceNode other) {
+    run(
+        "/usr/sbin/ip",
+        "-n",
+        node,
+        "link",
+        "add",
+        "lan-a",
+        "type",
+        "veth",
+        "peer",
+        "lan-b",
+        "netns",
+        other.node);
+    run("/usr/sbin/ip", "-n", node, "link", "set", "lan-a", "master", "vmbr0", "up");
+    run("/usr/sbin/ip", "-n", other.node, "link", "set", "lan-b", "master", "vmbr0", "up");
+  }
+
   /** A guest's namespace ({@code prefix-<name>}), IPv6 off before any NIC exists. */
   String guest(String name) {
     String ns = prefix + "-" + name;
@@ -56,6 +75,13 @@ final class CoexistenceNode implements AutoCloseable {
           "-qw",
           "net.ipv6.conf." + key + ".disable_ipv6=1");
     }
+    return ns;
+  }
+
+  /** A namespace someone else creates and deletes (the driver's parking one): gone at close. */
+  String owned(String name) {
+    String ns = prefix + "-" + name;
+    namespaces.add(ns);
     return ns;
   }
 
@@ -107,6 +133,11 @@ final class CoexistenceNode implements AutoCloseable {
    * {@code 1:}).
    */
   boolean mirrorActive(String dev) {
+    return mirrorActive(node, dev);
+  }
+
+  /** {@link #mirrorActive(String)} on another node namespace. */
+  static boolean mirrorActive(String node, String dev) {
     String out =
         runWithInput(
             "filter show dev "
@@ -131,6 +162,11 @@ final class CoexistenceNode implements AutoCloseable {
 
   /** What Proxmox's rate limit left on {@code dev}, missing parts named (empty: all there). */
   List<String> proxmoxRateMissing(String dev) {
+    return proxmoxRateMissing(node, dev);
+  }
+
+  /** {@link #proxmoxRateMissing(String)} on another node namespace. */
+  static List<String> proxmoxRateMissing(String node, String dev) {
     List<String> missing = new ArrayList<>();
     String qdiscs = run("/usr/sbin/tc", "-n", node, "qdisc", "show", "dev", dev);
     if (!qdiscs.contains("qdisc htb 1: root")) {
