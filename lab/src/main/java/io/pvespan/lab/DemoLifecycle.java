@@ -140,18 +140,25 @@ final class DemoLifecycle {
       say(
           String.format(
               "  %-32s vm%d sent+received %,11d B | at the sensor %,11d B of %,11d B mirrored"
-                  + " | unmirrored bytes: %,d",
-              p.name(), vmid, p.guestBytes(), p.seen(), p.expected(), p.unmirrored()));
+                  + " | unmirrored bytes: %,d%s",
+              p.name(),
+              vmid,
+              p.guestBytes(),
+              p.seen(),
+              p.expected(),
+              Math.max(0, p.unmirrored()),
+              extra(p)));
     }
     SensorLedger.Phase total = ledger.total();
     say(
         String.format(
-            "  total: vm%d sent+received %,d B; the sensor got %,d of %,d B; unmirrored bytes: %,d%s",
+            "  total: vm%d sent+received %,d B; the sensor got %,d of %,d B; unmirrored bytes: %,d%s%s",
             vmid,
             total.guestBytes(),
             total.seen(),
             total.expected(),
-            total.unmirrored(),
+            Math.max(0, total.unmirrored()),
+            extra(total),
             total.unmirrored() == 0
                 ? ""
                 : total.unmirrored() > 0
@@ -159,6 +166,15 @@ final class DemoLifecycle {
                     : "  <- the sensor got MORE than the guests counted: most likely copies of"
                         + " frames the bridge still sent to the source tap after the guest left"
                         + " it (mirrored, never received; TCP sent them again)"));
+  }
+
+  /**
+   * Copies beyond what the guest counted: frames the bridge still sent to the source tap around the
+   * switchover (mirrored there, never received by the paused source; TCP sends them again), or
+   * copies still in flight at a phase boundary, counted in the next phase.
+   */
+  private static String extra(SensorLedger.Phase p) {
+    return p.unmirrored() < 0 ? String.format(" (+ %,d B extra copies)", -p.unmirrored()) : "";
   }
 
   private void print(LifecycleRun run) {
