@@ -109,16 +109,16 @@ class ApiServerIT {
 
     String metrics = get("/metrics").body();
     assertThat(metrics)
-        .contains("pvespan_drift_items{node=\"pve1\"} 1.0\n")
-        .contains("pvespan_drift_items{node=\"pve2\"} 0.0\n")
-        .contains("pvespan_plan_generation{node=\"pve1\"} 1.0\n")
-        .contains("pvespan_plan_pushes_total{node=\"pve3\"} 1.0\n")
-        .contains("pvespan_plan_push_failures_total{node=\"pve3\"} 0.0\n")
-        .contains("pvespan_inventory_polls_total 1.0\n")
-        .contains("pvespan_inventory_poll_failures_total 0.0\n")
-        .contains("pvespan_inventory_guests 2.0\n")
-        .contains("pvespan_spec_errors 0.0\n")
-        .contains("# TYPE pvespan_plan_pushes_total counter\n")
+        .contains("pvespan_controller_node_drift_items{node=\"pve1\"} 1.0\n")
+        .contains("pvespan_controller_node_drift_items{node=\"pve2\"} 0.0\n")
+        .contains("pvespan_controller_node_desired_generation{node=\"pve1\"} 1.0\n")
+        .contains("pvespan_controller_node_plan_pushes_total{node=\"pve3\"} 1.0\n")
+        .contains("pvespan_controller_node_plan_push_failures_total{node=\"pve3\"} 0.0\n")
+        .contains("pvespan_controller_inventory_polls_total 1.0\n")
+        .contains("pvespan_controller_inventory_poll_failures_total 0.0\n")
+        .contains("pvespan_controller_inventory_guests 2.0\n")
+        .contains("pvespan_controller_spec_errors 0.0\n")
+        .contains("# TYPE pvespan_controller_node_plan_pushes_total counter\n")
         .containsPattern("process_resident_memory_bytes [1-9][0-9.]*E[0-9]+\n")
         .containsPattern("jvm_memory_heap_used_bytes [1-9][0-9.]*(E[0-9]+)?\n");
   }
@@ -140,7 +140,7 @@ class ApiServerIT {
     assertThat(p.get("plans")).hasSize(3);
     assertThat(p.get("specErrors").get(0).asText())
         .isEqualTo("specs/bad.yaml:3:5: spec.sensorRef: 'nope' names no Sensor");
-    assertThat(get("/metrics").body()).contains("pvespan_spec_errors 1.0\n");
+    assertThat(get("/metrics").body()).contains("pvespan_controller_spec_errors 1.0\n");
   }
 
   @Test

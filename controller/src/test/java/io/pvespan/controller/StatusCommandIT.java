@@ -46,7 +46,12 @@ class StatusCommandIT {
       int code = status("--controller", "http://127.0.0.1:" + api.port());
 
       String text = out.toString(StandardCharsets.UTF_8);
-      assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+      assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(3);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .isEqualTo(
+              "pvespan status: not ready: session web (Degraded: SpecsInvalid), node pve1"
+                  + " (NoStatusYet), node pve2 (NoStatusYet), node pve3 (NoStatusYet), 1 spec"
+                  + " error, inventory (https://pve1:8006: connection refused)\n");
       assertThat(text)
           .contains("SESSIONS\nNAME  SENSOR  SOURCES  DEVICES  BYTES  STATE\n")
           .contains("web   ids     2        2        0      Ready, Degraded: SpecsInvalid\n")
@@ -81,7 +86,10 @@ class StatusCommandIT {
       int code = status("--controller", "http://127.0.0.1:" + api.port());
 
       String text = out.toString(StandardCharsets.UTF_8);
-      assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+      assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(3);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("node pve2 (KernelProbeFailed)", "node pve3 (NoReadyCondition)")
+          .doesNotContain("pve1");
       assertThat(text)
           .containsPattern("pve1 +http://127.0.0.1:\\d+/ +yes +yes +1 +1 +0 +-\n")
           .containsPattern("pve2 +http://127.0.0.1:\\d+/ +yes +NO: KernelProbeFailed +1 +1 +0 +-\n")
@@ -90,8 +98,9 @@ class StatusCommandIT {
               "  error: node pve2: not ready: KernelProbeFailed: tc qdisc: exit 2: no clsact\n");
 
       out.reset();
+      // JSON for automation: the same exit code as the tables.
       assertThat(status("--controller", "http://127.0.0.1:" + api.port(), "--output", "json"))
-          .isZero();
+          .isEqualTo(3);
       var json = PlanJson.MAPPER.readTree(out.toString(StandardCharsets.UTF_8));
       var pve2 = json.get("nodes").get(1);
       assertThat(pve2.get("node").asText()).isEqualTo("pve2");
@@ -110,8 +119,17 @@ class StatusCommandIT {
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 h.controller::snapshot)) {
       h.pollAndSettle();
+      for (String node : List.of("pve1", "pve2", "pve3")) {
+        h.agent(node).conditions =
+            List.of(new Condition("Ready", "True", "AgentReady", "the kernel matches", null, 1));
+      }
+      h.controller.collectStatus();
+      h.io.awaitIdle();
+      // Everything ready: exit 0, nothing on stderr.
       assertThat(status("--controller", "http://127.0.0.1:" + api.port(), "--output", "json"))
+          .as(err.toString(StandardCharsets.UTF_8))
           .isZero();
+      assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
       var json = PlanJson.MAPPER.readTree(out.toString(StandardCharsets.UTF_8));
       assertThat(json.get("sessions").get(0).get("name").asText()).isEqualTo("web");
       assertThat(json.get("nodes")).hasSize(3);

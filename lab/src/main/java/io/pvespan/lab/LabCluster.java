@@ -65,6 +65,7 @@ public final class LabCluster {
   private final Path agentHeader;
   private final Path configFile;
   private Process controller;
+  private final Map<String, Process> agents = new LinkedHashMap<>();
 
   private LabCluster(Lab lab, Options options, Consumer<String> progress) {
     this.lab = lab;
@@ -278,8 +279,21 @@ public final class LabCluster {
                     .ok());
   }
 
-  private void startAgents() {
-    Map<String, Process> agents = new LinkedHashMap<>();
+  /** Kills the node's agent (SIGKILL), as a crash or a stopped unit would; its rules stay. */
+  public synchronized void killAgent(String node) {
+    Process p = agents.remove(node);
+    if (p == null) {
+      throw new LabException("no running agent for node " + node);
+    }
+    p.destroyForcibly();
+    try {
+      p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private synchronized void startAgents() {
     for (LabNode node : lab.topology().nodes()) {
       progress.accept(
           "starting the agent of "

@@ -22,7 +22,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * The controller's metrics as a Prometheus client collector. Every number is already in a {@link
  * ControllerSnapshot}; reading one snapshot per scrape keeps a scrape consistent and counts nothing
- * twice. Per-node metrics carry the label {@code node}.
+ * twice. Every name starts with {@code pvespan_controller_} (the agents' own start with {@code
+ * pvespan_agent_}); per-node metrics carry the label {@code node}, per-session ones {@code
+ * session}.
  */
 final class ControllerMetrics implements MultiCollector {
   private final Supplier<ControllerSnapshot> snapshots;
@@ -41,68 +43,86 @@ final class ControllerMetrics implements MultiCollector {
     int guests = s.inventory() == null ? 0 : s.inventory().guests().size();
     int nodes = s.inventory() == null ? 0 : s.inventory().nodes().size();
     List<MetricSnapshot> out = new ArrayList<>();
-    out.add(counter("pvespan_inventory_polls", "Inventory polls that succeeded.", s.polls()));
+    out.add(BuildInfo.snapshot("controller"));
     out.add(
         counter(
-            "pvespan_inventory_poll_failures", "Inventory polls that failed.", s.pollFailures()));
-    out.add(gauge("pvespan_inventory_guests", "Guests in the last inventory.", guests));
-    out.add(gauge("pvespan_inventory_nodes", "Nodes in the last inventory.", nodes));
+            "pvespan_controller_inventory_polls", "Inventory polls that succeeded.", s.polls()));
+    out.add(
+        counter(
+            "pvespan_controller_inventory_poll_failures",
+            "Inventory polls that failed.",
+            s.pollFailures()));
+    out.add(gauge("pvespan_controller_inventory_guests", "Guests in the last inventory.", guests));
+    out.add(gauge("pvespan_controller_inventory_nodes", "Nodes in the last inventory.", nodes));
     out.add(
         gauge(
-            "pvespan_spec_errors",
+            "pvespan_controller_spec_errors",
             "Problems in the newest specs (0: they are in force).",
             s.specErrors().size()));
     out.add(
         gauge(
-            "pvespan_planner_errors",
+            "pvespan_controller_planner_errors",
             "Planner errors for the newest inputs.",
             s.plannerErrors().size()));
     out.add(
         gauge(
-            "pvespan_plan_warnings",
+            "pvespan_controller_plan_warnings",
             "Planner warnings for the plans in force.",
             s.warnings().size()));
-    out.add(counter("pvespan_reconciles", "Reconcile pipeline runs.", s.reconciles()));
+    out.add(counter("pvespan_controller_reconciles", "Reconcile pipeline runs.", s.reconciles()));
     List<AgentSnapshot> agents = s.agents();
     out.add(
         perNodeGauge(
-            "pvespan_plan_generation",
-            "Desired plan generation per node.",
+            "pvespan_controller_node_desired_generation",
+            "Generation of the plan the controller wants the node's agent to run.",
             agents,
             AgentSnapshot::desiredGeneration));
     out.add(
         perNodeGauge(
-            "pvespan_agent_applied_generation",
-            "Plan generation the agent has applied.",
+            "pvespan_controller_node_applied_generation",
+            "Generation the node's agent last reported as applied (the agent's own is"
+                + " pvespan_agent_applied_generation).",
             agents,
             AgentSnapshot::appliedGeneration));
     out.add(
         perNodeGauge(
-            "pvespan_agent_in_sync",
-            "1 when the agent has applied the desired plan.",
+            "pvespan_controller_node_in_sync",
+            "1 when the node's agent has applied the desired plan.",
             agents,
             a -> a.inSync() ? 1 : 0));
     out.add(
         perNodeGauge(
-            "pvespan_agent_reachable",
-            "1 when the agent answered last time.",
+            "pvespan_controller_node_reachable",
+            "1 when the node's agent answered last time.",
             agents,
             a -> Boolean.TRUE.equals(a.reachable()) ? 1 : 0));
     out.add(
-        perNodeCounter(
-            "pvespan_plan_pushes", "Plans the agent accepted.", agents, AgentSnapshot::pushes));
+        perNodeGauge(
+            "pvespan_controller_node_ready",
+            "1 when the node is Ready as GET /v1/nodes shows it (reachable, the agent Ready, the"
+                + " plan applied).",
+            agents,
+            a -> "True".equals(NodeReadiness.of(a).status()) ? 1 : 0));
     out.add(
         perNodeCounter(
-            "pvespan_plan_push_failures",
-            "Plan pushes that failed.",
+            "pvespan_controller_node_plan_pushes",
+            "Plans the node's agent accepted.",
+            agents,
+            AgentSnapshot::pushes));
+    out.add(
+        perNodeCounter(
+            "pvespan_controller_node_plan_push_failures",
+            "Plan pushes to the node's agent that failed.",
             agents,
             AgentSnapshot::pushFailures));
     out.add(
         perNodeGauge(
-            "pvespan_drift_items",
-            "Drift items in the agent's last status.",
+            "pvespan_controller_node_drift_items",
+            "Drift items in the node agent's last status.",
             agents,
             a -> a.lastStatus() == null ? 0 : a.lastStatus().drift().size()));
+    out.add(SessionMetrics.nodeEntries(agents));
+    out.addAll(SessionMetrics.sessions(ControllerViews.sessions(s)));
     out.add(
         gauge("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes));
     out.add(gauge("jvm_memory_heap_used_bytes", "Java heap in use, in bytes.", heapUsedBytes));

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./pvespan status [--controller URL] [--output text|json]}: sessions, nodes and problems
- * from a running controller's API, as tables (or the three API answers as one JSON object).
+ * from a running controller's API, as tables (or the three API answers as one JSON object); exits
+ * {@link StatusVerdict#NOT_READY} when anything is not ready, so scripts and checks can rely on it.
  */
 @picocli.CommandLine.Command(
     name = "status",
@@ -27,8 +29,11 @@ import picocli.CommandLine.Spec;
       "sessions, nodes and drift from a running controller",
       "",
       "Reads sessions, nodes and drift from a running controller's API (read-only).",
-      "Exit 0 with the tables (or JSON) on stdout; 1 with one line when the controller cannot be"
-          + " reached; 2 for usage errors."
+      "Exit 0 with the tables (or JSON) on stdout when everything is ready; 3 with the same output"
+          + " and one line on stderr naming what is not ready (a session not Ready or Degraded,"
+          + " paused sessions and sessions selecting nothing aside; a node not Ready; spec, planner"
+          + " or inventory errors); 1 with one line when the controller cannot be reached; 2 for"
+          + " usage errors."
     })
 public final class StatusCommand implements Command, Callable<Integer> {
   /** The controller's default listen address (see {@code ControllerConfig.DEFAULT_LISTEN}). */
@@ -96,12 +101,17 @@ public final class StatusCommand implements Command, Callable<Integer> {
       all.set("nodes", nodes);
       all.set("plans", plans);
       out.println(PlanJson.writePretty(all));
-      out.flush();
+    } else {
+      StatusTables.print(sessions, nodes, plans, out);
+    }
+    out.flush();
+    List<String> notReady = StatusVerdict.notReady(sessions, nodes, plans);
+    if (notReady.isEmpty()) {
       return 0;
     }
-    StatusTables.print(sessions, nodes, plans, out);
-    out.flush();
-    return 0;
+    err.println("pvespan status: not ready: " + String.join(", ", notReady));
+    err.flush();
+    return StatusVerdict.NOT_READY;
   }
 
   private static JsonNode get(HttpClient http, URI base, String path)

@@ -79,34 +79,46 @@ class ControllerMetricsTest {
     String text = scrape(snapshot(List.of(agent("pve1", true, "sha256:a", 7, null))), null);
     assertThat(text)
         .contains(
-            "# TYPE pvespan_inventory_polls_total counter\npvespan_inventory_polls_total 5.0\n",
-            "pvespan_inventory_poll_failures_total 1.0\n",
-            "pvespan_inventory_guests 0.0\n",
-            "pvespan_inventory_nodes 0.0\n",
-            "pvespan_spec_errors 1.0\n",
-            "pvespan_planner_errors 0.0\n",
-            "pvespan_plan_warnings 2.0\n",
-            "pvespan_reconciles_total 9.0\n",
-            "pvespan_plan_generation{node=\"pve1\"} 3.0\npvespan_plan_generation{node=\"pve2\"} 0.0\n",
-            "pvespan_agent_applied_generation{node=\"pve1\"} 2.0\n",
-            "pvespan_agent_in_sync{node=\"pve1\"} 0.0\npvespan_agent_in_sync{node=\"pve2\"} 1.0\n",
-            "pvespan_agent_reachable{node=\"pve1\"} 1.0\npvespan_agent_reachable{node=\"pve2\"} 0.0\n",
-            "# TYPE pvespan_plan_pushes_total counter\npvespan_plan_pushes_total{node=\"pve1\"} 7.0\n",
-            "pvespan_plan_push_failures_total{node=\"pve1\"} 4.0\n",
-            "pvespan_drift_items{node=\"pve1\"} 0.0\npvespan_drift_items{node=\"pve2\"} 2.0\n",
+            "# TYPE pvespan_controller_inventory_polls_total counter\n"
+                + "pvespan_controller_inventory_polls_total 5.0\n",
+            "pvespan_controller_inventory_poll_failures_total 1.0\n",
+            "pvespan_controller_inventory_guests 0.0\n",
+            "pvespan_controller_inventory_nodes 0.0\n",
+            "pvespan_controller_spec_errors 1.0\n",
+            "pvespan_controller_planner_errors 0.0\n",
+            "pvespan_controller_plan_warnings 2.0\n",
+            "pvespan_controller_reconciles_total 9.0\n",
+            "pvespan_controller_node_desired_generation{node=\"pve1\"} 3.0\n"
+                + "pvespan_controller_node_desired_generation{node=\"pve2\"} 0.0\n",
+            "pvespan_controller_node_applied_generation{node=\"pve1\"} 2.0\n",
+            "pvespan_controller_node_in_sync{node=\"pve1\"} 0.0\n"
+                + "pvespan_controller_node_in_sync{node=\"pve2\"} 1.0\n",
+            "pvespan_controller_node_reachable{node=\"pve1\"} 1.0\n"
+                + "pvespan_controller_node_reachable{node=\"pve2\"} 0.0\n",
+            "# TYPE pvespan_controller_node_plan_pushes_total counter\n"
+                + "pvespan_controller_node_plan_pushes_total{node=\"pve1\"} 7.0\n",
+            "pvespan_controller_node_plan_push_failures_total{node=\"pve1\"} 4.0\n",
+            "pvespan_controller_node_drift_items{node=\"pve1\"} 0.0\n"
+                + "pvespan_controller_node_drift_items{node=\"pve2\"} 2.0\n",
+            "pvespan_controller_node_ready{node=\"pve1\"} 0.0\n",
+            "pvespan_controller_node_entries{kind=\"mirror\",node=\"pve2\",state=\"active\"} 0.0\n",
+            "pvespan_build_info{process=\"controller\",version=\"",
             "process_resident_memory_bytes 1.048576E8\n",
             "jvm_memory_heap_used_bytes 2.0E7\n");
-    assertThat(text.lines().filter(l -> l.startsWith("# TYPE ")).count()).isEqualTo(17);
+    assertThat(text.lines().filter(l -> l.startsWith("# TYPE ")).count())
+        .isEqualTo(20); // session metrics: none without specs (SessionMetricsTest)
     for (String line : text.split("\n")) {
       assertThat(line)
-          .matches("# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\\{node=\"[^\"]*\"\\})? [0-9.E-]+");
+          .matches(
+              "# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\})?"
+                  + " [0-9.E-]+");
     }
   }
 
   @Test
   void withoutAgentsThePerNodeMetricsHaveNoSamples() throws Exception {
     String text = scrape(snapshot(List.of()), null);
-    assertThat(text).contains("pvespan_reconciles_total 9.0\n").doesNotContain("{node=");
+    assertThat(text).contains("pvespan_controller_reconciles_total 9.0\n").doesNotContain("node=");
   }
 
   @Test
@@ -116,7 +128,9 @@ class ControllerMetricsTest {
             snapshot(List.of()),
             "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3");
     assertThat(text)
-        .contains("# TYPE pvespan_reconciles counter\n", "pvespan_reconciles_total 9.0\n")
+        .contains(
+            "# TYPE pvespan_controller_reconciles counter\n",
+            "pvespan_controller_reconciles_total 9.0\n")
         .endsWith("# EOF\n");
   }
 

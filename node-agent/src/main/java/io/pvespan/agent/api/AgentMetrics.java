@@ -27,15 +27,18 @@ import java.util.function.Supplier;
  * counting a second time in client-side instruments: every scrape is one consistent moment.
  *
  * <p>Per-session packet and byte counters come from the mirred actions' tc statistics as the last
- * converge read them; they restart from zero when a rule is re-created, which Prometheus' {@code
- * rate()} treats as a counter reset.
+ * converge read them, carried over re-created filters by the converger, and kept here for entries
+ * that left the plan (a guest migrated away): they never go down while the agent runs. An agent
+ * restart starts them again from what the kernel holds (one counter reset for {@code rate()}).
  */
 final class AgentMetrics implements MultiCollector {
   private static final List<String> STATES = List.of("active", "waiting", "failed");
+  private static final List<String> KINDS = List.of(SessionTotals.MIRROR, SessionTotals.DELIVERY);
 
   private final Supplier<NodeMirrorStatus> status;
   private final Supplier<AgentStats> stats;
   private final LongSupplier residentBytes;
+  private final SessionTotals.Keeper totals = new SessionTotals.Keeper();
 
   AgentMetrics(
       Supplier<NodeMirrorStatus> status, Supplier<AgentStats> stats, LongSupplier residentBytes) {
@@ -46,31 +49,42 @@ final class AgentMetrics implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    return snapshots(status.get(), stats.get(), residentBytes.getAsLong());
+    NodeMirrorStatus now = status.get();
+    return snapshots(now, stats.get(), residentBytes.getAsLong(), totals.update(now.entries()));
   }
 
   /** Pure: the same inputs give the same snapshots. {@code residentBytes} below 0 is left out. */
   static MetricSnapshots snapshots(NodeMirrorStatus status, AgentStats stats, long residentBytes) {
+    return snapshots(status, stats, residentBytes, SessionTotals.of(status.entries()));
+  }
+
+  /**
+   * {@code totals}: the per-session counters to expose ({@link SessionTotals}, which keeps entries
+   * that left the plan so that a session's series never goes down).
+   */
+  static MetricSnapshots snapshots(
+      NodeMirrorStatus status, AgentStats stats, long residentBytes, SessionTotals totals) {
     TreeSet<String> active = new TreeSet<>();
-    Map<String, long[]> perSession = new TreeMap<>();
     Map<String, Long> perState = new TreeMap<>();
-    STATES.forEach(s -> perState.put(s, 0L));
+    for (String kind : KINDS) {
+      STATES.forEach(s -> perState.put(kind + " " + s, 0L));
+    }
     for (EntryStatus e : status.entries()) {
-      if ("active".equals(e.state())) {
+      if ("active".equals(e.state()) && SessionTotals.MIRROR.equals(SessionTotals.kind(e))) {
         active.add(e.device().value());
       }
-      perState.computeIfPresent(e.state(), (s, n) -> n + 1);
-      long[] sum = perSession.computeIfAbsent(e.session(), s -> new long[2]);
-      sum[0] += e.packets();
-      sum[1] += e.bytes();
+      perState.computeIfPresent(SessionTotals.kind(e) + " " + e.state(), (s, n) -> n + 1);
     }
     boolean ready =
         status.conditions().stream()
             .anyMatch(c -> "Ready".equals(c.type()) && "True".equals(c.status()));
     List<MetricSnapshot> out = new ArrayList<>();
+    out.add(BuildInfo.snapshot("agent"));
     out.add(
         gauge(
-            "pvespan_agent_mirrored_interfaces", "Devices with an active mirror.", active.size()));
+            "pvespan_agent_mirrored_interfaces",
+            "Source devices with an active mirror.",
+            active.size()));
     out.add(counter("pvespan_agent_converges", "Converges run.", stats.convergesTotal()));
     out.add(
         SummarySnapshot.builder()
@@ -92,12 +106,37 @@ final class AgentMetrics implements MultiCollector {
             "pvespan_agent_kernel_command_failures",
             "Kernel commands that failed.",
             stats.kernelFailuresTotal()));
-    out.add(perSession("pvespan_agent_mirrored_packets", "Packets mirrored.", perSession, 0));
-    out.add(perSession("pvespan_agent_mirrored_bytes", "Bytes mirrored.", perSession, 1));
+    out.add(
+        perSession(
+            "pvespan_agent_mirrored_packets",
+            "Packets copied from this node's source devices, per session; never decreases while"
+                + " the agent runs (re-created filters are carried over).",
+            totals.mirrored(),
+            0));
+    out.add(
+        perSession(
+            "pvespan_agent_mirrored_bytes",
+            "Bytes copied from this node's source devices, per session; never decreases while the"
+                + " agent runs (re-created filters are carried over).",
+            totals.mirrored(),
+            1));
+    out.add(
+        perSession(
+            "pvespan_agent_delivered_packets",
+            "Packets delivered from a tunnel into a sensor on this node, per session.",
+            totals.delivered(),
+            0));
+    out.add(
+        perSession(
+            "pvespan_agent_delivered_bytes",
+            "Bytes delivered from a tunnel into a sensor on this node, per session.",
+            totals.delivered(),
+            1));
     out.add(
         gauge(
             "pvespan_agent_applied_generation",
-            "Generation of the converged plan.",
+            "Generation of the plan this agent converged to (the controller's view of it is"
+                + " pvespan_controller_node_applied_generation).",
             status.appliedGeneration()));
     out.add(
         gauge(
@@ -108,14 +147,18 @@ final class AgentMetrics implements MultiCollector {
     GaugeSnapshot.Builder entries =
         GaugeSnapshot.builder()
             .name("pvespan_agent_entries")
-            .help("Planned entries by state (active, waiting, failed).");
+            .help(
+                "Planned entries by kind (mirror: copies from a source device; delivery: from a"
+                    + " tunnel into a sensor) and state (active, waiting, failed).");
     perState.forEach(
-        (state, n) ->
-            entries.dataPoint(
-                GaugeDataPointSnapshot.builder()
-                    .labels(Labels.of("state", state))
-                    .value(n)
-                    .build()));
+        (key, n) -> {
+          String[] kindState = key.split(" ");
+          entries.dataPoint(
+              GaugeDataPointSnapshot.builder()
+                  .labels(Labels.of("kind", kindState[0], "state", kindState[1]))
+                  .value(n)
+                  .build());
+        });
     out.add(entries.build());
     if (residentBytes >= 0) {
       out.add(
@@ -126,6 +169,8 @@ final class AgentMetrics implements MultiCollector {
 
   private static CounterSnapshot perSession(
       String name, String help, Map<String, long[]> perSession, int index) {
+    // Sorted by session: a scrape reads the same way every time.
+    perSession = new TreeMap<>(perSession);
     CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
     perSession.forEach(
         (session, sums) ->

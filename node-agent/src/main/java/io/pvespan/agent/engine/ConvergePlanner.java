@@ -326,13 +326,11 @@ final class ConvergePlanner {
      * A standby target is part of its entry: its copies count there; a failed standby fails the
      * entry (the sensor would lose copies if it resumed there); one active target makes it active.
      */
-    void foldStandbys(Map<EntryKey, long[]> counters) {
+    void foldStandbys(Map<EntryKey, List<ConvergeStep.FilterCount>> counts) {
       for (Map.Entry<EntryKey, EntryKey> e : standbyOf.entrySet()) {
-        long[] c = counters.get(e.getKey());
+        List<ConvergeStep.FilterCount> c = counts.get(e.getKey());
         if (c != null) {
-          long[] p = counters.computeIfAbsent(e.getValue(), k -> new long[2]);
-          p[0] += c[0];
-          p[1] += c[1];
+          counts.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).addAll(c);
         }
         String[] standby = entryState.get(e.getKey());
         String[] primary = entryState.get(e.getValue());
@@ -347,7 +345,7 @@ final class ConvergePlanner {
 
     ConvergeStep result() {
       List<ConvergeStep.EntryOutcome> out = new ArrayList<>();
-      Map<EntryKey, long[]> counters = new HashMap<>();
+      Map<EntryKey, List<ConvergeStep.FilterCount>> counts = new HashMap<>();
       Map<io.pvespan.agent.kernel.OwnershipCookie, DesiredFilter> byCookie = new HashMap<>();
       for (DesiredFilter d : desired) {
         byCookie.put(d.cookie(), d);
@@ -355,20 +353,24 @@ final class ConvergePlanner {
       for (ObservedFilter f : node.filters()) {
         DesiredFilter d = f.ours() ? byCookie.get(f.cookie()) : null;
         if (d != null && d.device().equals(f.dev()) && d.side() == f.side() && d.sameAs(f)) {
-          long[] c = counters.computeIfAbsent(d.entry(), k -> new long[2]);
-          c[0] += f.packets();
-          c[1] += f.bytes();
+          counts
+              .computeIfAbsent(d.entry(), k -> new ArrayList<>())
+              .add(
+                  new ConvergeStep.FilterCount(
+                      f.dev(), f.side(), f.toDev(), f.cookie(), f.packets(), f.bytes()));
         }
       }
-      foldStandbys(counters);
+      foldStandbys(counts);
       for (Map.Entry<EntryKey, String[]> e : entryState.entrySet()) {
         if (standbyOf.containsKey(e.getKey())) {
           continue; // reported within its entry
         }
-        long[] c = counters.getOrDefault(e.getKey(), new long[2]);
         out.add(
             new ConvergeStep.EntryOutcome(
-                e.getKey(), e.getValue()[0], e.getValue()[1], c[0], c[1]));
+                e.getKey(),
+                e.getValue()[0],
+                e.getValue()[1],
+                counts.getOrDefault(e.getKey(), List.of())));
       }
       actions.sort(java.util.Comparator.comparingInt(KernelAction::stage));
       return new ConvergeStep(actions, drift, out, problems);

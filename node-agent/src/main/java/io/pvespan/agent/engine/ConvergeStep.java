@@ -1,5 +1,8 @@
 package io.pvespan.agent.engine;
 
+import io.pvespan.agent.kernel.OwnershipCookie;
+import io.pvespan.agent.kernel.TcSide;
+import io.pvespan.model.InterfaceName;
 import io.pvespan.status.DriftItem;
 import java.util.List;
 
@@ -25,7 +28,33 @@ record ConvergeStep(
 
   /**
    * One plan entry: {@code state} is active (every filter in place), pending (actions planned),
-   * waiting (a device is absent) or failed ({@code message}). Counters from our mirred actions.
+   * waiting (a device is absent) or failed ({@code message}). {@code counts}: one per filter of the
+   * entry found in the kernel, with its mirred action's counters as read.
    */
-  record EntryOutcome(EntryKey key, String state, String message, long packets, long bytes) {}
+  record EntryOutcome(EntryKey key, String state, String message, List<FilterCount> counts) {
+    EntryOutcome {
+      counts = List.copyOf(counts);
+    }
+
+    long packets() {
+      return counts.stream().mapToLong(FilterCount::packets).sum();
+    }
+
+    long bytes() {
+      return counts.stream().mapToLong(FilterCount::bytes).sum();
+    }
+  }
+
+  /**
+   * The counters of one filter as read now: the filter on {@code side} of {@code device} copying
+   * into {@code target}, marked with {@code cookie}. The kernel restarts them at zero whenever the
+   * filter is re-created ({@link CounterCarry} hides that).
+   */
+  record FilterCount(
+      InterfaceName device,
+      TcSide side,
+      String target,
+      OwnershipCookie cookie,
+      long packets,
+      long bytes) {}
 }

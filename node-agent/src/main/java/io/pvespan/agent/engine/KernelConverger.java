@@ -42,6 +42,7 @@ public final class KernelConverger implements Converger {
   private final ConvergePlanner planner;
   private final Clock clock;
   private final Map<String, Instant> driftSince = new HashMap<>();
+  private final CounterCarry counters = new CounterCarry();
 
   public KernelConverger(CommandRunner runner, KernelFeatures features, Clock clock) {
     this.runner = runner;
@@ -265,7 +266,8 @@ public final class KernelConverger implements Converger {
     return out;
   }
 
-  private static List<EntryStatus> statuses(ConvergeStep step) {
+  /** Entry states with counters that never go down ({@link CounterCarry}). */
+  private List<EntryStatus> statuses(ConvergeStep step) {
     List<EntryStatus> out = new ArrayList<>();
     for (ConvergeStep.EntryOutcome e : step.entries()) {
       String state = e.state();
@@ -275,9 +277,10 @@ public final class KernelConverger implements Converger {
         message = "not in the kernel after apply";
       }
       InterfaceName dev = e.key().device();
+      long[] total = counters.totals(e.key(), e.counts());
       out.add(
           new EntryStatus(
-              e.key().session(), dev, e.key().direction(), state, message, e.packets(), e.bytes()));
+              e.key().session(), dev, e.key().direction(), state, message, total[0], total[1]));
     }
     return out;
   }

@@ -45,7 +45,8 @@ class AgentMetricsTest {
                 entry("web", "tap101i0", "active", 10, 1000),
                 entry("web", "tap102i0", "active", 5, 500),
                 entry("dmz", "tap103i0", "waiting", 0, 0),
-                entry("dmz", "tap101i0", "active", 1, 64)),
+                entry("dmz", "tap101i0", "active", 1, 64),
+                new EntryStatus("web", InterfaceName.of("pspv1"), null, "active", null, 9, 9000)),
             List.of(new DriftItem(DriftItem.Kind.MISSING, "filter x", "d", Instant.EPOCH)),
             List.of());
     MetricsEndpoint.Scrape s = scrape(status, new AgentStats(7, 0.25, 3), 52_428_800, null);
@@ -67,16 +68,47 @@ class AgentMetricsTest {
                 + "pvespan_agent_mirrored_bytes_total{session=\"web\"} 1500.0\n",
             "pvespan_agent_applied_generation 12.0\n",
             "# TYPE pvespan_agent_ready gauge\npvespan_agent_ready 0.0\n",
-            "pvespan_agent_entries{state=\"active\"} 3.0\n"
-                + "pvespan_agent_entries{state=\"failed\"} 0.0\n"
-                + "pvespan_agent_entries{state=\"waiting\"} 1.0\n",
+            "pvespan_agent_entries{kind=\"delivery\",state=\"active\"} 1.0\n"
+                + "pvespan_agent_entries{kind=\"delivery\",state=\"failed\"} 0.0\n"
+                + "pvespan_agent_entries{kind=\"delivery\",state=\"waiting\"} 0.0\n"
+                + "pvespan_agent_entries{kind=\"mirror\",state=\"active\"} 3.0\n"
+                + "pvespan_agent_entries{kind=\"mirror\",state=\"failed\"} 0.0\n"
+                + "pvespan_agent_entries{kind=\"mirror\",state=\"waiting\"} 1.0\n",
+            "pvespan_agent_delivered_bytes_total{session=\"web\"} 9000.0\n",
+            "pvespan_build_info{process=\"agent\",version=\"",
             "process_resident_memory_bytes 5.24288E7\n");
     // Every sample line is "name[{labels}] value"; every metric has HELP and TYPE.
     for (String line : s.body().split("\n")) {
       assertThat(line)
-          .matches("# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\\{(session|state)=\"[^\"]*\"\\})? [0-9.E-]+");
+          .matches(
+              "# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\})?"
+                  + " [0-9.E-]+");
     }
-    assertThat(s.body().lines().filter(l -> l.startsWith("# TYPE ")).count()).isEqualTo(11);
+    assertThat(s.body().lines().filter(l -> l.startsWith("# TYPE ")).count()).isEqualTo(14);
+  }
+
+  @Test
+  void aSessionsCountersKeepEntriesThatLeftThePlan() throws Exception {
+    var migrating =
+        status(
+            3,
+            List.of(
+                entry("web", "tap101i0", "active", 10, 1000),
+                entry("web", "tap102i0", "active", 1, 100)),
+            List.of(),
+            List.of());
+    var migrated =
+        status(4, List.of(entry("web", "tap102i0", "active", 2, 200)), List.of(), List.of());
+    PrometheusRegistry registry = new PrometheusRegistry();
+    var now = new java.util.concurrent.atomic.AtomicReference<>(migrating);
+    registry.register(new AgentMetrics(now::get, () -> AgentStats.ZERO, () -> -1));
+    MetricsEndpoint endpoint = new MetricsEndpoint(registry);
+    assertThat(endpoint.scrape(null).body())
+        .contains("pvespan_agent_mirrored_bytes_total{session=\"web\"} 1100.0\n");
+    now.set(migrated);
+    // tap101i0 migrated away: its 1000 bytes stay in the session's counter.
+    assertThat(endpoint.scrape(null).body())
+        .contains("pvespan_agent_mirrored_bytes_total{session=\"web\"} 1200.0\n");
   }
 
   @Test
