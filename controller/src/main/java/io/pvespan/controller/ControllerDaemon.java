@@ -11,6 +11,7 @@ import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.controller.reconcile.AgentAddressing;
 import io.pvespan.controller.reconcile.PushBackoff;
 import io.pvespan.controller.specs.DirectorySpecSource;
+import io.pvespan.controller.specs.SpecRefresh;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -33,6 +34,7 @@ public final class ControllerDaemon implements AutoCloseable {
   private final Controller controller;
   private final ExecutorService agentIo;
   private final ExecutorService reconcile;
+  private final ExecutorService specChecks;
   private final QuartzSchedule schedule;
   private final ApiServer api;
   private final InventorySource inventory;
@@ -42,12 +44,14 @@ public final class ControllerDaemon implements AutoCloseable {
       Controller controller,
       ExecutorService agentIo,
       ExecutorService reconcile,
+      ExecutorService specChecks,
       QuartzSchedule schedule,
       ApiServer api) {
     this.inventory = inventory;
     this.controller = controller;
     this.agentIo = agentIo;
     this.reconcile = reconcile;
+    this.specChecks = specChecks;
     this.schedule = schedule;
     this.api = api;
   }
@@ -82,7 +86,11 @@ public final class ControllerDaemon implements AutoCloseable {
     // the inventory reads agents ask for: never a queue behind a hung agent.
     ExecutorService agentIo = Executors.newCachedThreadPool(daemon("pvespan-agent-io"));
     ExecutorService reconcile = Executors.newSingleThreadExecutor(daemon("pvespan-reconcile"));
-    Controller controller = new Controller(ports, agentIo, reconcile);
+    // Specs are read and validated on a thread of their own: a huge or broken spec never holds
+    // up the reconcile that follows a migration.
+    ExecutorService specChecks = Executors.newSingleThreadExecutor(daemon("pvespan-specs"));
+    Controller controller =
+        new Controller(ports, agentIo, reconcile, specChecks, SpecRefresh.DEFAULT_BUDGET);
     var listen = config.listen();
     ApiServer api;
     try {
@@ -91,6 +99,7 @@ public final class ControllerDaemon implements AutoCloseable {
               new InetSocketAddress(listen.host(), listen.port()), controller::snapshot);
     } catch (IOException e) {
       reconcile.shutdownNow();
+      specChecks.shutdownNow();
       agentIo.shutdownNow();
       closeQuietly(inventory);
       throw e;
@@ -98,7 +107,8 @@ public final class ControllerDaemon implements AutoCloseable {
     try {
       QuartzSchedule schedule = new QuartzSchedule(jobs(controller, config));
       schedule.start();
-      return new ControllerDaemon(inventory, controller, agentIo, reconcile, schedule, api);
+      return new ControllerDaemon(
+          inventory, controller, agentIo, reconcile, specChecks, schedule, api);
     } catch (SchedulerException e) {
       api.close();
       throw new IllegalStateException("the scheduler cannot start: " + e.getMessage(), e);
@@ -134,6 +144,7 @@ public final class ControllerDaemon implements AutoCloseable {
     }
     api.close();
     reconcile.shutdownNow();
+    specChecks.shutdownNow();
     agentIo.shutdownNow();
     closeQuietly(inventory);
   }

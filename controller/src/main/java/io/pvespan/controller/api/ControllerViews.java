@@ -26,7 +26,9 @@ public final class ControllerViews {
         s.specErrors(),
         s.plannerErrors(),
         s.lastPollError(),
-        s.lastPoll());
+        s.lastPoll(),
+        s.specsCommit(),
+        s.specsCommitRead());
   }
 
   public static List<NodeView> nodes(ControllerSnapshot s) {
