@@ -11,7 +11,9 @@ import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.controller.reconcile.AgentAddressing;
 import io.pvespan.controller.reconcile.PushBackoff;
 import io.pvespan.controller.specs.DirectorySpecSource;
+import io.pvespan.controller.specs.GitSpecSource;
 import io.pvespan.controller.specs.SpecRefresh;
+import io.pvespan.controller.specs.SpecSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -74,7 +76,7 @@ public final class ControllerDaemon implements AutoCloseable {
     InventorySource inventory = inventories.create(config.pve());
     var ports =
         new Controller.Ports(
-            new DirectorySpecSource(config.specs().path()),
+            specSource(config),
             inventory,
             new IncrementalPlanning(),
             client,
@@ -113,6 +115,14 @@ public final class ControllerDaemon implements AutoCloseable {
       api.close();
       throw new IllegalStateException("the scheduler cannot start: " + e.getMessage(), e);
     }
+  }
+
+  /** The Git branch of {@code specs.git} (cloned into {@code specs.path}), else the directory. */
+  private static SpecSource specSource(ControllerConfig config) {
+    var specs = config.specs();
+    return specs.git() != null
+        ? new GitSpecSource(specs.git(), specs.path(), Clock.systemUTC())
+        : new DirectorySpecSource(specs.path());
   }
 
   private static List<Every> jobs(Controller c, ControllerConfig config) {
