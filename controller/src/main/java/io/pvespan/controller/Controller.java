@@ -16,6 +16,7 @@ import io.pvespan.controller.specs.SpecRefresh;
 import io.pvespan.controller.specs.SpecSource;
 import io.pvespan.controller.state.StateStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -58,22 +59,42 @@ public final class Controller {
     }
   }
 
+  /** With spec checks on {@code reconcileExecutor} (tests: the caller's thread). */
+  public Controller(Ports ports, Executor agentIo, Executor reconcileExecutor) {
+    this(ports, agentIo, reconcileExecutor, reconcileExecutor, SpecRefresh.DEFAULT_BUDGET);
+  }
+
   /**
    * @param agentIo runs node reconciles and inventory reads between polls; must offer a thread per
    *     node and two more at least (a cached pool)
    * @param reconcileExecutor runs the cluster-wide reconcile; a single thread (or the caller's, in
    *     tests)
+   * @param specExecutor runs spec checks (read, parse, validate); its own thread, so that a huge or
+   *     broken spec never holds up a reconcile
+   * @param specBudget how long one spec check may take before it is abandoned and reported
    */
-  public Controller(Ports ports, Executor agentIo, Executor reconcileExecutor) {
+  public Controller(
+      Ports ports,
+      Executor agentIo,
+      Executor reconcileExecutor,
+      Executor specExecutor,
+      Duration specBudget) {
     this.store = new StateStore(ports.clock());
-    this.specs = new SpecRefresh(ports.specs(), store, ports.inventory());
+    this.specs =
+        new SpecRefresh(
+            ports.specs(),
+            store,
+            ports.inventory(),
+            specExecutor,
+            specBudget,
+            this::requestReconcile);
     this.poller =
         new InventoryPoller(store, ports.inventory(), ports.nodes(), this::requestReconcile);
     this.demand = new InventoryDemand(store, poller, agentIo);
     NodeReconciler node =
         new NodeReconciler(store, ports.agents(), ports.backoff(), demand::devicesReported);
     this.nodes = new NodeQueue(agentIo, ports.clock(), node);
-    PlanStage stage = new PlanStage(store, specs, ports.planner(), ports.addressing(), nodes::add);
+    PlanStage stage = new PlanStage(store, ports.planner(), ports.addressing(), nodes::add);
     this.plans = new PlanQueue(reconcileExecutor, stage::reconcile);
   }
 
@@ -86,11 +107,12 @@ public final class Controller {
     poller.poll();
   }
 
-  /** Enqueues a reconcile when the specs' content changed since last read. */
+  /**
+   * Starts a spec check off the reconcile path (unless one runs); new valid specs enqueue a
+   * reconcile when loaded. A check past its budget is abandoned and reported here.
+   */
   public void checkSpecs() {
-    if (specs.changed()) {
-      plans.request();
-    }
+    specs.check();
   }
 
   /** Enqueues the cluster-wide reconcile (it collapses with one already pending). */

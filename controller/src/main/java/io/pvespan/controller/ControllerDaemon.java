@@ -11,6 +11,9 @@ import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.controller.reconcile.AgentAddressing;
 import io.pvespan.controller.reconcile.PushBackoff;
 import io.pvespan.controller.specs.DirectorySpecSource;
+import io.pvespan.controller.specs.GitSpecSource;
+import io.pvespan.controller.specs.SpecRefresh;
+import io.pvespan.controller.specs.SpecSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -33,6 +36,7 @@ public final class ControllerDaemon implements AutoCloseable {
   private final Controller controller;
   private final ExecutorService agentIo;
   private final ExecutorService reconcile;
+  private final ExecutorService specChecks;
   private final QuartzSchedule schedule;
   private final ApiServer api;
   private final InventorySource inventory;
@@ -42,12 +46,14 @@ public final class ControllerDaemon implements AutoCloseable {
       Controller controller,
       ExecutorService agentIo,
       ExecutorService reconcile,
+      ExecutorService specChecks,
       QuartzSchedule schedule,
       ApiServer api) {
     this.inventory = inventory;
     this.controller = controller;
     this.agentIo = agentIo;
     this.reconcile = reconcile;
+    this.specChecks = specChecks;
     this.schedule = schedule;
     this.api = api;
   }
@@ -70,7 +76,7 @@ public final class ControllerDaemon implements AutoCloseable {
     InventorySource inventory = inventories.create(config.pve());
     var ports =
         new Controller.Ports(
-            new DirectorySpecSource(config.specs().path()),
+            specSource(config),
             inventory,
             new IncrementalPlanning(),
             client,
@@ -82,7 +88,11 @@ public final class ControllerDaemon implements AutoCloseable {
     // the inventory reads agents ask for: never a queue behind a hung agent.
     ExecutorService agentIo = Executors.newCachedThreadPool(daemon("pvespan-agent-io"));
     ExecutorService reconcile = Executors.newSingleThreadExecutor(daemon("pvespan-reconcile"));
-    Controller controller = new Controller(ports, agentIo, reconcile);
+    // Specs are read and validated on a thread of their own: a huge or broken spec never holds
+    // up the reconcile that follows a migration.
+    ExecutorService specChecks = Executors.newSingleThreadExecutor(daemon("pvespan-specs"));
+    Controller controller =
+        new Controller(ports, agentIo, reconcile, specChecks, SpecRefresh.DEFAULT_BUDGET);
     var listen = config.listen();
     ApiServer api;
     try {
@@ -91,6 +101,7 @@ public final class ControllerDaemon implements AutoCloseable {
               new InetSocketAddress(listen.host(), listen.port()), controller::snapshot);
     } catch (IOException e) {
       reconcile.shutdownNow();
+      specChecks.shutdownNow();
       agentIo.shutdownNow();
       closeQuietly(inventory);
       throw e;
@@ -98,11 +109,20 @@ public final class ControllerDaemon implements AutoCloseable {
     try {
       QuartzSchedule schedule = new QuartzSchedule(jobs(controller, config));
       schedule.start();
-      return new ControllerDaemon(inventory, controller, agentIo, reconcile, schedule, api);
+      return new ControllerDaemon(
+          inventory, controller, agentIo, reconcile, specChecks, schedule, api);
     } catch (SchedulerException e) {
       api.close();
       throw new IllegalStateException("the scheduler cannot start: " + e.getMessage(), e);
     }
+  }
+
+  /** The Git branch of {@code specs.git} (cloned into {@code specs.path}), else the directory. */
+  private static SpecSource specSource(ControllerConfig config) {
+    var specs = config.specs();
+    return specs.git() != null
+        ? new GitSpecSource(specs.git(), specs.path(), Clock.systemUTC())
+        : new DirectorySpecSource(specs.path());
   }
 
   private static List<Every> jobs(Controller c, ControllerConfig config) {
@@ -134,6 +154,7 @@ public final class ControllerDaemon implements AutoCloseable {
     }
     api.close();
     reconcile.shutdownNow();
+    specChecks.shutdownNow();
     agentIo.shutdownNow();
     closeQuietly(inventory);
   }

@@ -15,6 +15,9 @@ import java.util.List;
  * @param specErrors problems of the newest specs ({@code file:line:col: message}); non-empty means
  *     {@code specs} is older than the repository
  * @param plannerErrors the planner's errors for the newest inputs (the plans in force are older)
+ * @param specsCommit the Git commit whose specs are in force ("synced to"); null for a directory
+ * @param specsCommitRead the newest Git commit read; differs from {@code specsCommit} while that
+ *     commit is refused ({@code specErrors} says why); null for a directory
  */
 public record ControllerSnapshot(
     Instant now,
@@ -29,4 +32,40 @@ public record ControllerSnapshot(
     List<String> warnings,
     List<String> plannerErrors,
     List<AgentSnapshot> agents,
-    long reconciles) {}
+    long reconciles,
+    String specsCommit,
+    String specsCommitRead) {
+
+  /** Without Git commits (specs from a directory). */
+  public ControllerSnapshot(
+      Instant now,
+      SpecSet specs,
+      List<String> specErrors,
+      Inventory inventory,
+      Instant lastPoll,
+      String lastPollError,
+      long polls,
+      long pollFailures,
+      List<NodeMirrorPlan> plans,
+      List<String> warnings,
+      List<String> plannerErrors,
+      List<AgentSnapshot> agents,
+      long reconciles) {
+    this(
+        now,
+        specs,
+        specErrors,
+        inventory,
+        lastPoll,
+        lastPollError,
+        polls,
+        pollFailures,
+        plans,
+        warnings,
+        plannerErrors,
+        agents,
+        reconciles,
+        null,
+        null);
+  }
+}

@@ -27,7 +27,9 @@ final class Snapshots {
         s.desired().warnings(),
         s.desired().plannerErrors(),
         agents,
-        s.desired().reconciles());
+        s.desired().reconciles(),
+        s.specs().appliedCommit(),
+        s.specs().commit());
   }
 
   private static AgentSnapshot agent(NodeObservation o, NodeMirrorPlan desired) {

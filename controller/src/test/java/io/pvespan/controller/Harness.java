@@ -6,6 +6,8 @@ import io.pvespan.controller.agents.HttpAgentClient;
 import io.pvespan.controller.config.NodeOverrides;
 import io.pvespan.controller.reconcile.AgentAddressing;
 import io.pvespan.controller.reconcile.PushBackoff;
+import io.pvespan.controller.specs.SpecRefresh;
+import io.pvespan.controller.specs.SpecSource;
 import io.pvespan.inventory.Guest;
 import java.io.IOException;
 import java.net.URI;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
 /**
@@ -36,13 +39,32 @@ final class Harness implements AutoCloseable {
 
   /** {@code wrap} may put a misbehaving client in front of the real one. */
   Harness(UnaryOperator<AgentClient> wrap, Guest... guests) throws IOException {
+    this(wrap, null, Runnable::run, SpecRefresh.DEFAULT_BUDGET, guests);
+  }
+
+  /**
+   * With a real spec source ({@code specs} stays null) checked on {@code specExecutor}, within
+   * {@code specBudget} of the fake clock.
+   */
+  Harness(SpecSource specSource, Executor specExecutor, Duration specBudget, Guest... guests)
+      throws IOException {
+    this(client -> client, specSource, specExecutor, specBudget, guests);
+  }
+
+  private Harness(
+      UnaryOperator<AgentClient> wrap,
+      SpecSource specSource,
+      Executor specExecutor,
+      Duration specBudget,
+      Guest... guests)
+      throws IOException {
     Map<String, URI> urls = new LinkedHashMap<>();
     for (String n : NODES) {
       FakeAgent a = new FakeAgent(n);
       agents.put(n, a);
       urls.put(n, a.url());
     }
-    specs = new Fakes.FakeSpecSource(Fakes.specs("web", 101, 102, 103));
+    specs = specSource == null ? new Fakes.FakeSpecSource(Fakes.specs("web", 101, 102, 103)) : null;
     inventory = new Fakes.FakeInventorySource(Fakes.inventory(NODES, guests));
     AgentClient client =
         wrap.apply(
@@ -51,7 +73,7 @@ final class Harness implements AutoCloseable {
     controller =
         new Controller(
             new Controller.Ports(
-                specs,
+                specSource == null ? specs : specSource,
                 inventory,
                 planner,
                 client,
@@ -60,7 +82,9 @@ final class Harness implements AutoCloseable {
                 clock,
                 PushBackoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(60))),
             io,
-            Runnable::run);
+            Runnable::run,
+            specExecutor,
+            specBudget);
   }
 
   FakeAgent agent(String node) {

@@ -36,7 +36,8 @@ public final class ApiServer implements AutoCloseable {
       Map.of(
           "/v1/sessions", ControllerViews::sessions,
           "/v1/nodes", ControllerViews::nodes,
-          "/v1/plans", ControllerViews::plans);
+          "/v1/plans", ControllerViews::plans,
+          "/v1/inventory", ControllerViews::inventory);
 
   private final HttpServer server;
   private final ExecutorService executor;

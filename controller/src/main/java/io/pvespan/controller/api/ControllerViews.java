@@ -2,9 +2,11 @@ package io.pvespan.controller.api;
 
 import io.pvespan.controller.AgentSnapshot;
 import io.pvespan.controller.ControllerSnapshot;
+import io.pvespan.inventory.InventoryJson;
 import io.pvespan.plan.Delivery;
 import io.pvespan.plan.MirrorEntry;
 import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.plan.PlanJson;
 import io.pvespan.spec.MirrorSession;
 import io.pvespan.status.Condition;
 import io.pvespan.status.EntryStatus;
@@ -26,7 +28,26 @@ public final class ControllerViews {
         s.specErrors(),
         s.plannerErrors(),
         s.lastPollError(),
-        s.lastPoll());
+        s.lastPoll(),
+        s.specsCommit(),
+        s.specsCommitRead());
+  }
+
+  /**
+   * {@code GET /v1/inventory}: the inventory the plans in force were made from (node overrides
+   * applied), in the inventory file's shape; null before the first successful poll. {@code
+   * ./pvespan plan --diff} plans a change against it.
+   */
+  public static InventoryView inventory(ControllerSnapshot s) {
+    if (s.inventory() == null) {
+      return new InventoryView(s.lastPoll(), null);
+    }
+    try {
+      return new InventoryView(
+          s.lastPoll(), PlanJson.MAPPER.readTree(InventoryJson.write(s.inventory())));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("inventory does not serialise", e);
+    }
   }
 
   public static List<NodeView> nodes(ControllerSnapshot s) {

@@ -88,9 +88,14 @@ public final class ControllerCommand implements Command, Callable<Integer> {
             + " ms)");
     if (conf.specs().gitUrl() != null) {
       out.println(
-          "pvespan controller: specs.git is not pulled by this version; keep "
-              + conf.specs().path()
-              + " up to date (e.g. a git-sync timer)");
+          "pvespan controller: specs from "
+              + conf.specs().gitUrl()
+              + " branch "
+              + conf.specs().gitBranch()
+              + ", fetched every "
+              + conf.specs().git().pollInterval().toSeconds()
+              + " s into "
+              + conf.specs().path());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

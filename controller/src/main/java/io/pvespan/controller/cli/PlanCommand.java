@@ -38,6 +38,7 @@ import picocli.CommandLine.TypeConversionException;
     name = "plan",
     customSynopsis =
         "./pvespan plan --specs DIR... (--inventory FILE | PROXMOX) [-o text|json|yaml]%n"
+            + "./pvespan plan --diff --controller URL [--specs DIR...] [-o text|json]%n"
             + "  PROXMOX: "
             + PveOptions.SYNOPSIS,
     description = {
@@ -47,7 +48,13 @@ import picocli.CommandLine.TypeConversionException;
           + " from a saved file (--inventory) or from the live cluster (--pve-url, see"
           + " docs/proxmox-access.md).",
       "Exit 0 with the plans on stdout; 1 with one line per spec or planner error on stderr;"
-          + " 2 for usage errors."
+          + " 2 for usage errors.",
+      "",
+      "With --diff: plans the specs (default: the current directory) against the inventory of"
+          + " the running controller at --controller and prints, per node, the mirrors, tunnels"
+          + " and deliveries that would be added (+) or removed (-) compared with the plans it"
+          + " has in force. Exit 0 when nothing would change, 3 when anything would (a"
+          + " merge-request check), 1 for spec or planner errors or an unreachable controller."
     })
 public final class PlanCommand implements Command, Callable<Integer> {
   private static final YAMLMapper YAML =
@@ -73,12 +80,29 @@ public final class PlanCommand implements Command, Callable<Integer> {
 
   @Mixin HelpOption help;
 
+  /** {@code plan --diff}'s exit code when any node's plan would change. */
+  public static final int EXIT_CHANGES = 3;
+
   @Option(
       names = "--specs",
       paramLabel = "DIR",
-      required = true,
-      description = "spec files or directories (*.yaml, *.yml); repeatable")
+      description =
+          "spec files or directories (*.yaml, *.yml); repeatable; required unless --diff"
+              + " (which defaults to the current directory)")
   List<Path> specs;
+
+  @Option(
+      names = "--diff",
+      description =
+          "compare with the plans the controller at --controller has in force; exit 3 when"
+              + " anything would change")
+  boolean diff;
+
+  @Option(
+      names = "--controller",
+      paramLabel = "URL",
+      description = "with --diff: the controller's API, e.g. http://127.0.0.1:8780")
+  java.net.URI controller;
 
   @Option(
       names = "--inventory",
@@ -117,6 +141,12 @@ public final class PlanCommand implements Command, Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (diff || controller != null) {
+      return diff(out, err);
+    }
+    if (specs == null || specs.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--specs DIR is required");
+    }
     String problem = pve.problem();
     if (problem == null && inventory == null && !pve.present()) {
       problem = "--inventory FILE or --pve-url URL is required";
@@ -157,6 +187,66 @@ public final class PlanCommand implements Command, Callable<Integer> {
     out.print(render(result, output));
     out.flush();
     return 0;
+  }
+
+  /** {@code --diff}: this change against what the controller at {@code --controller} runs. */
+  private int diff(PrintWriter out, PrintWriter err) {
+    String problem = null;
+    if (!diff) {
+      problem = "--controller is only used with --diff";
+    } else if (controller == null) {
+      problem = "--diff needs --controller URL";
+    } else if (inventory != null || pve.present()) {
+      problem = "--diff plans against the controller's inventory: no --inventory or --pve-url";
+    } else if (output == Format.YAML) {
+      problem = "--diff prints text or json";
+    }
+    if (problem != null) {
+      throw new ParameterException(spec.commandLine(), problem);
+    }
+    LoadResult loaded = specLoader.apply(specs == null ? List.of(Path.of(".")) : specs);
+    if (!loaded.ok()) {
+      loaded.problems().forEach(err::println);
+      return 1;
+    }
+    ControllerPlans running;
+    try {
+      running = ControllerPlans.fetch(controller);
+    } catch (java.io.IOException e) {
+      err.println("pvespan plan: cannot read the controller: " + e.getMessage());
+      return 1;
+    }
+    if (running.inventory() == null) {
+      err.println("pvespan plan: the controller has not read the cluster inventory yet");
+      return 1;
+    }
+    Map<String, io.pvespan.plan.NodeMirrorPlan> previous = new java.util.TreeMap<>();
+    running.plans().forEach(p -> previous.put(p.node(), p));
+    PlanResult result = MirrorPlanner.plan(loaded.specs(), running.inventory(), previous);
+    if (!result.ok()) {
+      result.errors().forEach(err::println);
+      return 1;
+    }
+    if (!running.specErrors().isEmpty()) {
+      err.println(
+          "pvespan plan: note: the controller refuses its newest specs ("
+              + running.specErrors().size()
+              + " problems); compared with the plans it has in force");
+    }
+    List<PlanDiff.NodeDiff> diffs = PlanDiff.of(running.plans(), result.plans());
+    if (output == Format.JSON) {
+      out.println(
+          PlanJson.writePretty(
+              Map.of(
+                  "nodes", diffs,
+                  "changed", diffs.stream().anyMatch(PlanDiff.NodeDiff::changed),
+                  "warnings", result.warnings())));
+    } else {
+      out.print(PlanDiff.render(diffs));
+      result.warnings().forEach(w -> out.println("warning: " + w));
+    }
+    out.flush();
+    return diffs.stream().anyMatch(PlanDiff.NodeDiff::changed) ? EXIT_CHANGES : 0;
   }
 
   /** The one place the inventory comes from: a saved file, or the Proxmox API. */

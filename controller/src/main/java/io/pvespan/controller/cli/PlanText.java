@@ -17,7 +17,7 @@ import java.util.List;
  * {@code --output json}.
  */
 final class PlanText {
-  private static final String ARROW = "→";
+  static final String ARROW = "→";
 
   private PlanText() {}
 
@@ -111,7 +111,7 @@ final class PlanText {
     }
   }
 
-  private static String target(MirrorTarget target) {
+  static String target(MirrorTarget target) {
     if (target instanceof LocalTarget local) {
       return "local " + local.device();
     }
@@ -119,7 +119,7 @@ final class PlanText {
     return t.type() + " " + t.device() + " to " + t.remote() + " " + id(t.vni(), t.key());
   }
 
-  private static String tunnel(TunnelDevice t) {
+  static String tunnel(TunnelDevice t) {
     StringBuilder s =
         new StringBuilder()
             .append(t.device())

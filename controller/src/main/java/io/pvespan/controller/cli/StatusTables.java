@@ -79,6 +79,10 @@ final class StatusTables {
     }
     plans.path("warnings").forEach(e -> problems.add("warning: " + e.asText()));
     out.println();
+    String synced = gitSync(plans);
+    if (synced != null) {
+      out.println(synced);
+    }
     if (problems.isEmpty()) {
       out.println("no errors or warnings");
     } else {
@@ -88,6 +92,28 @@ final class StatusTables {
         out.println("  (the last good plans stay in force until this is fixed)");
       }
     }
+  }
+
+  /**
+   * With specs from Git: "specs: synced to abc1234", and the newest commit when it is refused; null
+   * for specs from a directory.
+   */
+  static String gitSync(JsonNode plans) {
+    String applied = plans.path("specsCommit").asText(null);
+    String read = plans.path("specsCommitRead").asText(null);
+    if (applied == null && read == null) {
+      return null;
+    }
+    String line =
+        applied == null ? "specs: no valid commit yet" : "specs: synced to " + abbrev(applied);
+    if (read != null && !read.equals(applied)) {
+      line += " (commit " + abbrev(read) + " refused: see the errors)";
+    }
+    return line;
+  }
+
+  private static String abbrev(String commit) {
+    return commit.length() > 7 ? commit.substring(0, 7) : commit;
   }
 
   /** A node's Ready condition: "yes", "NO: Reason", or "unknown: Reason". */

@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
       "check spec files (schemas and semantics); one line per problem",
       "",
       "Checks pvespan specs (Sensor, MirrorSession) against their JSON Schemas and semantics.",
+      "A sensorRef in a named FILE may name a Sensor in another spec file of the same directory"
+          + " (tree): those files count for references, but only the named files are checked.",
       "Exit 0 when all are valid, 1 with one line per problem (file:line:col: message),"
           + " 2 for usage errors."
     })
@@ -49,20 +51,24 @@ public final class ValidateCommand implements Command, Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<SpecProblem> unused = new ArrayList<>();
-    int files = SpecLoader.files(paths, unused).size();
+    List<Path> files = SpecLoader.files(paths, unused);
     LoadResult result = SpecLoader.load(paths);
-    if (!result.ok()) {
-      result.problems().forEach(err::println);
+    List<SpecProblem> problems = SiblingSensors.resolve(paths, result.problems());
+    if (!problems.isEmpty()) {
+      problems.forEach(err::println);
       err.flush();
       return 1;
     }
-    int specs = result.specs().sensors().size() + result.specs().sessions().size();
+    int specs =
+        result.ok()
+            ? result.specs().sensors().size() + result.specs().sessions().size()
+            : SiblingSensors.documents(files);
     out.println(
         specs
             + (specs == 1 ? " spec" : " specs")
             + " valid in "
-            + files
-            + (files == 1 ? " file" : " files"));
+            + files.size()
+            + (files.size() == 1 ? " file" : " files"));
     out.flush();
     return 0;
   }

@@ -105,12 +105,68 @@ final class ConfigChecks {
       return null;
     }
     Path path = base.resolve(s.path()).normalize();
+    if (s.git() != null) {
+      // The controller's own clone: created when missing.
+      if (Files.exists(path) && !Files.isDirectory(path)) {
+        problems.at("specs.path", "specs.path " + path + " is not a directory");
+        return null;
+      }
+      ControllerConfig.Git git = git(s.git());
+      return git == null ? null : new Specs(path, git);
+    }
     if (!Files.isDirectory(path)) {
       problems.at("specs.path", "specs.path " + path + " is not a directory");
       return null;
     }
-    SpecsSection.Git git = s.git() == null ? new SpecsSection.Git(null, null) : s.git();
-    return new Specs(path, git.url(), git.branch());
+    return new Specs(path, null);
+  }
+
+  private ControllerConfig.Git git(SpecsSection.Git g) {
+    boolean ok = true;
+    if (g.sshKeyFile() != null) {
+      problems.at(
+          "specs.git.sshKeyFile",
+          "specs.git.sshKeyFile: SSH is not supported by this version; use an https URL with"
+              + " specs.git.credentialsFile (a token), or a file:// URL");
+      ok = false;
+    }
+    if (g.url() == null) {
+      return null; // the schema said why
+    }
+    if (g.url().startsWith("ssh://") || g.url().matches("^[^/:]+@[^:/]+:.*")) {
+      problems.at(
+          "specs.git.url",
+          "specs.git.url '" + g.url() + "': SSH is not supported by this version; use https://");
+      ok = false;
+    }
+    ControllerConfig.Secret credentials = null;
+    if (g.credentialsFile() != null) {
+      try {
+        credentials = SecretFiles.read(base.resolve(g.credentialsFile()).normalize());
+        if (!credentials.value().contains(":")) {
+          problems.at(
+              "specs.git.credentialsFile",
+              "specs.git.credentialsFile must hold USER:PASSWORD-OR-TOKEN on one line");
+          ok = false;
+        }
+      } catch (IllegalArgumentException e) {
+        problems.at("specs.git.credentialsFile", "specs.git.credentialsFile: " + e.getMessage());
+        ok = false;
+      }
+    }
+    Duration poll = null;
+    if (g.pollInterval() != null) {
+      poll = Durations.parse(g.pollInterval());
+      if (poll == null || poll.compareTo(MIN_INTERVAL) < 0) {
+        problems.at(
+            "specs.git.pollInterval",
+            "specs.git.pollInterval '"
+                + g.pollInterval()
+                + "' must be a duration of at least 100ms (e.g. 30s)");
+        ok = false;
+      }
+    }
+    return ok ? new ControllerConfig.Git(g.url(), g.branch(), credentials, poll) : null;
   }
 
   Duration interval(JsonNode root, String key, Duration dflt, Set<String> broken) {

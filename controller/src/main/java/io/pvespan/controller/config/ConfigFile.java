@@ -21,7 +21,12 @@ final class ConfigFile {
       String inventoryFile) {}
 
   record SpecsSection(String path, Git git) {
-    record Git(String url, String branch) {}
+    record Git(
+        String url,
+        String branch,
+        String credentialsFile,
+        String sshKeyFile,
+        String pollInterval) {}
   }
 
   record AgentsSection(

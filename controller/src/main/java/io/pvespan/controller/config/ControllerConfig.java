@@ -75,13 +75,37 @@ public record ControllerConfig(
   }
 
   /**
-   * The spec repository: a directory tree of YAML files; {@code gitUrl}/{@code gitBranch} are
-   * accepted but not pulled by this version (the directory is expected to be kept up to date by
-   * something else, e.g. a git-sync timer).
+   * The spec repository: a directory tree of YAML files, or with {@code git} a Git repository the
+   * controller pulls itself into {@code path} (its own clone).
    */
-  public record Specs(Path path, String gitUrl, String gitBranch) {
+  public record Specs(Path path, Git git) {
     public Specs {
       Objects.requireNonNull(path, "specs.path");
+    }
+
+    /** The repository's URL, or null without {@code specs.git}. */
+    public String gitUrl() {
+      return git == null ? null : git.url();
+    }
+
+    /** The branch, or null without {@code specs.git}. */
+    public String gitBranch() {
+      return git == null ? null : git.branch();
+    }
+  }
+
+  /**
+   * {@code specs.git}: where to fetch from, which branch, how often, and the https credentials
+   * ({@code USER:SECRET}) or none (a file:// or public repository).
+   */
+  public record Git(String url, String branch, Secret credentials, Duration pollInterval) {
+    public static final String DEFAULT_BRANCH = "main";
+    public static final Duration DEFAULT_POLL = Duration.ofSeconds(30);
+
+    public Git {
+      Objects.requireNonNull(url, "specs.git.url");
+      branch = branch == null ? DEFAULT_BRANCH : branch;
+      pollInterval = pollInterval == null ? DEFAULT_POLL : pollInterval;
     }
   }
 

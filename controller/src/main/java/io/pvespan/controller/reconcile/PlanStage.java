@@ -1,7 +1,6 @@
 package io.pvespan.controller.reconcile;
 
 import io.pvespan.controller.planning.Planner;
-import io.pvespan.controller.specs.SpecRefresh;
 import io.pvespan.controller.state.ControllerState;
 import io.pvespan.controller.state.StateStore;
 import io.pvespan.inventory.Inventory;
@@ -14,34 +13,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster-wide reconcile (one key, {@link PlanQueue}): specs + inventory → the plans in force,
  * then every node's key is queued for its own reconcile. Idempotent and level-based: it reads the
- * current inputs, never events. A broken spec set or a planner error (an exception included) never
- * replaces the plans in force: the last valid specs keep being planned against the live inventory,
- * so mirrors still follow guests.
+ * current inputs, never events. It never reads specs: it plans the valid set in force (specs are
+ * checked off this path, {@code SpecRefresh}), so a huge or broken spec cannot delay it. A broken
+ * spec set or a planner error (an exception included) never replaces the plans in force: the last
+ * valid specs keep being planned against the live inventory, so mirrors still follow guests.
  */
 public final class PlanStage {
   private static final Logger LOG = LoggerFactory.getLogger(PlanStage.class);
 
   private final StateStore store;
-  private final SpecRefresh specs;
   private final Planner planner;
   private final AgentAddressing addressing;
   private final Consumer<String> nodeChanged;
 
   public PlanStage(
-      StateStore store,
-      SpecRefresh specs,
-      Planner planner,
-      AgentAddressing addressing,
-      Consumer<String> nodeChanged) {
+      StateStore store, Planner planner, AgentAddressing addressing, Consumer<String> nodeChanged) {
     this.store = store;
-    this.specs = specs;
     this.planner = planner;
     this.addressing = addressing;
     this.nodeChanged = nodeChanged;
   }
 
   public void reconcile() {
-    specs.refresh();
     ControllerState s = store.update(st -> st.withDesired(st.desired().counted()));
     Inventory inventory = s.inventory().inventory();
     if (s.specs().specs() != null && inventory != null) {

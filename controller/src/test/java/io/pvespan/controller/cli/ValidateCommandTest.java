@@ -115,4 +115,42 @@ class ValidateCommandTest {
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.errLines()).containsExactly("-not-there.yaml: no such file or directory");
   }
+
+  @Test
+  void aFileIsValidatedWithTheSensorsOfItsDirectoryButOnlyItsOwnProblemsReported(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.writeString(
+        dir.resolve("sensors.yaml"),
+        """
+        apiVersion: pvespan.io/v1alpha1
+        kind: Sensor
+        metadata: {name: ids}
+        spec: {vm: {vmid: 200, nic: net1}}
+        """);
+    String web =
+        """
+        apiVersion: pvespan.io/v1alpha1
+        kind: MirrorSession
+        metadata: {name: web}
+        spec:
+          sensorRef: REF
+          sources: {vmids: [101]}
+        """;
+    java.nio.file.Files.writeString(dir.resolve("web.yaml"), web.replace("REF", "ids"));
+    java.nio.file.Files.writeString(dir.resolve("typo.yaml"), web.replace("REF", "idz"));
+    java.nio.file.Files.writeString(dir.resolve("broken.yaml"), "kind: Sensor\nspec: [\n");
+
+    Run ok = run("validate", dir + "/web.yaml");
+    Run typo = run("validate", dir + "/typo.yaml");
+    Run whole = run("validate", dir.toString());
+
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    assertThat(ok.out()).isEqualTo("1 spec valid in 1 file\n");
+    assertThat(typo.exit()).isEqualTo(1);
+    assertThat(typo.errLines())
+        .containsExactly(
+            dir + "/typo.yaml:5:14: spec.sensorRef: no Sensor named 'idz' in these specs");
+    assertThat(whole.exit()).isEqualTo(1);
+    assertThat(whole.err()).contains("broken.yaml:").contains("typo.yaml:5:14:");
+  }
 }

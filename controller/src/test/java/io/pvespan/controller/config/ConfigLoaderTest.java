@@ -325,4 +325,54 @@ class ConfigLoaderTest {
     assertThat(parsed.problems()).isEmpty();
     assertThat(ConfigLoader.findings(parsed.documents().get(0))).isEmpty();
   }
+
+  @Test
+  void specsGitTakesCredentialsAndAPollIntervalAndCreatesItsClone() throws Exception {
+    secret("git-credentials", "pvespan:glpat-0123");
+    ControllerConfig c =
+        load(
+            """
+            pve: {inventoryFile: inventory.json}
+            specs:
+              path: clone
+              git:
+                url: https://git.example.org/specs.git
+                credentialsFile: git-credentials
+                pollInterval: 1m
+            agents: {tokenFile: agent-token, insecure: true}
+            """);
+    ControllerConfig.Git git = c.specs().git();
+    assertThat(git.url()).isEqualTo("https://git.example.org/specs.git");
+    assertThat(git.branch()).isEqualTo("main");
+    assertThat(git.credentials().value()).isEqualTo("pvespan:glpat-0123");
+    assertThat(git.pollInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.specs().path()).isEqualTo(dir.resolve("clone"));
+  }
+
+  @Test
+  void specsGitRefusesSshAndLooseCredentialsAtTheirLines() throws Exception {
+    Path loose = dir.resolve("loose");
+    Files.writeString(loose, "u:p\n");
+    Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                load(
+                    """
+                    pve: {inventoryFile: inventory.json}
+                    specs:
+                      path: clone
+                      git:
+                        url: git@git.example.org:sec/specs.git
+                        sshKeyFile: id_ed25519
+                        credentialsFile: loose
+                    agents: {tokenFile: agent-token, insecure: true}
+                    """));
+    assertThat(e.problems())
+        .anyMatch(p -> p.matches(".*controller.yaml:5:5: specs.git.url .*SSH is not supported.*"))
+        .anyMatch(p -> p.matches(".*controller.yaml:6:5: specs.git.sshKeyFile: SSH is not.*"))
+        .anyMatch(
+            p -> p.matches(".*controller.yaml:7:5: specs.git.credentialsFile: .*chmod 600.*"));
+  }
 }
