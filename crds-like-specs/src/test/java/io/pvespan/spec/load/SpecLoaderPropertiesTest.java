@@ -48,18 +48,18 @@ class SpecLoaderPropertiesTest {
     }
   }
 
-  @Property(tries = 300)
+  @Property(tries = 250)
   void arbitraryBytesGiveProblemsInsideTheFile(@ForAll("bytes") byte[] content) throws IOException {
     checkLoad(content);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 150)
   void yamlShapedNoiseGivesProblemsInsideTheFile(@ForAll("yamlNoise") String content)
       throws IOException {
     checkLoad(content.getBytes(StandardCharsets.UTF_8));
   }
 
-  @Property(tries = 200)
+  @Property(tries = 150)
   void mutatedExamplesGiveASetOrProblemsInsideTheFile(@ForAll("mutatedExamples") String content)
       throws IOException {
     checkLoad(content.getBytes(StandardCharsets.UTF_8));

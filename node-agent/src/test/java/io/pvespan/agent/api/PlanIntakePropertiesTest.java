@@ -72,7 +72,7 @@ class PlanIntakePropertiesTest {
     }
   }
 
-  @Property(tries = 1000)
+  @Property(tries = 800)
   void aMutatedPlanIsRefusedWithReasonsOrTouchesOnlyGuestDevices(
       @ForAll("plans") NodeMirrorPlan base,
       @ForAll("mutations") List<JsonMutation> mutations,

@@ -28,7 +28,7 @@ class PlanValidatorPropertiesTest {
     assertThat(PlanValidator.problems(plan, Plans.NODE)).as(Plans.json(plan)).isEmpty();
   }
 
-  @Property(tries = 500)
+  @Property(tries = 400)
   void theVerdictSurvivesAJsonRoundTrip(
       @ForAll("plans") NodeMirrorPlan base, @ForAll("mutations") List<JsonMutation> mutations)
       throws JsonProcessingException {
