@@ -69,6 +69,10 @@ public record NodeMirrorPlan(
   }
 
   private static <T> List<T> sortedCopy(List<T> list, Comparator<T> order) {
+    if (list != null && list.stream().anyMatch(Objects::isNull)) {
+      // JSON "tunnels":[null] must be refused here, not met later as a NullPointerException.
+      throw new IllegalArgumentException("a plan list has a null entry");
+    }
     return list == null ? List.of() : list.stream().sorted(order).toList();
   }
 }

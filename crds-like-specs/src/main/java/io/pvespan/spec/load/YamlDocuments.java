@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -71,13 +72,26 @@ public final class YamlDocuments {
       }
       byte[] bytes = Files.readAllBytes(path);
       try (JsonParser parser = FACTORY.createParser(bytes)) {
-        while (parser.nextToken() != null) {
-          Builder builder = new Builder(parser, file);
-          JsonNode root = builder.value("");
-          if (!(root.isTextual() && root.asText().isEmpty()) && !root.isNull()) {
-            documents.add(new YamlDocument(file, root, builder.values, builder.keys));
+        try {
+          while (parser.nextToken() != null) {
+            Builder builder = new Builder(parser, file);
+            JsonNode root = builder.value("");
+            if (!(root.isTextual() && root.asText().isEmpty()) && !root.isNull()) {
+              documents.add(new YamlDocument(file, root, builder.values, builder.keys));
+            }
+            duplicates.addAll(builder.problems);
           }
-          duplicates.addAll(builder.problems);
+        } catch (StreamConstraintsException e) {
+          // Jackson's limits (nesting depth) carry no location and name its API: place and say it.
+          JsonLocation at = parser.currentLocation();
+          String limit = e.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+          SpecProblem problem =
+              new SpecProblem(
+                  file,
+                  Math.max(1, at.getLineNr()),
+                  Math.max(1, at.getColumnNr()),
+                  "YAML refused: " + limit);
+          return refused(documents, duplicates, problem);
         }
       }
     } catch (AliasRefused e) {
@@ -107,6 +121,13 @@ public final class YamlDocuments {
     }
     JsonLocation at = e.getLocation();
     String first = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof IOException bad && !(t instanceof JsonProcessingException)) {
+        // The bytes are in memory: an I/O error under the parser is the UTF-8 decoder's. Say so,
+        // not its class name (SnakeYAML wraps it as text) nor its "byte #-1" offset.
+        first = "the file is not UTF-8 text: " + bad.getMessage().replaceAll(" \\(at char .*", "");
+      }
+    }
     if (first.startsWith("Expected a field name")) {
       // Jackson's wording names SnakeYAML event classes; say what it means instead.
       first = "a mapping key must be a plain name, not a mapping, sequence or alias";

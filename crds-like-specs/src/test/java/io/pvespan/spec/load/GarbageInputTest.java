@@ -45,6 +45,28 @@ class GarbageInputTest {
     }
   }
 
+  /**
+   * Found by SpecLoaderPropertiesTest: bytes that are not UTF-8 were reported with the decoder's
+   * exception class name ({@code java.io.CharConversionException: ... byte #-1}).
+   */
+  @Test
+  void bytesThatAreNotUtf8AreSaidInWords() throws IOException {
+    Path latin1 = dir.resolve("latin1.yaml");
+    Files.write(latin1, "kind: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    Path cut = dir.resolve("cut.yaml");
+    Files.write(cut, new byte[] {'f', (byte) 0xf4, 0x1c});
+
+    assertThat(SpecLoader.load(List.of(latin1, cut)).problems())
+        .map(SpecProblem::toString)
+        .containsExactly(
+            cut
+                + ":1:1: YAML syntax error: the file is not UTF-8 text: End-of-input after first 2"
+                + " byte(s) of a UTF-8 character: needed at least one more",
+            latin1
+                + ":1:5: YAML syntax error: the file is not UTF-8 text: End-of-input after first 2"
+                + " byte(s) of a UTF-8 character: needed at least one more");
+  }
+
   private static void assertOneLineProblems(Path file, LoadResult result) {
     assertThat(result.ok()).isEqualTo(result.specs() != null);
     for (SpecProblem p : result.problems()) {

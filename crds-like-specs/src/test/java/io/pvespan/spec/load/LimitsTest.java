@@ -125,4 +125,21 @@ class LimitsTest {
                 + ":9:44: YAML alias '*n' refused: pvespan specs do not use anchors and aliases"
                 + " (alias bombs)");
   }
+
+  /**
+   * Found by SpecLoaderPropertiesTest: Jackson's nesting limit came out at line 0 (no location),
+   * naming its Java API; now one line at the bracket past the limit.
+   */
+  @Test
+  void nestingPastJacksonsLimitIsOneLineAtItsPlace() throws IOException {
+    Path deep = dir.resolve("deep.yaml");
+    Files.writeString(deep, "kind: Sensor\nspec: " + "[".repeat(3000) + "]".repeat(3000) + "\n");
+
+    assertThat(SpecLoader.load(List.of(deep)).problems())
+        .map(SpecProblem::toString)
+        .containsExactly(
+            deep
+                + ":2:1007: YAML refused: Document nesting depth (1001) exceeds the maximum allowed"
+                + " (1000)");
+  }
 }

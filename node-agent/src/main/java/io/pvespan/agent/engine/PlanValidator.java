@@ -10,6 +10,7 @@ import io.pvespan.plan.PlanDigest;
 import io.pvespan.plan.TunnelDevice;
 import io.pvespan.plan.TunnelRole;
 import io.pvespan.plan.TunnelTarget;
+import io.pvespan.spec.FilterRule;
 import io.pvespan.spec.SpecApi;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,11 +23,11 @@ import java.util.regex.Pattern;
 /**
  * Checks a parsed plan completely before anything touches the kernel: the value types already
  * refused bad names; this adds what needs the whole plan and this agent: kind and apiVersion, the
- * node, the digest, session names, IP literals for tunnel endpoints, every referenced tunnel
- * present with the right role, no duplicates, no mirror into itself; and what a plan may touch on a
- * production hypervisor: mirror sources, local targets and delivery targets are guest devices
- * ({@code tap<vmid>i<n>}, {@code veth<vmid>i<n>}) only, never {@code eth0}, {@code lo}, a bridge or
- * a firewall device. Pure; one line per problem.
+ * node, the digest, session names, IP literals for tunnel endpoints and filter CIDRs, every
+ * referenced tunnel present with the right role, no duplicates, no mirror into itself; and what a
+ * plan may touch on a production hypervisor: mirror sources, local targets and delivery targets are
+ * guest devices ({@code tap<vmid>i<n>}, {@code veth<vmid>i<n>}) only, never {@code eth0}, {@code
+ * lo}, a bridge or a firewall device. Pure; one line per problem.
  */
 public final class PlanValidator {
   private static final Pattern SESSION = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -110,6 +111,11 @@ public final class PlanValidator {
       if (tunnels.containsKey(m.device())) {
         out.add(what + ": the source is also a planned tunnel device");
       }
+      for (FilterRule rule : m.filter()) {
+        if (rule.cidr() != null && !cidr(rule.cidr())) {
+          out.add(what + ": filter cidr '" + rule.cidr() + "' is not an IP address or prefix");
+        }
+      }
       target(what, m, m.target(), tunnels, out);
       Set<MirrorTarget> distinct = new HashSet<>();
       for (MirrorTarget standby : m.standbyTargets()) {
@@ -168,6 +174,18 @@ public final class PlanValidator {
         out.add(what + ": the sensor device is not a guest device (tap<vmid>i<n>, veth<vmid>i<n>)");
       }
     }
+  }
+
+  /** An IP literal, optionally with {@code /N} within its family's length (as the kernel reads). */
+  private static boolean cidr(String text) {
+    int slash = text.indexOf('/');
+    String address = slash < 0 ? text : text.substring(0, slash);
+    if (!IpLiteral.valid(address)) {
+      return false;
+    }
+    String length = slash < 0 ? "0" : text.substring(slash + 1);
+    return length.matches("[0-9]{1,3}")
+        && Integer.parseInt(length) <= (address.contains(":") ? 128 : 32);
   }
 
   private static void session(String session, String what, List<String> out) {

@@ -73,4 +73,27 @@ class PlanIntakeTest {
     }
     assertThat(reconciler.plan()).isEmpty();
   }
+
+  /**
+   * Found by PlanValidatorPropertiesTest: {@code "tunnels":[null]} read as a plan and the validator
+   * then threw a NullPointerException (a 500); now it is a 400 with the reason.
+   */
+  @Test
+  void aNullEntryInAPlanListIsRefusedWithAReason() {
+    String good = Plans.json(Plans.full(3));
+    for (String list : new String[] {"mirrors", "tunnels", "deliveries"}) {
+      String bad = good.replaceFirst("\"" + list + "\":\\[", "\"" + list + "\":[null,");
+      String single =
+          good.replaceFirst("\"" + list + "\":\\[[^\\]]*\\]", "\"" + list + "\":[null]");
+      for (String body : new String[] {bad, single}) {
+        assertThat(body).isNotEqualTo(good);
+        assertThat(intake().offer(body.getBytes(StandardCharsets.UTF_8)))
+            .as(body)
+            .isInstanceOfSatisfying(
+                PlanIntake.Outcome.Invalid.class,
+                i -> assertThat(i.details()).singleElement().asString().isNotBlank());
+      }
+    }
+    assertThat(reconciler.plan()).isEmpty();
+  }
 }

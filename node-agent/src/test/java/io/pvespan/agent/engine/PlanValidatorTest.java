@@ -208,4 +208,48 @@ class PlanValidatorTest {
             Plans.NODE, 1, List.of(Plans.local("Bad\"}\n", 101, "tap900i0")), List.of(), List.of());
     assertThat(problems(p)).singleElement().asString().contains("is not a valid name");
   }
+
+  /** Found by PlanIntakePropertiesTest: a filter CIDR was never checked, {@code eth0} got a 202. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"eth0", "$(id)", "198.18.0.0/33", "2001:db8::/129", "10.0.0.1/", "01.2.3.4"})
+  void aFilterCidrThatTheKernelCannotReadIsRefused(String cidr) {
+    var m = Plans.local("s1", 101, "tap900i0");
+    var filtered =
+        new io.pvespan.plan.MirrorEntry(
+            m.session(),
+            m.vmid(),
+            m.nic(),
+            m.device(),
+            m.direction(),
+            m.state(),
+            m.target(),
+            List.of(
+                new io.pvespan.spec.FilterRule(
+                    io.pvespan.spec.FilterRule.Action.ACCEPT, null, cidr, null)));
+    assertThat(problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(filtered), List.of(), List.of())))
+        .containsExactly(
+            "mirror s1 tap101i0: filter cidr '" + cidr + "' is not an IP address or prefix");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"198.18.0.0/15", "10.0.0.1", "2001:db8::/32", "0.0.0.0/0", "::/0"})
+  void aFilterCidrThatTheKernelReadsPasses(String cidr) {
+    var m = Plans.local("s1", 101, "tap900i0");
+    var filtered =
+        new io.pvespan.plan.MirrorEntry(
+            m.session(),
+            m.vmid(),
+            m.nic(),
+            m.device(),
+            m.direction(),
+            m.state(),
+            m.target(),
+            List.of(
+                new io.pvespan.spec.FilterRule(
+                    io.pvespan.spec.FilterRule.Action.ACCEPT, null, cidr, null)));
+    assertThat(problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(filtered), List.of(), List.of())))
+        .isEmpty();
+    assertThat(io.pvespan.agent.kernel.Cidr.parse(cidr)).isNotNull();
+  }
 }

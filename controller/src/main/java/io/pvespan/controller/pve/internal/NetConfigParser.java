@@ -2,6 +2,7 @@ package io.pvespan.controller.pve.internal;
 
 import io.pvespan.inventory.GuestNic;
 import io.pvespan.model.GuestType;
+import io.pvespan.model.InterfaceName;
 import io.pvespan.model.NicId;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -62,15 +63,48 @@ public final class NetConfigParser {
       }
       return new GuestNic(
           id,
-          kv.get("bridge"),
+          bridge(kv),
           mac == null ? null : mac.toUpperCase(Locale.ROOT),
           kv.containsKey("firewall") && bool(kv, "firewall"),
           rate(kv),
           mtu,
           integer(kv, "tag", 1, 4094));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(id + ": " + e.getMessage() + " in '" + value + "'");
+      throw new IllegalArgumentException(
+          oneLine(id + ": " + e.getMessage() + " in '" + value + "'"));
     }
+  }
+
+  /**
+   * The bridge, a Linux interface name (Proxmox's {@code pve-bridge-id}); empty is absent. It is
+   * carried into inventories and status, so a spoofed API must not smuggle other text through it.
+   */
+  private static String bridge(Map<String, String> kv) {
+    String v = kv.get("bridge");
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    try {
+      return InterfaceName.of(v).value();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bridge '" + v + "' is not a Linux interface name");
+    }
+  }
+
+  /** The message quotes the value, which may hold line breaks: escape controls to keep one line. */
+  private static String oneLine(String message) {
+    StringBuilder out = new StringBuilder(message.length());
+    message
+        .codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                out.append(String.format("\\u%04x", c));
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
+    return out.toString();
   }
 
   private static Map<String, String> split(GuestType type, String value) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pvespan.inventory.GuestNic;
 import io.pvespan.model.GuestType;
 import io.pvespan.model.NicId;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -60,11 +61,31 @@ class NetConfigParserTest {
         "lxc | name=eth0,bridge | net7: 'bridge' has no value",
         "lxc | name=eth0,mtu=big | net7: mtu 'big' is not a number",
         "lxc | ' ' | net7: empty value",
+        // Found by NetConfigParserPropertiesTest: the bridge was returned unchecked.
+        "qemu | virtio=02:00:00:00:00:01,bridge=$(id) | net7: bridge '$(id)' is not a Linux interface name",
+        "lxc | name=eth0,bridge=vmbr0;reboot | net7: bridge 'vmbr0;reboot' is not a Linux interface name",
+        "lxc | name=eth0,bridge=averyveryverylongbridge | net7: bridge 'averyveryverylongbridge' is not",
       })
   void garbageIsOneLineNamingTheKey(String type, String value, String message) {
     assertThatThrownBy(() -> NetConfigParser.parse(GuestType.parse(type), new NicId(7), value))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(message)
         .hasMessageContaining("in '" + value + "'");
+  }
+
+  /** Found by NetConfigParserPropertiesTest: a value with a line break made a two-line error. */
+  @Test
+  void anErrorStaysOneLineWhenTheValueHoldsLineBreaks() {
+    assertThatThrownBy(
+            () -> NetConfigParser.parse(GuestType.LXC, new NicId(3), "name=eth0,tag=x\nnet4: ok"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "net3: tag 'x\\u000anet4: ok' is not a number in 'name=eth0,tag=x\\u000anet4: ok'");
+  }
+
+  @Test
+  void anEmptyBridgeIsNoBridge() {
+    assertThat(NetConfigParser.parse(GuestType.LXC, new NicId(0), "name=eth0,bridge=").bridge())
+        .isNull();
   }
 }
