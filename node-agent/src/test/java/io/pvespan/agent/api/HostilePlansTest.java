@@ -60,7 +60,12 @@ class HostilePlansTest {
             new FakeConverger(),
             new MutableClock(Instant.EPOCH),
             Duration.ofSeconds(30));
-    PlanIntake intake = new PlanIntake(Plans.NODE, new PlanStore(state), reconciler);
+    PlanIntake intake =
+        new PlanIntake(
+            Plans.NODE,
+            io.pvespan.agent.engine.Underlay.of("198.18.0.0/15"),
+            new PlanStore(state),
+            reconciler);
 
     PlanIntake.Outcome answer = intake.offer(Files.readAllBytes(DIR.resolve(name)));
 

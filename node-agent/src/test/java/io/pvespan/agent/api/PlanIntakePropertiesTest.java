@@ -82,7 +82,12 @@ class PlanIntakePropertiesTest {
     AgentReconciler reconciler =
         new AgentReconciler(
             Plans.NODE, converger, new MutableClock(Instant.EPOCH), Duration.ofSeconds(30));
-    PlanIntake intake = new PlanIntake(Plans.NODE, new PlanStore(dir), reconciler);
+    PlanIntake intake =
+        new PlanIntake(
+            Plans.NODE,
+            io.pvespan.agent.engine.Underlay.of("198.18.0.0/15"),
+            new PlanStore(dir),
+            reconciler);
     if (baseApplied) {
       assertThat(intake.offer(bytes(base))).isInstanceOf(PlanIntake.Outcome.Accepted.class);
     }
@@ -119,7 +124,12 @@ class PlanIntakePropertiesTest {
             new FakeConverger(),
             new MutableClock(Instant.EPOCH),
             Duration.ofSeconds(30));
-    PlanIntake intake = new PlanIntake(Plans.NODE, new PlanStore(dir), reconciler);
+    PlanIntake intake =
+        new PlanIntake(
+            Plans.NODE,
+            io.pvespan.agent.engine.Underlay.of("198.18.0.0/15"),
+            new PlanStore(dir),
+            reconciler);
     for (long generation : generations) {
       Optional<Long> before = reconciler.plan().map(NodeMirrorPlan::generation);
       PlanIntake.Outcome outcome = intake.offer(bytes(Plans.simple(generation)));
@@ -136,7 +146,11 @@ class PlanIntakePropertiesTest {
   }
 
   static void assertTouchesOnlyGuestDevices(NodeMirrorPlan plan, String shown) {
-    assertThat(PlanValidator.problems(plan, Plans.NODE)).as(shown).isEmpty();
+    assertThat(
+            PlanValidator.problems(
+                plan, Plans.NODE, io.pvespan.agent.engine.Underlay.of("198.18.0.0/15")))
+        .as(shown)
+        .isEmpty();
     List<String> tunnels = plan.tunnels().stream().map(t -> t.device().value()).toList();
     for (TunnelDevice t : plan.tunnels()) {
       assertThat(t.device().value()).as(shown).startsWith(TunnelDevice.NAME_PREFIX);

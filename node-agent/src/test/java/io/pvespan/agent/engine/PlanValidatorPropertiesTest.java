@@ -25,7 +25,11 @@ import net.jqwik.api.Provide;
 class PlanValidatorPropertiesTest {
   @Property(tries = 300)
   void generatedPlansAreValid(@ForAll("plans") NodeMirrorPlan plan) {
-    assertThat(PlanValidator.problems(plan, Plans.NODE)).as(Plans.json(plan)).isEmpty();
+    assertThat(
+            PlanValidator.problems(
+                plan, Plans.NODE, io.pvespan.agent.engine.Underlay.of("198.18.0.0/15")))
+        .as(Plans.json(plan))
+        .isEmpty();
   }
 
   @Property(tries = 400)
@@ -46,9 +50,13 @@ class PlanValidatorPropertiesTest {
     NodeMirrorPlan read = PlanJson.MAPPER.readValue(written, NodeMirrorPlan.class);
 
     assertThat(read).as(written).isEqualTo(plan);
-    assertThat(PlanValidator.problems(read, Plans.NODE))
+    assertThat(
+            PlanValidator.problems(
+                read, Plans.NODE, io.pvespan.agent.engine.Underlay.of("198.18.0.0/15")))
         .as(written)
-        .isEqualTo(PlanValidator.problems(plan, Plans.NODE));
+        .isEqualTo(
+            PlanValidator.problems(
+                plan, Plans.NODE, io.pvespan.agent.engine.Underlay.of("198.18.0.0/15")));
     assertThat(PlanJson.write(read)).isEqualTo(written);
   }
 
