@@ -55,7 +55,7 @@ final class AgentIdentity implements Interceptor {
     }
     String name = CertRole.commonName(leaf).orElse("");
     if (!name.equals(node)) {
-      return "its certificate is node '" + name + "''s, not '" + node + "''s (" + subject + ")";
+      return "its certificate names node '" + name + "', not '" + node + "' (" + subject + ")";
     }
     return null;
   }

@@ -137,10 +137,10 @@ class HttpAgentClientMutualTlsIT {
             f ->
                 assertThat(f.reason())
                     .contains("SSLPeerUnverifiedException")
-                    .contains("node 'pve1''s, not 'pve2''s"));
+                    .contains("its certificate names node 'pve1', not 'pve2'"));
     assertThatThrownBy(() -> controller().status(url, "pve2"))
         .isInstanceOf(AgentException.class)
-        .hasMessageContaining("node 'pve1''s, not 'pve2''s");
+        .hasMessageContaining("its certificate names node 'pve1', not 'pve2'");
     assertThat(received).as("nothing reached the impostor").isEmpty();
   }
 

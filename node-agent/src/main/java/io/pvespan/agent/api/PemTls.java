@@ -67,9 +67,9 @@ public final class PemTls {
     if (!named.equals(node)) {
       throw new IOException(
           certPem
-              + " is node '"
+              + " names node '"
               + named
-              + "''s certificate, but this is --node "
+              + "', but this agent is --node "
               + node
               + ": refusing to answer for another node");
     }

@@ -241,7 +241,7 @@ class AgentMutualTlsIT {
     assertThatThrownBy(
             () -> AgentHarness.start(tmp.resolve("state"), tmp, mtls("pve2"), client(controller)))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("is node 'pve2''s certificate, but this is --node pve1");
+        .hasMessageContaining("names node 'pve2', but this agent is --node pve1");
     assertThatThrownBy(
             () ->
                 AgentHarness.start(
