@@ -70,8 +70,8 @@ public final class ControllerDaemon implements AutoCloseable {
     var agentsConf = config.agents();
     var client =
         new HttpAgentClient(
-            agentsConf.token().value(),
-            new AgentTls(agentsConf.caFile(), agentsConf.fingerprint(), agentsConf.insecure()),
+            agentsConf.token() == null ? null : agentsConf.token().value(),
+            agentTls(agentsConf),
             AGENT_CALL_TIMEOUT);
     InventorySource inventory = inventories.create(config.pve());
     var ports =
@@ -123,6 +123,13 @@ public final class ControllerDaemon implements AutoCloseable {
     return specs.git() != null
         ? new GitSpecSource(specs.git(), specs.path(), Clock.systemUTC())
         : new DirectorySpecSource(specs.path());
+  }
+
+  private static AgentTls agentTls(ControllerConfig.Agents conf) {
+    var m = conf.tls();
+    return m != null
+        ? AgentTls.mutual(m.ca(), m.cert(), m.key())
+        : new AgentTls(conf.caFile(), conf.fingerprint(), conf.insecure());
   }
 
   private static List<Every> jobs(Controller c, ControllerConfig config) {

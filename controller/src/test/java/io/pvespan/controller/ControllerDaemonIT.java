@@ -46,6 +46,7 @@ class ControllerDaemonIT {
         listen: %s
         agents:
           scheme: http
+          insecureLabHttp: true
           tokenFile: agent-token
           urls: {pve1: "%s"}
         """

@@ -33,11 +33,11 @@ class ControllerIsolationIT {
       }
 
       @Override
-      public NodeMirrorStatus status(URI agent) throws AgentException {
+      public NodeMirrorStatus status(URI agent, String node) throws AgentException {
         if (agent.getPort() == Integer.parseInt(port[0])) {
           throw new IllegalStateException("client bug: cannot read status");
         }
-        return real.status(agent);
+        return real.status(agent, node);
       }
     };
   }

@@ -59,6 +59,7 @@ class PlanDiffIT {
         listen: 127.0.0.1:0
         agents:
           scheme: http
+          insecureLabHttp: true
           tokenFile: agent-token
           urls: {pve1: "http://127.0.0.1:9/", pve2: "http://127.0.0.1:9/", pve3: "http://127.0.0.1:9/"}
         """);

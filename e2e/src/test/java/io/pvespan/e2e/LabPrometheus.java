@@ -59,6 +59,11 @@ final class LabPrometheus {
             "  - " + rules.toAbsolutePath(),
             "scrape_configs:",
             "  - job_name: pvespan-agent",
+            // The agents serve HTTPS with the lab CA's certificates (mutual TLS for plans;
+            // /metrics needs no client certificate).
+            "    scheme: https",
+            "    tls_config:",
+            "      ca_file: " + sys.cluster.pki().ca().toAbsolutePath(),
             "    static_configs:",
             "      - targets: [" + String.join(", ", agents) + "]",
             "  - job_name: pvespan-controller",

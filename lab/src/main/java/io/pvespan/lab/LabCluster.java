@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +18,12 @@ import java.util.function.Consumer;
  * The real pvespan running in a {@link Lab}: the Proxmox API stand-in and the controller in the
  * controller namespace, one agent per node inside that node's namespace (listening on its underlay
  * address). Everything is a separate JVM started from the built jars, as on a real cluster. The lab
- * owns the processes: closing the lab kills them.
+ * owns the processes: closing the lab kills them. The controller and the agents talk mutual TLS
+ * with certificates from {@code ./pvespan certs} ({@link LabPki}), as in production.
  *
- * <p>Files (tokens, header files, the stand-in's inventory, the controller config, the agents'
- * state dirs, one log per process) live under {@link Options#workDir}.
+ * <p>Files (the Proxmox token and header file, the CA and certificates under {@code pki/}, the
+ * stand-in's inventory, the controller config, the agents' state dirs, one log per process) live
+ * under {@link Options#workDir}.
  */
 public final class LabCluster {
   public static final int STANDIN_PORT = 8006;
@@ -62,17 +62,16 @@ public final class LabCluster {
   private final Options options;
   private final Consumer<String> progress;
   private final Path pveHeader;
-  private final Path agentHeader;
   private final Path configFile;
   private Process controller;
   private final Map<String, Process> agents = new LinkedHashMap<>();
+  private LabPki pki;
 
   private LabCluster(Lab lab, Options options, Consumer<String> progress) {
     this.lab = lab;
     this.options = options;
     this.progress = progress;
     this.pveHeader = options.workDir().resolve("pve-auth.header");
-    this.agentHeader = options.workDir().resolve("agent-auth.header");
     this.configFile = options.workDir().resolve("controller.yaml");
   }
 
@@ -93,6 +92,7 @@ public final class LabCluster {
     } catch (IOException e) {
       throw new LabException("cannot write lab files in " + options.workDir() + ": " + e, e);
     }
+    c.issueCertificates();
     c.startStandIn();
     c.startAgents();
     c.writeConfig();
@@ -122,7 +122,7 @@ public final class LabCluster {
   }
 
   public String agentUrl(String node) {
-    return "http://" + lab.topology().node(node).address() + ":" + AGENT_PORT;
+    return "https://" + lab.topology().node(node).address() + ":" + AGENT_PORT;
   }
 
   /** Tells the stand-in a guest now runs on {@code node} (the end of a live migration). */
@@ -184,7 +184,14 @@ public final class LabCluster {
 
   /** {@code GET /v1/status} of the node's agent. */
   public LabHttp.Response agentStatus(String node) {
-    return LabHttp.get(lab.topology().controllerNs(), agentUrl(node) + "/v1/status", agentHeader);
+    return LabHttp.request(
+        lab.topology().controllerNs(),
+        "GET",
+        agentUrl(node) + "/v1/status",
+        null,
+        null,
+        Duration.ofSeconds(5),
+        pki.controllerCurlArgs());
   }
 
   /**
@@ -279,6 +286,11 @@ public final class LabCluster {
                     .ok());
   }
 
+  /** The lab's CA and certificates (mutual TLS between the controller and the agents). */
+  public LabPki pki() {
+    return pki;
+  }
+
   /** Kills the node's agent (SIGKILL), as a crash or a stopped unit would; its rules stay. */
   public synchronized void killAgent(String node) {
     Process p = agents.remove(node);
@@ -291,6 +303,14 @@ public final class LabCluster {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** A fresh CA, a certificate per node and the controller's: mutual TLS, as in production. */
+  private void issueCertificates() {
+    progress.accept("issuing the lab's certificates (./pvespan certs)");
+    pki =
+        LabPki.issue(
+            options.controllerJar(), options.workDir().resolve("pki"), lab.topology().nodes());
   }
 
   private synchronized void startAgents() {
@@ -307,20 +327,7 @@ public final class LabCluster {
           node.name(),
           lab.startIn(
               lab.topology().nodeNs(node.name()),
-              java(
-                  options.agentJar(),
-                  List.of(
-                      "--node",
-                      node.name(),
-                      "--listen",
-                      node.address() + ":" + AGENT_PORT,
-                      "--state-dir",
-                      options.workDir().resolve("agent-" + node.name()).toString(),
-                      "--token-file",
-                      options.workDir().resolve("agent-token").toString(),
-                      // Tunnels only between lab addresses: the benchmarking range.
-                      "--underlay",
-                      "198.18.0.0/15")),
+              java(options.agentJar(), agentArgs(node)),
               log("agent-" + node.name())));
     }
     // Started together, waited for together: the JVMs start in parallel.
@@ -332,6 +339,24 @@ public final class LabCluster {
                 () ->
                     LabHttp.get(lab.topology().controllerNs(), agentUrl(node) + "/healthz", null)
                         .ok()));
+  }
+
+  private List<String> agentArgs(LabNode node) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--node",
+                node.name(),
+                "--listen",
+                node.address() + ":" + AGENT_PORT,
+                "--state-dir",
+                options.workDir().resolve("agent-" + node.name()).toString(),
+                // Tunnels only between lab addresses: the benchmarking range.
+                "--underlay",
+                "198.18.0.0/15"));
+    // The certificate is the credential: no shared token.
+    args.addAll(pki.agentArgs(node.name()));
+    return args;
   }
 
   private void writeFiles(Inventory inventory) throws IOException {
@@ -356,13 +381,8 @@ public final class LabCluster {
       Files.createDirectories(state);
     }
     String pveToken = "root@pam!pvespan=" + UUID.randomUUID();
-    byte[] secret = new byte[24];
-    new SecureRandom().nextBytes(secret);
-    String agentToken = HexFormat.of().formatHex(secret);
     secret("pve-token", pveToken + "\n");
     secret("pve-auth.header", "Authorization: PVEAPIToken=" + pveToken + "\n");
-    secret("agent-token", agentToken + "\n");
-    secret("agent-auth.header", "Authorization: Bearer " + agentToken + "\n");
     Files.writeString(options.workDir().resolve("inventory.json"), InventoryJson.write(inventory));
   }
 
@@ -387,9 +407,11 @@ public final class LabCluster {
       y.add("nodes:");
       y.add("  mtu: " + LabBuilder.UNDERLAY_MTU);
       y.add("agents:");
-      y.add("  scheme: http");
       y.add("  port: " + AGENT_PORT);
-      y.add("  tokenFile: " + options.workDir().resolve("agent-token"));
+      y.add("  tls:");
+      y.add("    ca: " + pki.ca());
+      y.add("    cert: " + pki.cert("controller"));
+      y.add("    key: " + pki.key("controller"));
       y.add("  urls:");
       for (LabNode node : lab.topology().nodes()) {
         y.add("    " + node.name() + ": " + agentUrl(node.name()));

@@ -31,6 +31,18 @@ public final class LabHttp {
    */
   public static Response request(
       String ns, String method, String url, Path headerFile, String body, Duration timeout) {
+    return request(ns, method, url, headerFile, body, timeout, List.of());
+  }
+
+  /** As above, with more {@code curl} options (e.g. a client certificate). */
+  public static Response request(
+      String ns,
+      String method,
+      String url,
+      Path headerFile,
+      String body,
+      Duration timeout,
+      List<String> curlOptions) {
     List<String> argv =
         new ArrayList<>(
             List.of(
@@ -47,6 +59,7 @@ public final class LabHttp {
                 String.valueOf(Math.max(1, timeout.toSeconds())),
                 "-w",
                 STATUS_MARK + "%{http_code}"));
+    argv.addAll(curlOptions);
     if (headerFile != null) {
       argv.addAll(List.of("-H", "@" + headerFile));
     }

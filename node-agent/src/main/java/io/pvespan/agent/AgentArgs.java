@@ -21,9 +21,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(
     name = "./pvespan agent",
     customSynopsis = {
-      "./pvespan agent --node NAME --listen HOST:PORT --state-dir DIR --token-file FILE",
-      "    [--tls-cert PEM --tls-key PEM] [--netns NAME] [--underlay CIDR,...]",
-      "    [--resync SECONDS]"
+      "./pvespan agent --node NAME --listen HOST:PORT --state-dir DIR",
+      "    (--tls-cert PEM --tls-key PEM [--tls-ca PEM] | --insecure-lab-http)",
+      "    [--token-file FILE] [--netns NAME] [--underlay CIDR,...] [--resync SECONDS]"
     },
     synopsisHeading = "usage: ",
     descriptionHeading = "%n",
@@ -59,7 +59,9 @@ final class AgentArgs {
   @Option(
       names = "--token-file",
       paramLabel = "FILE",
-      description = "the bearer token the controller must send (mode 600)")
+      description =
+          "the bearer token the controller must send (mode 600); required without --tls-ca,"
+              + " checked as well with it")
   String tokenFile;
 
   @Option(
@@ -73,6 +75,22 @@ final class AgentArgs {
       paramLabel = "PEM",
       description = "the private key of --tls-cert (with --tls-cert)")
   String tlsKey;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "PEM",
+      description =
+          "mutual TLS: plans only from a client certificate signed by this CA with the"
+              + " controller role (OU=pvespan-controller); --tls-cert must be this node's"
+              + " (CN=NAME, OU=pvespan-agent); see ./pvespan certs")
+  String tlsCa;
+
+  @Option(
+      names = "--insecure-lab-http",
+      description =
+          "(lab only) serve plain HTTP: plans and the token travel in clear text; without TLS"
+              + " options the agent refuses to start unless this is given")
+  boolean insecureLabHttp;
 
   @Option(
       names = "--netns",

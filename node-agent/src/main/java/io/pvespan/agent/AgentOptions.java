@@ -12,18 +12,21 @@ import java.util.regex.Pattern;
  * The agent's validated options ({@code ./pvespan agent ...}). {@code netns} (lab only) makes the
  * kernel layer run {@code ip -n NAME} / {@code tc -n NAME}; production runs the agent inside the
  * node's own namespace and leaves it empty. {@code tlsCert}/{@code tlsKey} come together or not at
- * all.
+ * all; {@code tlsCa} (mutual TLS) needs them and makes {@code tokenFile} optional. Without TLS the
+ * agent serves plain HTTP only when {@code insecureLabHttp} says so explicitly.
  */
 public record AgentOptions(
     String node,
     InetSocketAddress listen,
     Path stateDir,
-    Path tokenFile,
+    Optional<Path> tokenFile,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     Optional<String> netns,
     Duration resync,
-    Underlay underlay) {
+    Underlay underlay,
+    Optional<Path> tlsCa,
+    boolean insecureLabHttp) {
   public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
 
   // A Proxmox node name is a host name label; netns names are file names under /run/netns.
@@ -35,7 +38,8 @@ public record AgentOptions(
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(stateDir, "stateDir");
-    Objects.requireNonNull(tokenFile, "tokenFile");
+    tokenFile = tokenFile == null ? Optional.empty() : tokenFile;
+    tlsCa = tlsCa == null ? Optional.empty() : tlsCa;
     tlsCert = tlsCert == null ? Optional.empty() : tlsCert;
     tlsKey = tlsKey == null ? Optional.empty() : tlsKey;
     netns = netns == null ? Optional.empty() : netns;
@@ -45,6 +49,11 @@ public record AgentOptions(
 
   public boolean tls() {
     return tlsCert.isPresent();
+  }
+
+  /** Mutual TLS: clients need a certificate from {@code tlsCa}. */
+  public boolean mutualTls() {
+    return tlsCa.isPresent();
   }
 
   /** Parses {@code args} ({@code --opt value} or {@code --opt=value}); one-line errors. */
@@ -60,19 +69,60 @@ public record AgentOptions(
     }
     InetSocketAddress listen = listen(required(given.listen, "--listen"));
     Path stateDir = Path.of(required(given.stateDir, "--state-dir"));
-    Path tokenFile = Path.of(required(given.tokenFile, "--token-file"));
+    Optional<Path> tokenFile =
+        Optional.ofNullable(notEmpty(given.tokenFile, "--token-file")).map(Path::of);
     Optional<Path> cert = Optional.ofNullable(notEmpty(given.tlsCert, "--tls-cert")).map(Path::of);
     Optional<Path> key = Optional.ofNullable(notEmpty(given.tlsKey, "--tls-key")).map(Path::of);
-    if (cert.isPresent() != key.isPresent()) {
-      throw new UsageException("--tls-cert and --tls-key go together");
-    }
+    Optional<Path> ca = Optional.ofNullable(notEmpty(given.tlsCa, "--tls-ca")).map(Path::of);
     Optional<String> netns = Optional.ofNullable(notEmpty(given.netns, "--netns"));
     if (netns.isPresent() && !NETNS.matcher(netns.get()).matches()) {
       throw new UsageException("--netns '" + netns.get() + "' is not a namespace name");
     }
     Duration resync = resync(notEmpty(given.resync, "--resync"));
+    Underlay underlay = underlay(given.underlay);
+    transport(tokenFile, cert, key, ca, given.insecureLabHttp);
     return new AgentOptions(
-        node, listen, stateDir, tokenFile, cert, key, netns, resync, underlay(given.underlay));
+        node,
+        listen,
+        stateDir,
+        tokenFile,
+        cert,
+        key,
+        netns,
+        resync,
+        underlay,
+        ca,
+        given.insecureLabHttp);
+  }
+
+  /**
+   * The transport options fit together: a credential (token and/or mutual TLS), and TLS unless
+   * plain HTTP is asked for by name.
+   */
+  private static void transport(
+      Optional<Path> token,
+      Optional<Path> cert,
+      Optional<Path> key,
+      Optional<Path> ca,
+      boolean labHttp)
+      throws UsageException {
+    if (cert.isPresent() != key.isPresent()) {
+      throw new UsageException("--tls-cert and --tls-key go together");
+    }
+    if (ca.isPresent() && cert.isEmpty()) {
+      throw new UsageException("--tls-ca needs --tls-cert and --tls-key (this node's certificate)");
+    }
+    if (labHttp && cert.isPresent()) {
+      throw new UsageException("--insecure-lab-http and --tls-cert exclude each other");
+    }
+    if (token.isEmpty() && ca.isEmpty()) {
+      throw new UsageException("--token-file is required unless --tls-ca (mutual TLS) is given");
+    }
+    if (cert.isEmpty() && !labHttp) {
+      throw new UsageException(
+          "no TLS: give --tls-cert, --tls-key and --tls-ca (mutual TLS), or --insecure-lab-http"
+              + " to serve plain HTTP in a lab");
+    }
   }
 
   private static Underlay underlay(java.util.List<String> given) throws UsageException {

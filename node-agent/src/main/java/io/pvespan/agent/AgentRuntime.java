@@ -1,6 +1,7 @@
 package io.pvespan.agent;
 
 import io.pvespan.agent.api.ApiServer;
+import io.pvespan.agent.api.ApiTransport;
 import io.pvespan.agent.api.PemTls;
 import io.pvespan.agent.api.PlanIntake;
 import io.pvespan.agent.engine.AgentReconciler;
@@ -15,9 +16,10 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import javax.net.ssl.SSLContext;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +44,11 @@ public final class AgentRuntime implements AutoCloseable {
   /** Starts everything; an {@link IOException} with one line when the agent cannot run. */
   public static AgentRuntime start(AgentOptions options, KernelPorts kernel, Clock clock)
       throws IOException {
-    String token = TokenFile.read(options.tokenFile());
-    SSLContext tls =
-        options.tls()
-            ? PemTls.serverContext(options.tlsCert().orElseThrow(), options.tlsKey().orElseThrow())
-            : null;
+    Optional<String> token =
+        options.tokenFile().isPresent()
+            ? Optional.of(TokenFile.read(options.tokenFile().get()))
+            : Optional.empty();
+    ApiTransport transport = transport(options);
     try {
       Files.createDirectories(options.stateDir());
     } catch (IOException e) {
@@ -69,7 +71,7 @@ public final class AgentRuntime implements AutoCloseable {
       server =
           ApiServer.start(
               options.listen(),
-              tls,
+              transport,
               token,
               new PlanIntake(options.node(), options.underlay(), store, reconciler),
               reconciler);
@@ -90,11 +92,30 @@ public final class AgentRuntime implements AutoCloseable {
       throw new IOException("kernel events: " + e.getMessage());
     }
     LOG.info(
-        "agent for node {} listening on {}://{}",
+        "agent for node {} listening on {}://{}{}",
         options.node(),
-        tls == null ? "http" : "https",
-        describe(server.address()));
+        transport instanceof ApiTransport.PlainHttp ? "http" : "https",
+        describe(server.address()),
+        transport instanceof ApiTransport.MutualTls
+            ? " (mutual TLS: plans only from the controller's certificate"
+                + (token.isPresent() ? ", with the token)" : ")")
+            : "");
+    if (transport instanceof ApiTransport.PlainHttp) {
+      LOG.warn("--insecure-lab-http: serving plain HTTP; plans and the token travel in clear text");
+    }
     return new AgentRuntime(server, reconciler, events);
+  }
+
+  /** The transport the options ask for; mutual TLS checks this node's own certificate. */
+  private static ApiTransport transport(AgentOptions options) throws IOException {
+    if (!options.tls()) {
+      return new ApiTransport.PlainHttp();
+    }
+    Path cert = options.tlsCert().orElseThrow();
+    Path key = options.tlsKey().orElseThrow();
+    return options.mutualTls()
+        ? PemTls.mutual(cert, key, options.tlsCa().orElseThrow(), options.node())
+        : new ApiTransport.Https(PemTls.serverContext(cert, key));
   }
 
   private static void loadStoredPlan(

@@ -49,7 +49,8 @@ class AgentMainIT {
       "--state-dir",
       tmp.resolve("state").toString(),
       "--token-file",
-      token.toString()
+      token.toString(),
+      "--insecure-lab-http"
     };
   }
 
@@ -57,6 +58,16 @@ class AgentMainIT {
   void usageMistakeIsExit2() {
     assertThat(exitCode("--node", "pve1")).isEqualTo(2);
     assertThat(errLine()).startsWith("pvespan agent: --listen is required");
+  }
+
+  @Test
+  void withoutTlsOrTheLabFlagTheAgentDoesNotStart() throws Exception {
+    String[] lab = args(AgentHarness.tokenFile(tmp), "127.0.0.1:0");
+    String[] noFlag = java.util.Arrays.copyOf(lab, lab.length - 1);
+    assertThat(exitCode(noFlag)).isEqualTo(2);
+    assertThat(errLine())
+        .startsWith("pvespan agent: no TLS: give --tls-cert, --tls-key and --tls-ca")
+        .contains("--insecure-lab-http");
   }
 
   @Test

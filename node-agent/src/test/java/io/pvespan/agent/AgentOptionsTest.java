@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.OptionSpec;
 class AgentOptionsTest {
   private static final String BASE =
       "--node pve1 --listen 127.0.0.1:8443 --state-dir /var/lib/pvespan --token-file /etc/t";
+  private static final String LAB = BASE + " --insecure-lab-http";
 
   private static AgentOptions parse(String line) throws UsageException {
     return AgentOptions.parse(line.split(" "));
@@ -29,8 +30,24 @@ class AgentOptionsTest {
     assertThat(o.tlsKey()).contains(Path.of("k.pem"));
     assertThat(o.netns()).contains("pspsnode1");
     assertThat(o.resync()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(parse(BASE).resync()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(parse(BASE).tls()).isFalse();
+    assertThat(parse(LAB).resync()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(parse(LAB).tls()).isFalse();
+    assertThat(parse(LAB).insecureLabHttp()).isTrue();
+    assertThat(o.insecureLabHttp()).isFalse();
+    assertThat(o.mutualTls()).isFalse();
+  }
+
+  @Test
+  void mutualTlsMakesTheTokenOptional() throws UsageException {
+    AgentOptions o =
+        parse(
+            "--node pve1 --listen 127.0.0.1:8443 --state-dir d"
+                + " --tls-cert c.pem --tls-key k.pem --tls-ca ca.pem");
+    assertThat(o.mutualTls()).isTrue();
+    assertThat(o.tlsCa()).contains(Path.of("ca.pem"));
+    assertThat(o.tokenFile()).isEmpty();
+    assertThat(parse(BASE + " --tls-cert c.pem --tls-key k.pem --tls-ca ca.pem").tokenFile())
+        .contains(Path.of("/etc/t"));
   }
 
   @ParameterizedTest
@@ -40,7 +57,11 @@ class AgentOptionsTest {
         "--listen 127.0.0.1:1 --state-dir d --token-file t|--node is required",
         "--node pve1 --state-dir d --token-file t|--listen is required",
         "--node pve1 --listen 127.0.0.1:1 --token-file t|--state-dir is required",
-        "--node pve1 --listen 127.0.0.1:1 --state-dir d|--token-file is required",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --insecure-lab-http|--token-file is required unless --tls-ca",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --token-file t|no TLS: give --tls-cert, --tls-key and --tls-ca (mutual TLS), or --insecure-lab-http",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --token-file t --tls-ca ca|--tls-ca needs --tls-cert and --tls-key",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --tls-cert c --tls-key k|--token-file is required unless --tls-ca",
+        "--node pve1 --listen 127.0.0.1:1 --state-dir d --token-file t --tls-cert c --tls-key k --insecure-lab-http|exclude each other",
         "--node a;b --listen 127.0.0.1:1 --state-dir d --token-file t|--node 'a;b' is not a node name",
         "--node pve1 --listen 127.0.0.1 --state-dir d --token-file t|is not HOST:PORT",
         "--node pve1 --listen 127.0.0.1:99999 --state-dir d --token-file t|outside 0..65535",
@@ -64,8 +85,8 @@ class AgentOptionsTest {
 
   @Test
   void bothValueFormsAreTheSame() throws UsageException {
-    assertThat(parse(BASE.replace("--node pve1", "--node=pve1") + " --resync=7"))
-        .isEqualTo(parse(BASE + " --resync 7"));
+    assertThat(parse(LAB.replace("--node pve1", "--node=pve1") + " --resync=7"))
+        .isEqualTo(parse(LAB + " --resync 7"));
   }
 
   @Test
@@ -77,7 +98,7 @@ class AgentOptionsTest {
       assertThat(o.description()).as(o.longestName()).isNotEmpty();
       assertThat(help).contains(o.longestName()).contains(o.description()[0].split(" ")[0]);
     }
-    assertThat(line.getCommandSpec().options()).hasSize(11);
+    assertThat(line.getCommandSpec().options()).hasSize(13);
     assertThat(new AgentArgs.Version().getVersion())
         .singleElement()
         .asString()

@@ -45,6 +45,7 @@ final class RealAgent implements AutoCloseable {
       stateDir.toString(),
       "--token-file",
       tokenFile.toString(),
+      "--insecure-lab-http",
       "--netns",
       node.value(),
       // So long that only kernel events (never the periodic resync) can explain a converge here.

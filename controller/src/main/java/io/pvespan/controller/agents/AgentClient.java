@@ -14,9 +14,10 @@ public interface AgentClient {
   PushOutcome push(URI agent, NodeMirrorPlan plan);
 
   /**
-   * {@code GET /v1/status}.
+   * {@code GET /v1/status} of {@code node}'s agent (under mutual TLS the agent's certificate must
+   * name {@code node}; {@link #push} checks against the plan's node).
    *
    * @throws AgentException when the agent cannot be reached or answers badly (one-line message)
    */
-  NodeMirrorStatus status(URI agent) throws AgentException;
+  NodeMirrorStatus status(URI agent, String node) throws AgentException;
 }

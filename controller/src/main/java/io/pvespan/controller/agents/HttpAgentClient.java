@@ -15,9 +15,11 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * {@link AgentClient} over HTTP(S) with the shared bearer credential. Bounded by a connect timeout
- * and a whole-call timeout, so that a hanging agent releases its task. A pooled connection the
- * agent has closed is not a failure: the request goes again on a fresh connection.
+ * {@link AgentClient} over HTTP(S) with the shared bearer credential (when configured) and, under
+ * mutual TLS, the controller's client certificate and a check of each agent's ({@link
+ * AgentIdentity}). Bounded by a connect timeout and a whole-call timeout, so that a hanging agent
+ * releases its task. A pooled connection the agent has closed is not a failure: the request goes
+ * again on a fresh connection.
  */
 public final class HttpAgentClient implements AgentClient {
   private static final MediaType JSON = MediaType.get("application/json");
@@ -27,11 +29,12 @@ public final class HttpAgentClient implements AgentClient {
   private final String authorization;
 
   /**
+   * @param token the bearer credential, or null to send none (mutual TLS alone)
    * @param callTimeout bound on one whole request (connect, send, wait, read)
    * @throws IllegalArgumentException one line, when the TLS trust cannot be set up (a CA file)
    */
   public HttpAgentClient(String token, AgentTls tls, Duration callTimeout) {
-    this.authorization = "Bearer " + token;
+    this.authorization = token == null ? null : "Bearer " + token;
     OkHttpClient.Builder b =
         new OkHttpClient.Builder()
             .connectTimeout(
@@ -43,17 +46,22 @@ public final class HttpAgentClient implements AgentClient {
             // timeout, restart). Both calls are idempotent: a re-sent plan of the same generation
             // and digest is answered "unchanged". Never after a read timeout or a TLS refusal.
             .retryOnConnectionFailure(true);
-    TlsSetup.apply(
-        b, tls.trust(), "pin it with agents.fingerprint, or give agents.caFile to trust its CA");
+    if (tls.mutual() != null) {
+      AgentTls.Mutual m = tls.mutual();
+      TlsSetup.applyMutual(
+          b, m.ca(), m.cert(), m.key(), "agents.tls.ca must be the CA that signed the agents");
+      b.addNetworkInterceptor(new AgentIdentity());
+    } else {
+      TlsSetup.apply(
+          b, tls.trust(), "pin it with agents.fingerprint, or give agents.caFile to trust its CA");
+    }
     this.http = b.build();
   }
 
   @Override
   public PushOutcome push(URI agent, NodeMirrorPlan plan) {
     Request req =
-        new Request.Builder()
-            .url(agent.resolve("v1/plan").toString())
-            .header("Authorization", authorization)
+        request(agent.resolve("v1/plan"), plan.node())
             .put(RequestBody.create(PlanJson.write(plan), JSON))
             .build();
     try (Response resp = http.newCall(req).execute()) {
@@ -71,13 +79,8 @@ public final class HttpAgentClient implements AgentClient {
   }
 
   @Override
-  public NodeMirrorStatus status(URI agent) throws AgentException {
-    Request req =
-        new Request.Builder()
-            .url(agent.resolve("v1/status").toString())
-            .header("Authorization", authorization)
-            .get()
-            .build();
+  public NodeMirrorStatus status(URI agent, String node) throws AgentException {
+    Request req = request(agent.resolve("v1/status"), node).get().build();
     try (Response resp = http.newCall(req).execute()) {
       String body = resp.body() == null ? "" : resp.body().string();
       if (!resp.isSuccessful()) {
@@ -89,6 +92,14 @@ public final class HttpAgentClient implements AgentClient {
     } catch (IOException e) {
       throw new AgentException("GET /v1/status: " + describe(e));
     }
+  }
+
+  private Request.Builder request(URI url, String node) {
+    Request.Builder b =
+        new Request.Builder()
+            .url(url.toString())
+            .tag(AgentIdentity.Node.class, new AgentIdentity.Node(node));
+    return authorization == null ? b : b.header("Authorization", authorization);
   }
 
   /** The agent's {@code {"error":..}} text when it sent one, else the status code. */

@@ -57,7 +57,8 @@ public final class Main {
         new PlanCommand(stdin),
         new InventoryCommand(stdin),
         new ControllerCommand(InventorySourceFactory.production()),
-        new StatusCommand());
+        new StatusCommand(),
+        new CertsCommand());
   }
 
   /** The whole command line: {@code commands} plus the names served by the other jars. */

@@ -7,6 +7,7 @@ import io.pvespan.controller.config.ConfigFile.PveSection;
 import io.pvespan.controller.config.ConfigFile.SpecsSection;
 import io.pvespan.controller.config.ControllerConfig.Agents;
 import io.pvespan.controller.config.ControllerConfig.HostPort;
+import io.pvespan.controller.config.ControllerConfig.MutualTls;
 import io.pvespan.controller.config.ControllerConfig.Pve;
 import io.pvespan.controller.config.ControllerConfig.Secret;
 import io.pvespan.controller.config.ControllerConfig.Specs;
@@ -202,17 +203,34 @@ final class ConfigChecks {
       return null;
     }
     trustChoice("agents", s.fingerprint(), s.caFile(), s.insecure());
+    if (s.tls() != null
+        && (s.fingerprint() != null || s.caFile() != null || s.insecure() != null)) {
+      problems.at(
+          "agents.tls",
+          "agents.tls trusts the agents by its CA: drop agents.fingerprint, agents.caFile and"
+              + " agents.insecure");
+    }
     Path ca = existingFile("agents.caFile", s.caFile());
-    Secret token = secretFile("agents.tokenFile", s.tokenFile());
+    if (s.tokenFile() == null && s.tls() == null) {
+      problems.at(
+          "agents",
+          "agents needs tls (mutual TLS, see ./pvespan certs) or tokenFile (the agents' shared"
+              + " credential), or both");
+      return null;
+    }
+    Secret token = s.tokenFile() == null ? null : secretFile("agents.tokenFile", s.tokenFile());
+    MutualTls tls = s.tls() == null ? null : mutualTls(s.tls());
+    boolean labHttp = Boolean.TRUE.equals(s.insecureLabHttp());
+    boolean plainOk = plainHttpAllowed("agents.scheme", "http".equals(s.scheme()), labHttp, s);
     Map<String, URI> urls = new LinkedHashMap<>();
-    boolean urlsOk = true;
+    boolean urlsOk = plainOk;
     for (var e : (s.urls() == null ? Map.<String, String>of() : s.urls()).entrySet()) {
       String key = "agents.urls." + e.getKey();
       URI u = httpUri(key, e.getValue(), key + " must be an http(s)://HOST:PORT URL, not '%s'");
-      urlsOk &= u != null;
+      urlsOk &= u != null && plainHttpAllowed(key, "http".equals(u.getScheme()), labHttp, s);
       urls.put(e.getKey(), u);
     }
-    if (token == null || !urlsOk) {
+    if (s.tokenFile() != null && token == null || s.tls() != null && tls == null || !urlsOk) {
       return null;
     }
     return new Agents(
@@ -222,7 +240,50 @@ final class ConfigChecks {
         Boolean.TRUE.equals(s.insecure()),
         ca,
         s.fingerprint() == null ? null : s.fingerprint().toUpperCase(Locale.ROOT),
-        urls);
+        urls,
+        tls);
+  }
+
+  /**
+   * Plain HTTP to an agent carries plans and the credential in clear text: only with the lab flag,
+   * and never with mutual TLS (which would silently not be used).
+   */
+  private boolean plainHttpAllowed(String key, boolean http, boolean labHttp, AgentsSection s) {
+    if (!http) {
+      return true;
+    }
+    if (s.tls() != null) {
+      problems.at(key, key + " is http but agents.tls is set: mutual TLS needs https");
+      return false;
+    }
+    if (!labHttp) {
+      problems.at(
+          key,
+          key
+              + " http sends plans and the agents' credential in plain text: use https (with"
+              + " agents.tls), or set agents.insecureLabHttp: true in a lab");
+      return false;
+    }
+    return true;
+  }
+
+  private MutualTls mutualTls(AgentsSection.Tls t) {
+    Path ca = existingFile("agents.tls.ca", t.ca());
+    Path cert = existingFile("agents.tls.cert", t.cert());
+    Path key = existingFile("agents.tls.key", t.key());
+    if (key != null) {
+      String open;
+      try {
+        open = SecretFiles.tooOpen(key);
+      } catch (IOException e) {
+        open = key + " cannot be read: " + e.getMessage();
+      }
+      if (open != null) {
+        problems.at("agents.tls.key", "agents.tls.key: " + open);
+        return null;
+      }
+    }
+    return ca == null || cert == null || key == null ? null : new MutualTls(ca, cert, key);
   }
 
   NodeOverrides nodes(NodesSection s) {

@@ -36,7 +36,11 @@ final class ConfigFile {
       Boolean insecure,
       String caFile,
       String fingerprint,
-      Map<String, String> urls) {}
+      Map<String, String> urls,
+      Tls tls,
+      Boolean insecureLabHttp) {
+    record Tls(String ca, String cert, String key) {}
+  }
 
   record NodesSection(Map<String, String> addresses, Integer mtu, Map<String, Integer> mtus) {}
 }

@@ -43,7 +43,7 @@ public final class ConfigLoader {
   private static final Map<String, String> MISSING =
       Map.of(
           "pve", " (pve.url with a token, or pve.inventoryFile)",
-          "agents", " (at least agents.tokenFile)",
+          "agents", " (agents.tls for mutual TLS, or agents.tokenFile)",
           "agents.tokenFile", " (the agents' shared credential)");
 
   private ConfigLoader() {}

@@ -111,8 +111,9 @@ public record ControllerConfig(
 
   /**
    * How to reach the node agents: {@code scheme}://{@code node address}:{@code port} unless {@code
-   * urls} has the node; {@code token} is the shared bearer credential; TLS trust by CA file,
-   * certificate fingerprint, or not at all ({@code insecure}).
+   * urls} has the node; {@code token} is the shared bearer credential (null only with {@code tls});
+   * TLS trust by CA file, certificate fingerprint, or not at all ({@code insecure}); or mutual TLS
+   * ({@code tls}, null when not configured).
    */
   public record Agents(
       int port,
@@ -121,7 +122,8 @@ public record ControllerConfig(
       boolean insecure,
       Path caFile,
       String fingerprint,
-      Map<String, URI> urls) {
+      Map<String, URI> urls,
+      MutualTls tls) {
     public Agents {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("agents.port " + port + " is outside 1..65535");
@@ -129,8 +131,22 @@ public record ControllerConfig(
       if (!"http".equals(scheme) && !"https".equals(scheme)) {
         throw new IllegalArgumentException("agents.scheme must be http or https");
       }
-      Objects.requireNonNull(token, "agents.token");
+      if (token == null && tls == null) {
+        throw new IllegalArgumentException("agents needs a token, mutual TLS or both");
+      }
       urls = new TreeMap<>(urls == null ? Map.of() : urls);
+    }
+  }
+
+  /**
+   * {@code agents.tls}: the CA that signed the agents' certificates, and the controller's client
+   * certificate and key (PEM files, as {@code ./pvespan certs} writes them).
+   */
+  public record MutualTls(Path ca, Path cert, Path key) {
+    public MutualTls {
+      Objects.requireNonNull(ca, "agents.tls.ca");
+      Objects.requireNonNull(cert, "agents.tls.cert");
+      Objects.requireNonNull(key, "agents.tls.key");
     }
   }
 

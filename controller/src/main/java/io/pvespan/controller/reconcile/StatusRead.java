@@ -34,7 +34,7 @@ final class StatusRead {
     NodeMirrorStatus status = null;
     String error;
     try {
-      status = client.status(url);
+      status = client.status(url, node);
       error =
           node.equals(status.node())
               ? null

@@ -80,7 +80,7 @@ class HttpAgentClientClosedConnectionsIT {
     for (long generation = 1; generation <= 4; generation++) {
       assertThat(client.push(server.url(), NodeMirrorPlan.empty("pve1", generation)))
           .isEqualTo(new PushOutcome.Applied());
-      assertThat(client.status(server.url()).appliedGeneration()).isEqualTo(generation);
+      assertThat(client.status(server.url(), "pve1").appliedGeneration()).isEqualTo(generation);
     }
     assertThat(server.requests()).isEqualTo(8);
     assertThat(server.connections()).isEqualTo(8);
@@ -97,7 +97,7 @@ class HttpAgentClientClosedConnectionsIT {
       }
       assertThat(client.push(server.url(), NodeMirrorPlan.empty("pve1", generation)))
           .isEqualTo(new PushOutcome.Applied());
-      assertThat(client.status(server.url()).appliedGeneration()).isEqualTo(generation);
+      assertThat(client.status(server.url(), "pve1").appliedGeneration()).isEqualTo(generation);
     }
     assertThat(server.requests()).isEqualTo(6);
     // The PUT and the GET of one round share a connection; each round needs a new one.

@@ -93,11 +93,11 @@ class HttpAgentClientTlsIT {
   void aPinnedFingerprintIsTrustedAndAnyOtherRefused() throws Exception {
     assertThat(
             client("tok", new AgentTls(null, fingerprint(leaf), false))
-                .status(url)
+                .status(url, "pve1")
                 .appliedGeneration())
         .isEqualTo(3);
     assertThatThrownBy(
-            () -> client("tok", new AgentTls(null, fingerprint(root), false)).status(url))
+            () -> client("tok", new AgentTls(null, fingerprint(root), false)).status(url, "pve1"))
         .isInstanceOf(AgentException.class)
         .hasMessageContaining("GET /v1/status: SSLHandshakeException")
         .hasMessageContaining(
@@ -114,8 +114,9 @@ class HttpAgentClientTlsIT {
   void aCaFileIsTrustedAndTheDefaultTrustStoreIsNot() throws Exception {
     Path ca = dir.resolve("ca.pem");
     Files.writeString(ca, root.certificatePem());
-    assertThat(client("tok", new AgentTls(ca, null, false)).status(url).node()).isEqualTo("pve1");
-    assertThatThrownBy(() -> client("tok", new AgentTls(null, null, false)).status(url))
+    assertThat(client("tok", new AgentTls(ca, null, false)).status(url, "pve1").node())
+        .isEqualTo("pve1");
+    assertThatThrownBy(() -> client("tok", new AgentTls(null, null, false)).status(url, "pve1"))
         .isInstanceOf(AgentException.class)
         .hasMessageContaining("is not trusted")
         .hasMessageContaining("its SHA-256 fingerprint is " + fingerprint(leaf))
@@ -130,7 +131,7 @@ class HttpAgentClientTlsIT {
         .isEqualTo(new PushOutcome.Stale(3L, "HTTP 409: stale generation 1"));
     assertThat(client("wrong", new AgentTls(null, null, true)).push(url, plan))
         .isEqualTo(new PushOutcome.Failed(401, "HTTP 401: unauthorized"));
-    assertThatThrownBy(() -> client("wrong", new AgentTls(null, null, true)).status(url))
+    assertThatThrownBy(() -> client("wrong", new AgentTls(null, null, true)).status(url, "pve1"))
         .hasMessage("GET /v1/status: HTTP 401: unauthorized");
     assertThat(c.push(URI.create("https://127.0.0.1:1/"), plan))
         .isInstanceOfSatisfying(PushOutcome.Failed.class, f -> assertThat(f.httpStatus()).isZero());

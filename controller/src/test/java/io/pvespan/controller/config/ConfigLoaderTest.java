@@ -164,7 +164,7 @@ class ConfigLoaderTest {
         Arguments.of(
             ok + agents + "nodes:\n  addresses:\n    pve1: pve1.example.org\n",
             "7:5: nodes.addresses.pve1 'pve1.example.org' is not an IP address"),
-        Arguments.of(ok + "agents:\n  port: 8787\n", "3:1: agents.tokenFile is missing"),
+        Arguments.of(ok + "agents:\n  port: 8787\n", "3:1: agents needs tls (mutual TLS"),
         Arguments.of(
             "pve:\n  url: https://pve1:8006\n  token: a@pam!b=c\n  tokenFile: agent-token\n"
                 + "specs: {path: specs}\n"
@@ -314,7 +314,8 @@ class ConfigLoaderTest {
                 + ":1:1: pve is missing (pve.url with a token, or"
                 + " pve.inventoryFile)",
             dir.resolve("controller.yaml") + ":1:1: specs is missing",
-            dir.resolve("controller.yaml") + ":1:1: agents is missing (at least agents.tokenFile)");
+            dir.resolve("controller.yaml")
+                + ":1:1: agents is missing (agents.tls for mutual TLS, or agents.tokenFile)");
   }
 
   /** The example shipped for people is a valid config in every part the schema checks. */

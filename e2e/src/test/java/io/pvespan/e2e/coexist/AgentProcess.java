@@ -65,6 +65,7 @@ final class AgentProcess implements AutoCloseable {
             dir.resolve("state").toString(),
             "--token-file",
             tokenFile.toString(),
+            "--insecure-lab-http",
             "--netns",
             netns);
     Process p =

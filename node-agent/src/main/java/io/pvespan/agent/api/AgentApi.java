@@ -23,21 +23,23 @@ import org.slf4j.LoggerFactory;
  *       ({@link AgentMetrics}).
  * </ul>
  *
- * Everything under {@code /v1/} needs {@code Authorization: Bearer <token>}. {@code /healthz} and
- * {@code /metrics} are open, as scrapers and load balancers expect; they reveal counters and
- * session names, nothing that changes the kernel. Unknown paths 404, wrong methods 405.
+ * Everything under {@code /v1/} needs the controller's client certificate under mutual TLS and/or
+ * {@code Authorization: Bearer <token>} ({@link ApiAccess}); 401 without, 403 for a certificate
+ * without the controller role. {@code /healthz} and {@code /metrics} are open, as scrapers and load
+ * balancers expect; they reveal counters and session names, nothing that changes the kernel.
+ * Unknown paths 404, wrong methods 405.
  */
 final class AgentApi implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AgentApi.class);
 
-  private final BearerAuth auth;
+  private final ApiAccess access;
   private final PlanIntake intake;
   private final AgentReconciler reconciler;
   private final long bodyLimit;
   private final MetricsEndpoint metrics;
 
-  AgentApi(BearerAuth auth, PlanIntake intake, AgentReconciler reconciler, long bodyLimit) {
-    this.auth = auth;
+  AgentApi(ApiAccess access, PlanIntake intake, AgentReconciler reconciler, long bodyLimit) {
+    this.access = access;
     this.intake = intake;
     this.reconciler = reconciler;
     this.bodyLimit = bodyLimit;
@@ -140,11 +142,24 @@ final class AgentApi implements HttpHandler {
   }
 
   private boolean authorised(HttpExchange ex) throws IOException {
-    if (auth.allows(ex.getRequestHeaders().getFirst("Authorization"))) {
+    ApiAccess.Refusal refusal = access.check(ex);
+    if (refusal == null) {
       return true;
     }
-    ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"pvespan-agent\"");
-    Replies.error(ex, 401, "unauthorized", List.of("Authorization: Bearer <token> required"));
+    LOG.warn(
+        "refused {} {} from {}: {}",
+        ex.getRequestMethod(),
+        ex.getRequestURI().getPath(),
+        ex.getRemoteAddress(),
+        refusal.reason());
+    if (refusal.status() == 401 && access.usesToken()) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"pvespan-agent\"");
+    }
+    Replies.error(
+        ex,
+        refusal.status(),
+        refusal.status() == 401 ? "unauthorized" : "forbidden",
+        List.of(refusal.reason()));
     return false;
   }
 

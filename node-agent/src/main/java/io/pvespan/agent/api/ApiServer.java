@@ -2,16 +2,19 @@ package io.pvespan.agent.api;
 
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.pvespan.agent.engine.AgentReconciler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The agent's HTTP(S) server on the JDK's {@code com.sun.net.httpserver}: no framework. It cannot
@@ -40,24 +43,31 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code address} (HTTPS when {@code tls} is not null) and starts serving. Throws {@link
-   * java.net.BindException} when the port is taken.
+   * Binds {@code address} as {@code transport} says and starts serving; {@code /v1/} needs the
+   * controller's client certificate under {@link ApiTransport.MutualTls}, and {@code token} when
+   * present (at least one of the two). Throws {@link java.net.BindException} when the port is
+   * taken.
    */
   public static ApiServer start(
       InetSocketAddress address,
-      SSLContext tls,
-      String token,
+      ApiTransport transport,
+      Optional<String> token,
       PlanIntake intake,
       AgentReconciler reconciler)
       throws IOException {
+    ApiAccess access = new ApiAccess(transport instanceof ApiTransport.MutualTls, token);
     deadlines();
     HttpServer server;
-    if (tls == null) {
-      server = HttpServer.create(address, 16);
-    } else {
+    if (transport instanceof ApiTransport.Https h) {
       HttpsServer https = HttpsServer.create(address, 16);
-      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      https.setHttpsConfigurator(new HttpsConfigurator(h.context()));
       server = https;
+    } else if (transport instanceof ApiTransport.MutualTls m) {
+      HttpsServer https = HttpsServer.create(address, 16);
+      https.setHttpsConfigurator(askingForClientCertificates(m.context()));
+      server = https;
+    } else {
+      server = HttpServer.create(address, 16);
     }
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor executor =
@@ -73,10 +83,26 @@ public final class ApiServer implements AutoCloseable {
               return t;
             });
     executor.allowCoreThreadTimeOut(true);
-    server.createContext("/", new AgentApi(new BearerAuth(token), intake, reconciler, BODY_LIMIT));
+    server.createContext("/", new AgentApi(access, intake, reconciler, BODY_LIMIT));
     server.setExecutor(executor);
     server.start();
     return new ApiServer(server, executor);
+  }
+
+  /**
+   * Asks for (not needs) a client certificate, so that {@code /healthz} and {@code /metrics} stay
+   * open to probes and scrapers; {@code /v1/} refuses a request without the controller's ({@link
+   * ApiAccess}). A certificate that is offered must still chain to the CA, or the handshake fails.
+   */
+  private static HttpsConfigurator askingForClientCertificates(SSLContext context) {
+    return new HttpsConfigurator(context) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters p = getSSLContext().getDefaultSSLParameters();
+        p.setWantClientAuth(true);
+        params.setSSLParameters(p);
+      }
+    };
   }
 
   /**

@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
@@ -19,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Server TLS from PEM files with JDK APIs only: the certificate chain ({@code CERTIFICATE} blocks,
@@ -33,8 +36,66 @@ public final class PemTls {
   private PemTls() {}
 
   public static SSLContext serverContext(Path certPem, Path keyPem) throws IOException {
+    return context(certificates(certPem), privateKey(keyPem), null, certPem, keyPem);
+  }
+
+  /**
+   * Mutual TLS: the agent's certificate and key, and the CA(s) in {@code caPem} that client
+   * certificates must chain to. The agent's own certificate must be an agent's ({@code
+   * OU=pvespan-agent}), name {@code node} ({@code CN=node}) and be signed by a CA in {@code caPem}:
+   * otherwise the agent would answer for another node, or the controller would refuse it.
+   *
+   * @throws IOException one line, for an unreadable file or a certificate that is not this node's
+   */
+  public static ApiTransport.MutualTls mutual(Path certPem, Path keyPem, Path caPem, String node)
+      throws IOException {
     List<? extends Certificate> chain = certificates(certPem);
-    PrivateKey key = privateKey(keyPem);
+    List<? extends Certificate> cas = certificates(caPem);
+    X509Certificate own = (X509Certificate) chain.get(0);
+    String subject = own.getSubjectX500Principal().getName();
+    if (!PeerCertificates.role(own).filter(PeerCertificates.AGENT::equals).isPresent()) {
+      throw new IOException(
+          certPem
+              + " ("
+              + subject
+              + ") is not an agent certificate (OU="
+              + PeerCertificates.AGENT
+              + "); issue one with ./pvespan certs issue --node "
+              + node);
+    }
+    String named = PeerCertificates.commonName(own).orElse("");
+    if (!named.equals(node)) {
+      throw new IOException(
+          certPem
+              + " names node '"
+              + named
+              + "', but this agent is --node "
+              + node
+              + ": refusing to answer for another node");
+    }
+    if (cas.stream().noneMatch(ca -> signs(ca, own))) {
+      throw new IOException(certPem + " is not signed by the CA in " + caPem);
+    }
+    SSLContext context = context(chain, privateKey(keyPem), cas, certPem, keyPem);
+    return new ApiTransport.MutualTls(context, named);
+  }
+
+  private static boolean signs(Certificate ca, X509Certificate cert) {
+    try {
+      cert.verify(ca.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static SSLContext context(
+      List<? extends Certificate> chain,
+      PrivateKey key,
+      List<? extends Certificate> clientCas,
+      Path certPem,
+      Path keyPem)
+      throws IOException {
     try {
       char[] password = new char[0];
       KeyStore store = KeyStore.getInstance("PKCS12");
@@ -43,8 +104,19 @@ public final class PemTls {
       KeyManagerFactory kmf =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(store, password);
+      TrustManager[] trust = null;
+      if (clientCas != null) {
+        KeyStore roots = KeyStore.getInstance("PKCS12");
+        roots.load(null, null);
+        for (int i = 0; i < clientCas.size(); i++) {
+          roots.setCertificateEntry("ca" + i, clientCas.get(i));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(roots);
+        trust = tmf.getTrustManagers();
+      }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), null, null);
+      context.init(kmf.getKeyManagers(), trust, null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("TLS setup from " + certPem + " and " + keyPem + ": " + e.getMessage());
@@ -52,6 +124,9 @@ public final class PemTls {
   }
 
   private static List<? extends Certificate> certificates(Path pem) throws IOException {
+    if (!Files.isRegularFile(pem)) {
+      throw new IOException(pem + " does not exist or is not a file");
+    }
     try {
       // The X.509 factory reads PEM (Base64 between BEGIN/END lines) as well as DER.
       var certs =

@@ -63,7 +63,8 @@ public final class AgentChurn {
                 "--state-dir",
                 dir.resolve("state").toString(),
                 "--token-file",
-                token.toString())
+                token.toString(),
+                "--insecure-lab-http")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("agent.log").toFile())
             .start();

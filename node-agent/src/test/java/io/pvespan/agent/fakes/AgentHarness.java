@@ -41,7 +41,11 @@ public final class AgentHarness implements AutoCloseable {
     return start(stateDir, tmp, List.of(), HttpClient.newHttpClient());
   }
 
-  /** {@code extraArgs} e.g. TLS options; {@code client} must trust the TLS cert then. */
+  /**
+   * {@code extraArgs} e.g. TLS options; {@code client} must trust the TLS cert then. Without {@code
+   * --tls-cert} the agent serves plain HTTP ({@code --insecure-lab-http}); with {@code --tls-ca}
+   * the harness adds no token.
+   */
   public static AgentHarness start(
       Path stateDir, Path tmp, List<String> extraArgs, HttpClient client) throws Exception {
     FakeConverger converger = new FakeConverger();
@@ -55,10 +59,15 @@ public final class AgentHarness implements AutoCloseable {
                 "127.0.0.1:0",
                 "--state-dir",
                 stateDir.toString(),
-                "--token-file",
-                tokenFile(tmp).toString(),
                 "--underlay",
                 "198.18.0.0/15"));
+    // Under mutual TLS the certificate is the credential: a token only when the test gives one.
+    if (!extraArgs.contains("--tls-ca")) {
+      args.addAll(List.of("--token-file", tokenFile(tmp).toString()));
+    }
+    if (!extraArgs.contains("--tls-cert")) {
+      args.add("--insecure-lab-http");
+    }
     args.addAll(extraArgs);
     AgentOptions options = AgentOptions.parse(args.toArray(String[]::new));
     Holder h = new Holder(converger, events);
