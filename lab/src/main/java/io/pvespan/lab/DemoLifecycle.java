@@ -18,7 +18,7 @@ final class DemoLifecycle {
   private static final Pattern GUEST_DEVICE = Pattern.compile("(?:tap|veth)(\\d+)i(\\d+)");
   private static final Duration RAM_COPY = Duration.ofSeconds(2);
   private static final long RATE = 20_000_000;
-  private static final Duration BOOT = Duration.ofSeconds(1);
+  private static final Duration BOOT = Duration.ofSeconds(2);
 
   private final LabCluster cluster;
   private final LabLifecycle life;
