@@ -130,6 +130,7 @@ class DebPackagesIT {
             + "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
             + " -subj /CN=pve1 -addext subjectAltName=IP:127.0.0.1"
             + " -keyout /etc/pvespan/tls/agent.key -out /etc/pvespan/tls/agent.crt 2>/dev/null\n"
+            + "chmod 600 /etc/pvespan/tls/agent.key\n"
             + "sed -i 's/^PVESPAN_LISTEN=.*/PVESPAN_LISTEN=127.0.0.1:8787/' /etc/pvespan/agent.env\n"
             + "systemctl enable --now "
             + AGENT);

@@ -70,6 +70,9 @@ class AgentMutualTlsIT {
   private void write(String name, HeldCertificate c) throws IOException {
     Files.writeString(tmp.resolve(name + ".crt"), c.certificatePem());
     Files.writeString(tmp.resolve(name + ".key"), c.privateKeyPkcs8Pem());
+    Files.setPosixFilePermissions(
+        tmp.resolve(name + ".key"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
   }
 
   private List<String> mtls(String name, String... more) {

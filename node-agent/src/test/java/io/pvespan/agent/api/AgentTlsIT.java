@@ -77,6 +77,8 @@ class AgentTlsIT {
     keyPem = tmp.resolve("agent.key");
     Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
     Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
+    Files.setPosixFilePermissions(
+        keyPem, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
   }
 
   private static String pem(String type, byte[] der) {
@@ -118,6 +120,16 @@ class AgentTlsIT {
               () -> HttpClient.newHttpClient().send(plain, HttpResponse.BodyHandlers.ofString()))
           .isInstanceOf(IOException.class);
     }
+  }
+
+  @Test
+  void aKeyGroupOrOthersCanReadIsRefusedInOneLine() throws Exception {
+    Files.setPosixFilePermissions(
+        keyPem, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> PemTls.serverContext(certPem, keyPem))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("accessible by group or others; chmod 600 it")
+        .hasMessageNotContaining("\n");
   }
 
   @Test
