@@ -38,8 +38,15 @@ final class LabSystem implements AutoCloseable {
    *     10 s, status 1 s), as installed on a real cluster
    * @param moves guests whose lab VM and stand-in entry start on another node (vmid to node)
    * @param extraSpecs spec files added to {@link E2ESpecs#writeDefaults} (file name to content)
+   * @param git the controller pulls the specs from a local bare Git repository ({@link #repo}, the
+   *     spec directory its author's working tree) instead of reading the directory
    */
-  record Setup(Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs) {
+  record Setup(
+      Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs, boolean git) {
+    Setup(Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs) {
+      this(poll, moves, extraSpecs, false);
+    }
+
     static Setup standard() {
       return new Setup(POLL, Map.of(), Map.of());
     }
@@ -52,13 +59,18 @@ final class LabSystem implements AutoCloseable {
     Setup moving(int vmid, String node) {
       Map<Integer, String> m = new TreeMap<>(moves);
       m.put(vmid, node);
-      return new Setup(poll, m, extraSpecs);
+      return new Setup(poll, m, extraSpecs, git);
     }
 
     Setup withSpec(String file, String content) {
       Map<String, String> m = new TreeMap<>(extraSpecs);
       m.put(file, content);
-      return new Setup(poll, moves, m);
+      return new Setup(poll, moves, m, git);
+    }
+
+    /** Specs from a Git repository ({@code specs.git}, polled every {@link #POLL}). */
+    Setup fromGit() {
+      return new Setup(poll, moves, extraSpecs, true);
     }
   }
 
@@ -68,6 +80,10 @@ final class LabSystem implements AutoCloseable {
   final Lab lab;
   final LabCluster cluster;
   final LabLifecycle lifecycle;
+
+  /** The spec repository ({@link Setup#git}), null when the controller reads the directory. */
+  final SpecRepo repo;
+
   Inventory inventory;
 
   LabSystem() throws IOException {
@@ -95,6 +111,10 @@ final class LabSystem implements AutoCloseable {
     for (var spec : setup.extraSpecs().entrySet()) {
       specs.write(spec.getKey(), spec.getValue());
     }
+    repo = setup.git() ? SpecRepo.create(work.resolve("specs.git"), specs.dir()) : null;
+    if (repo != null) {
+      repo.commitAndPush("E2E specs");
+    }
     lab = Lab.up(topology);
     try {
       var options =
@@ -105,6 +125,9 @@ final class LabSystem implements AutoCloseable {
               work,
               specs.dir(),
               setup.poll());
+      if (repo != null) {
+        options = options.withSpecsGit(new LabCluster.GitSpecs(repo.url(), SpecRepo.BRANCH, POLL));
+      }
       cluster =
           LabCluster.start(lab, inventory, options, line -> System.out.println("[e2e] " + line));
       lifecycle = new LabLifecycle(cluster, inventory);
@@ -126,6 +149,9 @@ final class LabSystem implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (repo != null) {
+      repo.close();
+    }
     try {
       lab.close();
     } finally {

@@ -34,7 +34,9 @@ public final class LabCluster {
   /**
    * Where the jars (the controller's, the agent's, and the lab's own for the stand-in) and the
    * specs are, where files go, and how often the controller polls ({@code pollInterval} null: the
-   * controller's defaults for polling and status, as a real installation runs it).
+   * controller's defaults for polling and status, as a real installation runs it). {@code specsGit}
+   * null: the controller reads {@code specsDir}; otherwise it pulls its specs from that Git
+   * repository ({@code specs.git}), and {@code specsDir} is only the plan's ({@link #plan}).
    */
   public record Options(
       Path controllerJar,
@@ -42,7 +44,24 @@ public final class LabCluster {
       Path labJar,
       Path workDir,
       Path specsDir,
-      Duration pollInterval) {
+      Duration pollInterval,
+      GitSpecs specsGit) {
+    /** Specs from {@code specsDir}, as before {@code specs.git}. */
+    public Options(
+        Path controllerJar,
+        Path agentJar,
+        Path labJar,
+        Path workDir,
+        Path specsDir,
+        Duration pollInterval) {
+      this(controllerJar, agentJar, labJar, workDir, specsDir, pollInterval, null);
+    }
+
+    /** The same, with the controller pulling its specs from {@code git}. */
+    public Options withSpecsGit(GitSpecs git) {
+      return new Options(controllerJar, agentJar, labJar, workDir, specsDir, pollInterval, git);
+    }
+
     /** The jars the launcher builds under {@code home} ({@code -Dpvespan.home}). */
     public static Options fromHome(Path home, Path workDir, Path specsDir, Duration poll) {
       return new Options(
@@ -54,6 +73,9 @@ public final class LabCluster {
           poll);
     }
   }
+
+  /** {@code specs.git}: the repository URL (or path), the branch and the poll interval. */
+  public record GitSpecs(String url, String branch, Duration pollInterval) {}
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
@@ -397,7 +419,16 @@ public final class LabCluster {
       y.add("  tokenFile: " + options.workDir().resolve("pve-token"));
       y.add("  fingerprint: \"" + fingerprint + "\"");
       y.add("specs:");
-      y.add("  path: " + options.specsDir());
+      if (options.specsGit() == null) {
+        y.add("  path: " + options.specsDir());
+      } else {
+        // The controller's own clone; the specs come from the repository.
+        y.add("  path: " + options.workDir().resolve("controller-specs"));
+        y.add("  git:");
+        y.add("    url: \"" + options.specsGit().url() + "\"");
+        y.add("    branch: " + options.specsGit().branch());
+        y.add("    pollInterval: " + options.specsGit().pollInterval().toMillis() + "ms");
+      }
       if (options.pollInterval() != null) {
         y.add("pollInterval: " + options.pollInterval().toMillis() + "ms");
         y.add("statusInterval: " + options.pollInterval().toMillis() + "ms");
