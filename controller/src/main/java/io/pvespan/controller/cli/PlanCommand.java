@@ -234,19 +234,39 @@ public final class PlanCommand implements Command, Callable<Integer> {
               + " problems); compared with the plans it has in force");
     }
     List<PlanDiff.NodeDiff> diffs = PlanDiff.of(running.plans(), result.plans());
+    // The controller reads NIC configs only for guests its specs in force select: a guest this
+    // change starts to select has none in its inventory yet, so its mirrors cannot be previewed.
+    // Saying "no change" there would pass the most common merge request unchecked.
+    java.util.function.Predicate<io.pvespan.inventory.Guest> wanted =
+        io.pvespan.controller.planner.GuestInterest.of(loaded.specs());
+    List<String> unseen =
+        running.inventory().guests().stream()
+            .filter(g -> g.nics().isEmpty() && wanted.test(g))
+            .map(g -> String.valueOf(g.vmid().value()))
+            .toList();
+    boolean changed = diffs.stream().anyMatch(PlanDiff.NodeDiff::changed) || !unseen.isEmpty();
+    String unseenNote =
+        "guests "
+            + String.join(", ", unseen)
+            + " are selected by this change but the controller has not read their NICs yet"
+            + " (it reads them once the change is applied): their mirrors are not in this diff";
     if (output == Format.JSON) {
       out.println(
           PlanJson.writePretty(
               Map.of(
                   "nodes", diffs,
-                  "changed", diffs.stream().anyMatch(PlanDiff.NodeDiff::changed),
+                  "changed", changed,
+                  "notPreviewed", unseen,
                   "warnings", result.warnings())));
     } else {
       out.print(PlanDiff.render(diffs));
       result.warnings().forEach(w -> out.println("warning: " + w));
+      if (!unseen.isEmpty()) {
+        out.println("warning: " + unseenNote);
+      }
     }
     out.flush();
-    return diffs.stream().anyMatch(PlanDiff.NodeDiff::changed) ? EXIT_CHANGES : 0;
+    return changed ? EXIT_CHANGES : 0;
   }
 
   /** The one place the inventory comes from: a saved file, or the Proxmox API. */
