@@ -48,7 +48,16 @@ class PlanDiffIT {
     Path token = dir.resolve("agent-token");
     Files.writeString(token, FakeAgent.TOKEN);
     Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-    Files.copy(REPO.resolve("test-fixtures/inventories/lab-3-nodes.json"), dir.resolve("inv.json"));
+    // Plus guest 250, running, whose NICs the controller has not read (no spec in force selects
+    // it: the Proxmox source reads configs only for guests of interest).
+    String inventory =
+        Files.readString(REPO.resolve("test-fixtures/inventories/lab-3-nodes.json"))
+            .replaceFirst(
+                "\"guests\"\\s*:\\s*\\[",
+                "\"guests\": [{\"vmid\": 250, \"type\": \"qemu\", \"node\": \"pve1\","
+                    + " \"status\": \"running\", \"name\": \"new-db\", \"tags\": [],"
+                    + " \"template\": false, \"nics\": []},");
+    Files.writeString(dir.resolve("inv.json"), inventory);
     Path config = dir.resolve("controller.yaml");
     Files.writeString(
         config,
@@ -92,6 +101,21 @@ class PlanDiffIT {
           .containsPattern("\\+ delivery ct-remote: psp\\S+ → tap200i1")
           .contains("  + tunnel psp")
           .contains("the plans of 2 of 3 nodes would change");
+
+      // A change that starts to mirror a guest whose NICs the controller never read: not "no
+      // change", but a change that cannot be previewed, named.
+      Path unseen = Files.createDirectories(dir.resolve("new-guest"));
+      for (String f : List.of("sensors.yaml", "local-sensor.yaml")) {
+        Files.copy(EXAMPLES.resolve(f), unseen.resolve(f));
+      }
+      Files.writeString(
+          unseen.resolve("db.yaml"),
+          "apiVersion: pvespan.io/v1alpha1\nkind: MirrorSession\nmetadata: {name: new-db}\n"
+              + "spec:\n  sources: {vmids: [250]}\n  sensorRef: ids-1\n");
+      Run notPreviewed = plan("--diff", "--controller", url, "--specs", unseen.toString());
+      assertThat(notPreviewed.code()).as(notPreviewed.err()).isEqualTo(3);
+      assertThat(notPreviewed.out())
+          .contains("guests 250 are selected by this change but the controller has not read");
 
       Run json = plan("--diff", "--controller", url, "--specs", change.toString(), "-o", "json");
       assertThat(json.code()).isEqualTo(3);
