@@ -76,8 +76,25 @@ public final class SensorCapture {
     }
   }
 
-  /** Stops tcpdump (SIGTERM: it writes out what it has). */
+  /**
+   * Stops tcpdump (SIGTERM) once its file has stopped growing: frames it received but has not yet
+   * written would be lost to the summary.
+   */
   public void halt() {
+    long[] last = {-1};
+    Await.until(
+        Duration.ofSeconds(3),
+        () -> {
+          long now = file.toFile().length();
+          boolean same = now == last[0];
+          last[0] = now;
+          try {
+            Thread.sleep(150);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return same;
+        });
     process.destroy();
     try {
       process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
