@@ -139,12 +139,13 @@ final class DemoLifecycle {
     for (SensorLedger.Phase p : ledger.phases()) {
       say(
           String.format(
-              "  %-32s vm%d sent+received %,11d B | at the sensor %,11d B of %,11d B mirrored"
+              "  %-32s vm%d sent+received %,11d B | at the sensor %,11d B%s of %,11d B mirrored"
                   + " | unmirrored bytes: %,d%s",
               p.name(),
               vmid,
               p.guestBytes(),
               p.seen(),
+              split(p),
               p.expected(),
               Math.max(0, p.unmirrored()),
               extra(p)));
@@ -152,10 +153,12 @@ final class DemoLifecycle {
     SensorLedger.Phase total = ledger.total();
     say(
         String.format(
-            "  total: vm%d sent+received %,d B; the sensor got %,d of %,d B; unmirrored bytes: %,d%s%s",
+            "  total: vm%d sent+received %,d B; the sensor got %,d B%s of %,d B; unmirrored bytes:"
+                + " %,d%s%s",
             vmid,
             total.guestBytes(),
             total.seen(),
+            split(total),
             total.expected(),
             Math.max(0, total.unmirrored()),
             extra(total),
@@ -166,6 +169,14 @@ final class DemoLifecycle {
                     : "  <- the sensor got MORE than the guests counted: most likely copies of"
                         + " frames the bridge still sent to the source tap after the guest left"
                         + " it (mirrored, never received; TCP sent them again)"));
+  }
+
+  /**
+   * Header bytes from re-segmenting on the way (split through a tunnel, merged by GRO behind it):
+   * neither extra nor lost copies.
+   */
+  private static String split(SensorLedger.Phase p) {
+    return p.splitHeaders() == 0 ? "" : String.format(" (%+,d B headers)", p.splitHeaders());
   }
 
   /**

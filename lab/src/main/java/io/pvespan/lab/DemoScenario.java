@@ -24,6 +24,7 @@ public final class DemoScenario {
   private final PrintStream out;
   private final Path specs;
   private Inventory inventory;
+  private List<LabCollector> collectors = List.of();
 
   public DemoScenario(LabCluster cluster, Inventory inventory, PrintStream out) {
     this.cluster = cluster;
@@ -38,13 +39,27 @@ public final class DemoScenario {
     say("planned mirrors (" + specs + "):");
     plan.mirrors().forEach(p -> say("  " + p));
     plan.result().warnings().forEach(w -> say("  warning: " + w));
+    collectors = LabCollector.forPlan(lab, plan);
+    collectors.forEach(
+        c ->
+            say(
+                String.format(
+                    "external collector: namespace %s at %s on the underlay, decapsulating with"
+                        + " Linux vxlan device %s (VNI %d, UDP 4789, MTU %d)",
+                    c.ns(), c.address(), c.device(), c.vni(), LabCollector.MTU)));
+    say(
+        lab.guestOffloads()
+            ? "guest NICs keep their offloads (TSO/GSO on, as virtio guests have them): bytes"
+                + " compare, frames do not"
+            : "guest NICs have offloads off");
     awaitMirrors(plan, System.nanoTime(), "the agents applied the plans");
 
     Optional<LabPlan.Placed> local = pick(plan, true);
     Optional<LabPlan.Placed> cross = pick(plan, false);
-    local.ifPresentOrElse(p -> traffic(plan, p, "local"), () -> say("no local session to show"));
+    local.ifPresentOrElse(
+        p -> traffic(plan, p, "local", true), () -> say("no local session to show"));
     cross.ifPresentOrElse(
-        p -> traffic(plan, p, "cross-node"), () -> say("no cross-node session to show"));
+        p -> traffic(plan, p, "cross-node", false), () -> say("no cross-node session to show"));
 
     Optional<LabPlan.Placed> moving = local.or(() -> cross);
     if (moving.isPresent()) {
@@ -55,7 +70,7 @@ public final class DemoScenario {
     cluster.statusText().lines().forEach(l -> out.println("    " + l));
   }
 
-  private void traffic(LabPlan plan, LabPlan.Placed source, String what) {
+  private void traffic(LabPlan plan, LabPlan.Placed source, String what, boolean capture) {
     int vmid = source.entry().vmid().value();
     int peer = peer(plan, vmid, source.sensorDevice());
     say(
@@ -71,20 +86,95 @@ public final class DemoScenario {
     Map<String, String> failed = cluster.failedEntries();
     List<LabPlan.Placed> counted =
         plan.countableMirrors().stream().filter(p -> !failed.containsKey(key(p))).toList();
-    Map<String, MirrorMeter.Reading> readings =
-        MirrorMeter.transfer(lab, counted, vmid, peer, BYTES);
+    List<SensorCapture> captures = capture ? startCaptures(counted) : List.of();
+    Map<String, MirrorMeter.Reading> readings;
+    try {
+      readings = MirrorMeter.transfer(lab, counted, collectors, vmid, peer, BYTES);
+    } finally {
+      // Stopped before anything is printed; read back after the byte counts.
+      captures.forEach(SensorCapture::halt);
+    }
     for (MirrorMeter.Reading r : readings.values()) {
       if (r.expected() == 0 && r.seen() == 0) {
         continue;
       }
       say(
           String.format(
-              "  sensor %s: bytes sent by the mirrored VMs %,d, seen at the sensor %,d (%.2f%%)",
-              r.sensorDevice(),
+              "  %s: mirrored %,d B in %,d frames; seen %,d B in %,d frames%s; unmirrored bytes:"
+                  + " %,d%s",
+              r.sensorDevice().startsWith(lab.topology().prefix())
+                  ? "collector " + r.sensorDevice()
+                  : "sensor " + r.sensorDevice(),
               r.expected(),
+              r.expectedFrames(),
               r.seen(),
-              r.expected() == 0 ? 0.0 : 100.0 * r.seen() / r.expected()));
+              r.seenFrames(),
+              r.splitHeaders() == 0
+                  ? ""
+                  : r.splitHeaders() > 0
+                      ? String.format(
+                          " (%,d B more headers: GSO super-frames split on the way)",
+                          r.splitHeaders())
+                      : String.format(
+                          " (%,d B fewer headers: segments merged by GRO on the way)",
+                          -r.splitHeaders()),
+              Math.max(0, r.unmirrored()),
+              r.unmirrored() < 0 ? String.format(" (+ %,d B extra)", -r.unmirrored()) : ""));
     }
+    captures.forEach(this::show);
+  }
+
+  /**
+   * tcpdump on every sensor NIC and collector device the counted mirrors deliver to, while the
+   * transfer runs.
+   */
+  private List<SensorCapture> startCaptures(List<LabPlan.Placed> counted) {
+    Path dir = cluster.options().workDir().resolve("captures");
+    List<SensorCapture> all = new java.util.ArrayList<>();
+    counted.stream()
+        .map(LabPlan.Placed::sensorDevice)
+        .filter(java.util.Objects::nonNull)
+        .distinct()
+        .sorted()
+        .forEach(
+            device -> {
+              java.util.regex.Matcher m =
+                  java.util.regex.Pattern.compile("(?:tap|veth)(\\d+)i(\\d+)").matcher(device);
+              if (m.matches()) {
+                int vm = Integer.parseInt(m.group(1));
+                List<LabPlan.Placed> into =
+                    counted.stream().filter(p -> device.equals(p.sensorDevice())).toList();
+                boolean local = into.stream().anyMatch(p -> p.node().equals(p.sensorNode()));
+                boolean tunnel = into.stream().anyMatch(p -> !p.node().equals(p.sensorNode()));
+                String how =
+                    local && tunnel
+                        ? "local mirrors and VXLAN"
+                        : local ? "local mirrors" : "mirrors through VXLAN";
+                all.add(
+                    SensorCapture.start(
+                        lab,
+                        lab.topology().vmNs(vm),
+                        "eth" + m.group(2),
+                        "sensor vm" + vm + " eth" + m.group(2) + " (" + device + ", " + how + ")",
+                        dir));
+              }
+            });
+    for (LabCollector c : collectors) {
+      all.add(
+          SensorCapture.start(
+              lab, c.ns(), c.device(), "collector " + c.address() + " " + c.device(), dir));
+    }
+    return all;
+  }
+
+  private void show(SensorCapture capture) {
+    SensorCapture.Summary s = capture.read(5);
+    say(
+        String.format(
+            "what %s sees: %,d frames, the largest %,d B; %,d of %,d TCP frames with a checksum"
+                + " tcpdump calls incorrect (partial: offloaded, never filled in)",
+            s.what(), s.frames(), s.largest(), s.badChecksums(), s.tcpFrames()));
+    s.first().forEach(l -> out.println("      " + l));
   }
 
   /** A running, unfiltered source on net0 whose sensor is in the lab, local or not. */

@@ -24,18 +24,34 @@ public final class Lab implements AutoCloseable {
   private final Thread hook;
   private boolean closed;
 
-  private Lab(LabTopology topology) {
+  private final boolean guestOffloads;
+
+  private Lab(LabTopology topology, boolean guestOffloads) {
     this.topology = topology;
-    this.builder = new LabBuilder(topology);
+    this.guestOffloads = guestOffloads;
+    this.builder = new LabBuilder(topology, guestOffloads);
     topology.vms().forEach(vm -> vms.put(vm.vmid(), vm));
     this.hook = new Thread(this::teardownQuietly, "lab-teardown-" + topology.prefix());
   }
 
-  /** Builds {@code topology} (after removing stale namespaces with its prefix). */
+  /**
+   * Builds {@code topology} (after removing stale namespaces with its prefix), offloads off on
+   * every lab device so that frame and byte counts compare one to one.
+   */
   public static Lab up(LabTopology topology) {
+    return up(topology, false);
+  }
+
+  /**
+   * Builds {@code topology}; with {@code guestOffloads} the guests' NICs and their host devices
+   * keep TSO/GSO on, as real virtio guests have them (the demo): a mirror then copies GSO
+   * super-frames (up to ~64 KB) to a local sensor, and a tunnel delivers them split to the MTU, so
+   * only bytes compare. The underlay and the VM LAN uplinks keep offloads off either way.
+   */
+  public static Lab up(LabTopology topology, boolean guestOffloads) {
     LabPreflight.check();
     LabTeardown.removeAll(topology.prefix());
-    Lab lab = new Lab(topology);
+    Lab lab = new Lab(topology, guestOffloads);
     Runtime.getRuntime().addShutdownHook(lab.hook);
     try {
       lab.builder.build();
@@ -48,6 +64,24 @@ public final class Lab implements AutoCloseable {
 
   public LabTopology topology() {
     return topology;
+  }
+
+  /** Whether guest NICs keep their offloads (see {@link #up(LabTopology, boolean)}). */
+  public boolean guestOffloads() {
+    return guestOffloads;
+  }
+
+  /** Offloads off on a new guest device, unless this lab keeps guest offloads on. */
+  void guestDeviceOffloads(String ns, String device) {
+    builder.guestDeviceOffloads(ns, device);
+  }
+
+  /**
+   * Adds a host outside the cluster on the underlay: namespace {@code prefix-name} (torn down with
+   * the lab) with {@code address}/24 on its {@code ul0}. Returns the namespace.
+   */
+  public synchronized String underlayHost(String name, String address) {
+    return builder.underlayHost(name, address);
   }
 
   /** Where the VM is now (it moves with {@link #migrate}). */

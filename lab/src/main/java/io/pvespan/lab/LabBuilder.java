@@ -15,9 +15,15 @@ final class LabBuilder {
   private static final String LAN_BRIDGE = "lan0";
 
   private final LabTopology topo;
+  private final boolean guestOffloads;
 
-  LabBuilder(LabTopology topo) {
+  /**
+   * @param guestOffloads leave TSO/GSO on guest NICs and their host devices (as real virtio guests
+   *     and Proxmox taps have them): mirrors then copy GSO super-frames, so compare bytes
+   */
+  LabBuilder(LabTopology topo, boolean guestOffloads) {
     this.topo = topo;
+    this.guestOffloads = guestOffloads;
   }
 
   void build() {
@@ -70,7 +76,7 @@ final class LabBuilder {
         ip(vmNs, "addr", "add", vm.address(nic.index()) + "/16", "dev", nic.vmDevice());
         ip(vmNs, "link", "set", nic.vmDevice(), "up");
       }
-      offloadsOff(vmNs, nic.vmDevice());
+      guestDeviceOffloads(vmNs, nic.vmDevice());
     }
   }
 
@@ -99,7 +105,25 @@ final class LabBuilder {
     String node = topo.nodeNs(vm.node());
     String host = vm.hostDevice(nic);
     ip(node, "link", "set", host, "master", nic.bridge(), "up");
-    offloadsOff(node, host);
+    guestDeviceOffloads(node, host);
+  }
+
+  /** A guest NIC or its host device: offloads off, unless the lab keeps guest offloads on. */
+  void guestDeviceOffloads(String ns, String device) {
+    if (!guestOffloads) {
+      offloadsOff(ns, device);
+    }
+  }
+
+  /**
+   * A host of its own on the underlay (namespace {@code prefix-name}, address {@code address}/24),
+   * such as an external collector outside the cluster.
+   */
+  String underlayHost(String name, String address) {
+    String ns = topo.prefix() + "-" + name;
+    namespace(ns);
+    underlayPort("ul-" + name, ns, address);
+    return ns;
   }
 
   private void underlayPort(String ulSide, String ns, String address) {

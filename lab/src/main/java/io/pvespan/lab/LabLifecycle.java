@@ -114,11 +114,11 @@ public final class LabLifecycle {
     }
     List<LinkCounters> successorStart = new ArrayList<>();
     s.lab(
-        "offloads off on the new devices",
+        lab.guestOffloads() ? "the new devices' counters" : "offloads off on the new devices",
         () -> {
           for (NicConfig nic : nics) {
-            LabBuilder.offloadsOff(dstNs, nic.hostDevice());
-            LabBuilder.offloadsOff(park(vmid, nic), nic.guestDevice());
+            lab.guestDeviceOffloads(dstNs, nic.hostDevice());
+            lab.guestDeviceOffloads(park(vmid, nic), nic.guestDevice());
             successorStart.add(LinkCounters.read(park(vmid, nic), nic.guestDevice()));
           }
         });
@@ -205,7 +205,9 @@ public final class LabLifecycle {
             g.type() == GuestType.QEMU
                 ? driver.nicHotplug(ns, cfg, lab.topology().vmNs(vmid))
                 : driver.ctHotplug(ns, cfg, lab.topology().vmNs(vmid)))) {
-      s.lab("offloads off on the new devices", () -> offloadsOff(vmid, cfg));
+      if (!lab.guestOffloads()) {
+        s.lab("offloads off on the new devices", () -> offloadsOff(vmid, cfg));
+      }
     }
     return s.run();
   }
@@ -280,7 +282,7 @@ public final class LabLifecycle {
     }
   }
 
-  /** Offloads off (the lab's rule), then what the guest's OS does: an address, or promisc. */
+  /** Offloads off (the lab's rule, unless kept on), then what the guest's OS does. */
   private void guestSetup(Guest g, NicConfig nic) {
     int vmid = g.vmid().value();
     offloadsOff(vmid, nic);
@@ -297,8 +299,8 @@ public final class LabLifecycle {
 
   private void offloadsOff(int vmid, NicConfig nic) {
     Guest g = guest(vmid);
-    LabBuilder.offloadsOff(lab.topology().nodeNs(g.node()), nic.hostDevice());
-    LabBuilder.offloadsOff(lab.topology().vmNs(vmid), nic.guestDevice());
+    lab.guestDeviceOffloads(lab.topology().nodeNs(g.node()), nic.hostDevice());
+    lab.guestDeviceOffloads(lab.topology().vmNs(vmid), nic.guestDevice());
   }
 
   /** The guest's devices are about to go: what they counted is kept. */

@@ -27,10 +27,24 @@ public final class SensorLedger {
    * @param guestBytes bytes the shown guest sent and received
    * @param expected what the sources' directions say must reach the sensor
    * @param seen what the sensor's NIC received
+   * @param expectedFrames the sources' frames (a GSO super-frame is one)
+   * @param seenFrames the frames the sensor's NIC received
    */
-  public record Phase(String name, long guestBytes, long expected, long seen) {
+  public record Phase(
+      String name,
+      long guestBytes,
+      long expected,
+      long seen,
+      long expectedFrames,
+      long seenFrames) {
+    /** As {@link MirrorMeter.Reading#splitHeaders()}: + split on the way, - merged by GRO. */
+    public long splitHeaders() {
+      return MirrorMeter.resegmented(expectedFrames, seenFrames);
+    }
+
+    /** Mirrored bytes the sensor did not get, re-segmented headers left out (negative: more). */
     public long unmirrored() {
-      return expected - seen;
+      return expected - (seen - splitHeaders());
     }
 
     @Override
@@ -103,13 +117,19 @@ public final class SensorLedger {
 
   private Phase phase(String name, Map<NicRef, LinkCounters> from, Map<NicRef, LinkCounters> to) {
     long expected = 0;
+    long expectedFrames = 0;
     for (Source s : sources) {
-      expected += MirrorMeter.bytes(s.direction(), to.get(s.nic()).minus(from.get(s.nic())));
+      LinkCounters d = to.get(s.nic()).minus(from.get(s.nic()));
+      expected += MirrorMeter.bytes(s.direction(), d);
+      expectedFrames += MirrorMeter.frames(s.direction(), d);
     }
+    LinkCounters atSensor = to.get(sensor).minus(from.get(sensor));
     return new Phase(
         name,
         to.get(guest).totalBytes() - from.get(guest).totalBytes(),
         expected,
-        to.get(sensor).rxBytes() - from.get(sensor).rxBytes());
+        atSensor.rxBytes(),
+        expectedFrames,
+        atSensor.rxPackets());
   }
 }

@@ -1,0 +1,152 @@
+package io.pvespan.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a sensor sees: tcpdump on a sensor's NIC (or a collector's decapsulating device) while
+ * traffic runs, written to a pcap file, then read back: the first frames as tcpdump prints them,
+ * the largest frame (a GSO super-frame from a local mirror is far above the MTU), and how many TCP
+ * frames carry a checksum tcpdump calls incorrect (a partial checksum, left to an offload that a
+ * mirror copy never gets: a checksum-validating IDS drops those frames).
+ */
+public final class SensorCapture {
+  public static final String TCPDUMP = "/usr/bin/tcpdump";
+  private static final Pattern FRAME_LENGTH = Pattern.compile(", length (\\d+):");
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+  private final String what;
+  private final Path file;
+  private final Process process;
+
+  /** What was seen. */
+  public record Summary(
+      String what,
+      long frames,
+      long largest,
+      long tcpFrames,
+      long badChecksums,
+      List<String> first) {}
+
+  private SensorCapture(String what, Path file, Process process) {
+    this.what = what;
+    this.file = file;
+    this.process = process;
+  }
+
+  /**
+   * Starts tcpdump on {@code device} in {@code ns} (received frames only, whole, no name lookups),
+   * writing to {@code dir}; returns once tcpdump listens.
+   */
+  public static SensorCapture start(Lab lab, String ns, String device, String what, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path file = dir.resolve(ns + "-" + device + ".pcap");
+      Path log = dir.resolve(ns + "-" + device + ".tcpdump.log");
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(log);
+      Process p =
+          lab.startIn(
+              ns,
+              List.of(
+                  TCPDUMP, "-nn", "-U", "-Q", "in", "-s", "0", "-i", device, "-w", file.toString()),
+              log);
+      boolean listening =
+          Await.until(
+              Duration.ofSeconds(5),
+              () -> {
+                try {
+                  return Files.exists(log) && Files.readString(log).contains("listening on");
+                } catch (IOException e) {
+                  return false;
+                }
+              });
+      if (!listening || !p.isAlive()) {
+        p.destroyForcibly();
+        throw new LabException("tcpdump on " + ns + "/" + device + " did not start: see " + log);
+      }
+      return new SensorCapture(what, file, p);
+    } catch (IOException e) {
+      throw new LabException("capture on " + ns + "/" + device + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stops tcpdump (SIGTERM) once its file has stopped growing: frames it received but has not yet
+   * written would be lost to the summary.
+   */
+  public void halt() {
+    long[] last = {-1};
+    Await.until(
+        Duration.ofSeconds(3),
+        () -> {
+          long now = file.toFile().length();
+          boolean same = now == last[0];
+          last[0] = now;
+          try {
+            Thread.sleep(150);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return same;
+        });
+    process.destroy();
+    try {
+      process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  /** Reads the file back (after {@link #halt}): {@code show} frames as tcpdump prints them. */
+  public Summary read(int show) {
+    List<String> first =
+        Exec.run(
+                READ_TIMEOUT,
+                List.of(TCPDUMP, "-nn", "-e", "-c", String.valueOf(show), "-r", file.toString()))
+            .lines()
+            .toList();
+    String verbose =
+        Exec.run(READ_TIMEOUT, List.of(TCPDUMP, "-nn", "-e", "-vv", "-r", file.toString()));
+    return summarize(what, verbose, first);
+  }
+
+  /**
+   * Counts {@code tcpdump -nn -e -vv} output: a frame starts on a line without indentation, its
+   * Ethernet length in ", length N:"; a TCP frame's line has "cksum" and "Flags", with "incorrect"
+   * when the checksum does not verify.
+   */
+  static Summary summarize(String what, String verbose, List<String> first) {
+    long frames = 0;
+    long largest = 0;
+    long tcp = 0;
+    long bad = 0;
+    for (String line : verbose.lines().toList()) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      if (!Character.isWhitespace(line.charAt(0))) {
+        frames++;
+        Matcher m = FRAME_LENGTH.matcher(line);
+        if (m.find()) {
+          largest = Math.max(largest, Long.parseLong(m.group(1)));
+        }
+      }
+      if (line.contains("Flags [") && line.contains("cksum")) {
+        tcp++;
+        if (line.contains("incorrect")) {
+          bad++;
+        }
+      }
+    }
+    return new Summary(what, frames, largest, tcp, bad, first);
+  }
+}
