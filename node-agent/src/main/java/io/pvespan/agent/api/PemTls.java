@@ -142,23 +142,7 @@ public final class PemTls {
   }
 
   private static PrivateKey privateKey(Path pem) throws IOException {
-    // Like ssh with a loose private key: a key anyone on the node can read is no secret.
-    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms;
-    try {
-      perms = Files.getPosixFilePermissions(pem);
-    } catch (UnsupportedOperationException e) {
-      perms = java.util.Set.of();
-    }
-    for (var loose :
-        List.of(
-            java.nio.file.attribute.PosixFilePermission.GROUP_READ,
-            java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
-            java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
-            java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
-      if (perms.contains(loose)) {
-        throw new IOException(pem + " is accessible by group or others; chmod 600 it");
-      }
-    }
+    PrivateFiles.refuseLoose(pem, pem.toString());
     String text = Files.readString(pem, StandardCharsets.US_ASCII);
     Matcher m = KEY.matcher(text);
     if (!m.find()) {
