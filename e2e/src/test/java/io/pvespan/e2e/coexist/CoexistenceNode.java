@@ -128,6 +128,38 @@ final class CoexistenceNode implements AutoCloseable {
   }
 
   /**
+   * 20 datagrams from {@code guestNs} to {@code peerIp}: the sensor in {@code sensorNs} must see
+   * them and the replies, and with {@code police} this node's prio-50 stand-in must see what the
+   * guest sent (each within 200 bytes: less than one datagram). Problems go to {@code t}.
+   */
+  void frames(
+      CoexistenceTally t, int run, String guestNs, String peerIp, String sensorNs, boolean police) {
+    long tx0 = bytes(guestNs, "eth0", "tx");
+    long rx0 = bytes(guestNs, "eth0", "rx");
+    long sensor0 = bytes(sensorNs, "eth0", "rx");
+    long police0 = bytes(node, COUNTER, "tx");
+    udp(guestNs, peerIp, 20, 700);
+    try {
+      Thread.sleep(30);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    long sent = bytes(guestNs, "eth0", "tx") - tx0;
+    long received = bytes(guestNs, "eth0", "rx") - rx0;
+    long atSensor = bytes(sensorNs, "eth0", "rx") - sensor0;
+    long atPolice = bytes(node, COUNTER, "tx") - police0;
+    if (sent < 20 * 700) {
+      t.problem(run, "the guest sent only " + sent + " bytes on " + node);
+    }
+    if (Math.abs(atSensor - (sent + received)) > 200) {
+      t.problem(run, node + "'s sensor saw " + atSensor + " bytes of " + (sent + received));
+    }
+    if (police && Math.abs(atPolice - sent) > 200) {
+      t.problem(run, node + "'s prio-50 filter saw " + atPolice + " bytes of " + sent);
+    }
+  }
+
+  /**
    * Our mirror on {@code dev} as the kernel has it now, in one {@code tc} process: a filter with
    * our cookie on the ingress hook and one on the root qdisc (ours {@code 7370:} or Proxmox's
    * {@code 1:}).

@@ -102,27 +102,22 @@ class ProxmoxCoexistenceE2E {
   void vmStartAndStopOnAPlainNic() throws Exception {
     NicConfig nic = NicConfig.vm(101, 0, "vmbr0", "BC:24:11:00:01:01");
     push(false, "tap101i0");
-    CoexistenceTally t = new CoexistenceTally("vm start/stop, no rate");
-    for (int i = 0; i < RUNS; i++) {
-      LifecycleDriver d = driver(i);
-      started(t, i, d.vmStart(n.node, nic, vm), vm, VM_IP, "tap101i0", false);
-      t.sequence(i, d.vmStop(n.node, nic));
-    }
-    finish(t);
+    cycles(
+        "vm start/stop, no rate",
+        new Guest(vm, VM_IP, "tap101i0", false),
+        (d, i) -> d.vmStart(n.node, nic, vm),
+        (d, i) -> d.vmStop(n.node, nic));
   }
 
   @Test
   void vmStartAndStopWithRateWithAndWithoutFirewall() throws Exception {
     NicConfig nic = NicConfig.vm(101, 0, "vmbr0", "BC:24:11:00:01:01").withRate(100.0);
     push(true, "tap101i0");
-    CoexistenceTally t = new CoexistenceTally("vm start/stop, rate, firewall 0/1");
-    for (int i = 0; i < RUNS; i++) {
-      LifecycleDriver d = driver(i);
-      NicConfig this_ = nic.withFirewall(i % 2 == 1);
-      started(t, i, d.vmStart(n.node, this_, vm), vm, VM_IP, "tap101i0", true);
-      t.sequence(i, d.vmStop(n.node, this_));
-    }
-    finish(t);
+    cycles(
+        "vm start/stop, rate, firewall 0/1",
+        new Guest(vm, VM_IP, "tap101i0", true),
+        (d, i) -> d.vmStart(n.node, nic.withFirewall(i % 2 == 1), vm),
+        (d, i) -> d.vmStop(n.node, nic.withFirewall(i % 2 == 1)));
   }
 
   /** The controller has not read the new NIC's config yet: the plan does not know its rate. */
@@ -130,13 +125,11 @@ class ProxmoxCoexistenceE2E {
   void nicHotplugAndUnplugWithRateThePlanDoesNotKnow() throws Exception {
     NicConfig nic = NicConfig.vm(101, 0, "vmbr0", "BC:24:11:00:01:01").withRate(100.0);
     push(false, "tap101i0");
-    CoexistenceTally t = new CoexistenceTally("nic hotplug/unplug, rate unknown to plan");
-    for (int i = 0; i < RUNS; i++) {
-      LifecycleDriver d = driver(i);
-      started(t, i, d.nicHotplug(n.node, nic, vm), vm, VM_IP, "tap101i0", true);
-      t.sequence(i, d.nicUnplug(n.node, nic));
-    }
-    finish(t);
+    cycles(
+        "nic hotplug/unplug, rate unknown to plan",
+        new Guest(vm, VM_IP, "tap101i0", true),
+        (d, i) -> d.nicHotplug(n.node, nic, vm),
+        (d, i) -> d.nicUnplug(n.node, nic));
   }
 
   @Test
@@ -176,16 +169,34 @@ class ProxmoxCoexistenceE2E {
     NicConfig nic =
         NicConfig.vm(105, 0, "vmbr0", "BC:24:11:00:01:05").asKind(GuestKind.LXC).withRate(100.0);
     push(true, "veth105i0");
-    CoexistenceTally t = new CoexistenceTally("container start/stop, rate");
-    for (int i = 0; i < RUNS; i++) {
-      LifecycleDriver d = driver(i);
-      started(t, i, d.ctStart(n.node, nic, ct), ct, CT_IP, "veth105i0", true);
-      t.sequence(i, d.ctStop(n.node, nic));
-    }
-    finish(t);
+    cycles(
+        "container start/stop, rate",
+        new Guest(ct, CT_IP, "veth105i0", true),
+        (d, i) -> d.ctStart(n.node, nic, ct),
+        (d, i) -> d.ctStop(n.node, nic));
   }
 
   // --- what every run checks
+
+  /** The guest a scenario plugs: its namespace, address, host device, whether it has rate=. */
+  private record Guest(String ns, String ip, String device, boolean rate) {}
+
+  /** A plug or unplug sequence of run {@code i}, run by that run's driver. */
+  @FunctionalInterface
+  private interface Step {
+    SequenceResult run(LifecycleDriver d, int i);
+  }
+
+  /** {@link #RUNS} plug/unplug cycles: every plug checked by {@link #started}, then the unplug. */
+  private void cycles(String scenario, Guest g, Step plug, Step unplug) throws Exception {
+    CoexistenceTally t = new CoexistenceTally(scenario);
+    for (int i = 0; i < RUNS; i++) {
+      LifecycleDriver d = driver(i);
+      started(t, i, plug.run(d, i), g.ns(), g.ip(), g.device(), g.rate());
+      t.sequence(i, unplug.run(d, i));
+    }
+    finish(t);
+  }
 
   private void started(
       CoexistenceTally t,
@@ -230,30 +241,7 @@ class ProxmoxCoexistenceE2E {
       }
     }
     if (run < 0 || run % 4 == 0 || run == RUNS - 1) {
-      frames(t, run, guestNs, rate);
-    }
-  }
-
-  /** 20 datagrams from the guest: the sensor sees them and the replies, prio 50 sees them. */
-  private void frames(CoexistenceTally t, int run, String guestNs, boolean rate) {
-    long tx0 = n.bytes(guestNs, "eth0", "tx");
-    long rx0 = n.bytes(guestNs, "eth0", "rx");
-    long sensor0 = n.bytes(sensor, "eth0", "rx");
-    long police0 = n.bytes(n.node, CoexistenceNode.COUNTER, "tx");
-    n.udp(guestNs, PEER_IP, 20, 700);
-    sleep(Duration.ofMillis(30));
-    long sent = n.bytes(guestNs, "eth0", "tx") - tx0;
-    long received = n.bytes(guestNs, "eth0", "rx") - rx0;
-    long atSensor = n.bytes(sensor, "eth0", "rx") - sensor0;
-    long atPolice = n.bytes(n.node, CoexistenceNode.COUNTER, "tx") - police0;
-    if (sent < 20 * 700) {
-      t.problem(run, "the guest sent only " + sent + " bytes");
-    }
-    if (Math.abs(atSensor - (sent + received)) > 200) {
-      t.problem(run, "sensor saw " + atSensor + " bytes of " + (sent + received));
-    }
-    if (rate && Math.abs(atPolice - sent) > 200) {
-      t.problem(run, "the prio-50 filter saw " + atPolice + " bytes of " + sent);
+      n.frames(t, run, guestNs, PEER_IP, sensor, rate);
     }
   }
 
@@ -296,14 +284,6 @@ class ProxmoxCoexistenceE2E {
             List.of(),
             rateLimited);
     agent.put(NodeMirrorPlan.of("pve1", ++generation, List.of(m), List.of(), List.of()));
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Two spinning threads: both CPUs busy while the platform and the agent race. */
