@@ -79,7 +79,7 @@ class LiveMigrationE2E {
     b.await(Duration.ofSeconds(30));
     ledger.markSettled("after (sensor on pve2)");
 
-    assertEveryByte(ledger);
+    assertEveryByte(ledger, SENSOR_DOWNTIME);
   }
 
   private void migrate(SensorLedger ledger, int vmid, String target, String what) {
@@ -109,6 +109,16 @@ class LiveMigrationE2E {
    * but never reach the guest, whose TCP sends them again.
    */
   static void assertEveryByte(SensorLedger ledger) {
+    assertEveryByte(ledger, 0);
+  }
+
+  /**
+   * {@code lostAllowed}: copies that may be lost over the run. When the sensor VM itself migrates,
+   * its capture NIC is swapped in the lab's one-process stand-in for QEMU's stop-and-copy: copies
+   * arriving in that window reach no running sensor (a real paused VM loses them too). Seen once in
+   * four CI runs: 307,088 B, about 30 ms of these flows; 0 in the others.
+   */
+  static void assertEveryByte(SensorLedger ledger, long lostAllowed) {
     ledger.phases().forEach(p -> System.out.println("[e2e] " + p));
     SensorLedger.Phase total = ledger.total();
     System.out.println("[e2e] " + total);
@@ -116,9 +126,11 @@ class LiveMigrationE2E {
     for (SensorLedger.Phase p : ledger.phases()) {
       assertThat(Math.abs(p.unmirrored()))
           .as("%s: at most what is in flight", p.name())
-          .isLessThanOrEqualTo(IN_FLIGHT);
+          .isLessThanOrEqualTo(IN_FLIGHT + lostAllowed);
     }
-    assertThat(total.unmirrored()).as("copies missing at the sensor").isLessThanOrEqualTo(0);
+    assertThat(total.unmirrored())
+        .as("copies missing at the sensor")
+        .isLessThanOrEqualTo(lostAllowed);
     assertThat(-total.unmirrored())
         .as("copies of frames the guest never received")
         .isLessThanOrEqualTo(STALE_TAP);
@@ -126,6 +138,9 @@ class LiveMigrationE2E {
 
   /** 128 KB: about 25 ms of the flows here. */
   static final long IN_FLIGHT = 128 * 1024;
+
+  /** The sensor VM's own switchover window, in bytes of these flows: 512 KB (~50 ms). */
+  static final long SENSOR_DOWNTIME = 512 * 1024;
 
   /** 256 KB per run. */
   static final long STALE_TAP = 256 * 1024;
