@@ -30,8 +30,11 @@ record DesiredFilter(
       FilterMatch match,
       MirredMode mode,
       InterfaceName target) {
-    String identity =
-        entry.kind() + "|" + entry.session() + "|" + device + "|" + side + "|" + entry.peer();
+    // A mirror filter is known by where it copies to, not by its role in the entry: when a roaming
+    // sensor settles, the standby filter into its new node simply becomes the primary one (no
+    // write, no gap in the copies) and only the filters to the other nodes go.
+    String peer = EntryKey.MIRROR.equals(entry.kind()) ? "to " + target : entry.peer();
+    String identity = entry.kind() + "|" + entry.session() + "|" + device + "|" + side + "|" + peer;
     String content = "to=" + target + "|" + mode + "|" + match.describe();
     return new DesiredFilter(
         entry,

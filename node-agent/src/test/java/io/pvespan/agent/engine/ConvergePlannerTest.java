@@ -146,6 +146,25 @@ class ConvergePlannerTest {
   }
 
   @Test
+  void whenTheSensorSettlesHereItsStandbyFilterStaysAndOnlyTheOthersGo() {
+    ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0");
+    k.apply(planner.plan(roamingSensor(), k.node()).actions());
+    NodeMirrorPlan settled =
+        plan(2, List.of(mirror("s1", 101, Direction.EGRESS, local("tap900i0"))));
+    ConvergeStep s = planner.plan(settled, k.node());
+    // The filter copying into the sensor's tap is the same filter, primary now: not rewritten,
+    // so no copy is lost while the tunnel's filter goes.
+    assertThat(rendered(s)).noneMatch(l -> l.startsWith("filter add"));
+    assertThat(rendered(s)).anyMatch(l -> l.startsWith("filter del dev tap101i0 ingress"));
+    k.apply(s.actions());
+    assertThat(k.filters)
+        .filteredOn(ObservedFilter::ours)
+        .singleElement()
+        .satisfies(f -> assertThat(f.toDev()).isEqualTo("tap900i0"));
+    assertThat(planner.plan(settled, k.node()).actions()).isEmpty();
+  }
+
+  @Test
   void foreignPrioritiesAreSkippedAndNeverTouched() {
     ModelKernel k =
         new ModelKernel()
