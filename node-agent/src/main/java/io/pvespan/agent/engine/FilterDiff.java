@@ -105,7 +105,7 @@ final class FilterDiff {
                     + o.control()
                     + "), planned "
                     + d.target()));
-        actions.add(new KernelAction.DeleteOwnedFilter(s.dev(), s.side(), handle, prio));
+        actions.add(new KernelAction.DeleteOwnedFilter(s.dev(), s.side(), handle, prio, false));
       } else {
         prio = free(occupied);
         if (prio < 0) {
@@ -144,7 +144,7 @@ final class FilterDiff {
                 DriftItem.Kind.UNEXPECTED,
                 "filter " + s.dev() + " " + s.side().word() + " prio " + o.prio(),
                 "mirrors to " + o.toDev() + ", in no plan entry"));
-        actions.add(new KernelAction.DeleteOwnedFilter(s.dev(), s.side(), handle, o.prio()));
+        actions.add(new KernelAction.DeleteOwnedFilter(s.dev(), s.side(), handle, o.prio(), true));
       }
     }
   }

@@ -143,7 +143,7 @@ public sealed interface KernelAction {
     }
 
     public int stage() {
-      return 5;
+      return 6;
     }
   }
 
@@ -192,8 +192,14 @@ public sealed interface KernelAction {
     }
   }
 
-  /** Deletes one priority of ours (it carries our cookie and lies in our range). */
-  record DeleteOwnedFilter(InterfaceName device, TcSide side, String rootHandle, int prio)
+  /**
+   * Deletes one priority of ours (it carries our cookie and lies in our range). {@code afterAdds}:
+   * a filter no entry wants any more goes after the new filters are in (make before break: a filter
+   * replaced by one of another identity, e.g. a tunnel re-pointed, leaves no instant without
+   * copies); a filter rewritten at its own priority must go before its add.
+   */
+  record DeleteOwnedFilter(
+      InterfaceName device, TcSide side, String rootHandle, int prio, boolean afterAdds)
       implements KernelAction {
     public DeleteOwnedFilter {
       if (!Ownership.reservedPrio(prio)) {
@@ -214,7 +220,7 @@ public sealed interface KernelAction {
     }
 
     public int stage() {
-      return 3;
+      return afterAdds ? 5 : 3;
     }
   }
 

@@ -165,6 +165,26 @@ class ConvergePlannerTest {
   }
 
   @Test
+  void aFilterReplacedByOneToAnotherTargetGoesOnlyAfterTheNewOneIsIn() {
+    ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0").tap("tap901i0");
+    k.apply(planner.plan(both, k.node()).actions());
+    NodeMirrorPlan moved = plan(2, List.of(mirror("s1", 101, Direction.BOTH, local("tap901i0"))));
+    List<String> lines = rendered(planner.plan(moved, k.node()));
+    int firstAdd = -1;
+    int lastDel = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith("filter add") && firstAdd < 0) {
+        firstAdd = i;
+      }
+      if (lines.get(i).startsWith("filter del")) {
+        lastDel = i;
+      }
+    }
+    assertThat(firstAdd).as(String.join("\n", lines)).isNotNegative().isLessThan(lastDel);
+    assertThat(lines).filteredOn(l -> l.startsWith("filter del")).hasSize(2);
+  }
+
+  @Test
   void foreignPrioritiesAreSkippedAndNeverTouched() {
     ModelKernel k =
         new ModelKernel()

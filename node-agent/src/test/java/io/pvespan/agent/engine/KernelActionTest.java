@@ -42,7 +42,7 @@ class KernelActionTest {
                   SENSOR,
                   COOKIE),
           KernelAction.DeleteOwnedFilter.class,
-              new KernelAction.DeleteOwnedFilter(TAP, TcSide.INGRESS, null, 7));
+              new KernelAction.DeleteOwnedFilter(TAP, TcSide.INGRESS, null, 7, false));
 
   @Test
   void everyVariantIsCoveredAndRenders() {
@@ -95,10 +95,11 @@ class KernelActionTest {
   void nothingOutsideOurMarksCanBeDeleted() {
     assertThatThrownBy(() -> new KernelAction.DeleteTunnel(InterfaceName.of("vmbr0")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new KernelAction.DeleteOwnedFilter(TAP, TcSide.INGRESS, null, 50))
+    assertThatThrownBy(
+            () -> new KernelAction.DeleteOwnedFilter(TAP, TcSide.INGRESS, null, 50, false))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
-            () -> new KernelAction.DeleteOwnedFilter(TAP, TcSide.EGRESS, "1: ; reboot", 7))
+            () -> new KernelAction.DeleteOwnedFilter(TAP, TcSide.EGRESS, "1: ; reboot", 7, false))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
