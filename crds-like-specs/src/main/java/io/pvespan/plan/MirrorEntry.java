@@ -34,7 +34,8 @@ public record MirrorEntry(
     MirrorTarget target,
     List<FilterRule> filter,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean rateLimited,
-    List<MirrorTarget> standbyTargets) {
+    List<MirrorTarget> standbyTargets,
+    List<Exclusion> exclusions) {
   static final Comparator<MirrorEntry> ORDER =
       Comparator.comparing(MirrorEntry::device)
           .thenComparing(MirrorEntry::session)
@@ -55,6 +56,72 @@ public record MirrorEntry(
       throw new IllegalArgumentException(
           "mirror " + session + " " + device + ": standby target " + target + " is the target");
     }
+    exclusions = exclusions == null ? List.of() : List.copyOf(exclusions);
+    for (Exclusion e : exclusions) {
+      boolean mirrored =
+          e.side() == Direction.INGRESS
+              ? direction.includesVmIngress()
+              : direction.includesVmEgress();
+      if (!mirrored) {
+        throw new IllegalArgumentException(
+            "mirror "
+                + session
+                + " "
+                + device
+                + ": an exclusion on side "
+                + e.side().json()
+                + ", which direction "
+                + direction.json()
+                + " does not mirror");
+      }
+    }
+  }
+
+  /** An entry without exclusions (every frame its filter selects is copied). */
+  public MirrorEntry(
+      String session,
+      VmId vmid,
+      NicId nic,
+      InterfaceName device,
+      Direction direction,
+      EntryState state,
+      MirrorTarget target,
+      List<FilterRule> filter,
+      Boolean rateLimited,
+      List<MirrorTarget> standbyTargets) {
+    this(
+        session,
+        vmid,
+        nic,
+        device,
+        direction,
+        state,
+        target,
+        filter,
+        rateLimited,
+        standbyTargets,
+        List.of());
+  }
+
+  /** This entry with {@code direction} and {@code exclusions} instead of its own. */
+  public MirrorEntry deduplicated(Direction direction, List<Exclusion> exclusions) {
+    return new MirrorEntry(
+        session,
+        vmid,
+        nic,
+        device,
+        direction,
+        state,
+        target,
+        filter,
+        rateLimited,
+        standbyTargets,
+        exclusions);
+  }
+
+  /** The exclusions for one side ({@link Direction#INGRESS} or {@link Direction#EGRESS}). */
+  public List<Exclusion> exclusionsOn(Direction side) {
+    return exclusions.stream().filter(e -> e.side() == side).toList();
   }
 
   /** An entry without standby targets (the sensor VM is not roaming). */

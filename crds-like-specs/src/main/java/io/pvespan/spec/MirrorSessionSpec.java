@@ -5,14 +5,59 @@ import io.pvespan.model.Encapsulation;
 import java.util.List;
 import java.util.Objects;
 
-/** {@code spec} of a MirrorSession; defaults: direction both, encapsulation auto, no filter. */
+/**
+ * {@code spec} of a MirrorSession; defaults: direction both, encapsulation auto, no filter, each
+ * packet once per sensor ({@code duplicates: suppress}), no priority.
+ *
+ * <p>{@code priority} (1..32766, lower first, like an AWS mirror session number) decides which of
+ * two sessions copying the same device and side to the same sensor takes a packet both would copy;
+ * sessions without one come after those with one, by name.
+ */
 public record MirrorSessionSpec(
     SourceSelector sources,
     Direction direction,
     String sensorRef,
     Encapsulation encapsulation,
     List<FilterRule> filter,
-    Boolean paused) {
+    Boolean paused,
+    Duplicates duplicates,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Integer priority) {
+  public static final int MAX_PRIORITY = 32766;
+
+  /** A spec without {@code duplicates} and {@code priority}: each packet once, no priority. */
+  public MirrorSessionSpec(
+      SourceSelector sources,
+      Direction direction,
+      String sensorRef,
+      Encapsulation encapsulation,
+      List<FilterRule> filter,
+      Boolean paused) {
+    this(sources, direction, sensorRef, encapsulation, filter, paused, null, null);
+  }
+
+  /** suppress: each packet reaches the sensor once; allow: this session copies all it selects. */
+  public enum Duplicates {
+    SUPPRESS,
+    ALLOW;
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static Duplicates parse(String text) {
+      for (Duplicates d : values()) {
+        if (d.json().equals(text)) {
+          return d;
+        }
+      }
+      throw new IllegalArgumentException("duplicates '" + text + "' is not suppress or allow");
+    }
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   public MirrorSessionSpec {
     Objects.requireNonNull(sources, "sources");
     Objects.requireNonNull(sensorRef, "sensorRef");
@@ -20,6 +65,10 @@ public record MirrorSessionSpec(
     encapsulation = encapsulation == null ? Encapsulation.AUTO : encapsulation;
     filter = filter == null ? List.of() : List.copyOf(filter);
     paused = paused != null && paused;
+    duplicates = duplicates == null ? Duplicates.SUPPRESS : duplicates;
+    if (priority != null && (priority < 1 || priority > MAX_PRIORITY)) {
+      throw new IllegalArgumentException("priority " + priority + " is outside 1.." + MAX_PRIORITY);
+    }
   }
 
   public boolean isPaused() {
