@@ -10,6 +10,7 @@ import io.pvespan.agent.kernel.ObservedQdisc;
 import io.pvespan.agent.kernel.Ownership;
 import io.pvespan.agent.kernel.TcSide;
 import io.pvespan.agent.kernel.TunnelCommands;
+import io.pvespan.model.Direction;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.Delivery;
 import io.pvespan.plan.LocalTarget;
@@ -196,15 +197,18 @@ final class ConvergePlanner {
               + (tunnel ? " cannot be created" : " absent")
         };
       }
-      FilterMatch match;
+      Map<TcSide, FilterMatch> matches = new java.util.EnumMap<>(TcSide.class);
       try {
-        match = match(m);
+        for (TcSide side : TcSide.forVmDirection(m.direction())) {
+          matches.put(side, match(m, side));
+        }
       } catch (IllegalArgumentException e) {
         return new String[] {"failed", e.getMessage()};
       }
       List<DesiredFilter> mine = new ArrayList<>();
       boolean settling = false;
       for (TcSide side : TcSide.forVmDirection(m.direction())) {
+        FilterMatch match = matches.get(side);
         if (held.contains(m.device()) && needsQdisc(m.device(), side)) {
           settling = true; // Proxmox may be plugging it: its qdisc, or ours once it is quiet
           continue;
@@ -248,15 +252,20 @@ final class ConvergePlanner {
       return root.isEmpty() || root.get().kernelDefault();
     }
 
-    FilterMatch match(MirrorEntry m) {
-      if (!m.filter().isEmpty() && !features.bpf()) {
+    /** What {@code m} copies on {@code side}: its rules after that side's exclusions. */
+    FilterMatch match(MirrorEntry m, TcSide side) {
+      // tc ingress of the tap is what the VM sends (egress seen from the VM), and the other way.
+      List<io.pvespan.plan.Exclusion> exclusions =
+          m.exclusionsOn(side == TcSide.INGRESS ? Direction.EGRESS : Direction.INGRESS);
+      if ((!m.filter().isEmpty() || !exclusions.isEmpty()) && !features.bpf()) {
         throw new IllegalArgumentException(
-            "filter rules need the bpf classifier, which this kernel lacks");
+            (m.filter().isEmpty() ? "exclusions (each packet once per sensor)" : "filter rules")
+                + " need the bpf classifier, which this kernel lacks");
       }
       if (m.filter().isEmpty() && !features.matchall() && !features.u32()) {
         throw new IllegalArgumentException("this kernel has neither matchall nor u32");
       }
-      return FilterMatch.of(m.filter(), features);
+      return FilterMatch.of(m.filter(), exclusions, features);
     }
 
     void delivery(Delivery d, boolean only) {

@@ -116,6 +116,17 @@ public final class PlanValidator {
           out.add(what + ": filter cidr '" + rule.cidr() + "' is not an IP address or prefix");
         }
       }
+      for (io.pvespan.plan.Exclusion e : m.exclusions()) {
+        for (FilterRule rule : e.filter()) {
+          if (rule.cidr() != null && !cidr(rule.cidr())) {
+            out.add(
+                what
+                    + ": exclusion filter cidr '"
+                    + rule.cidr()
+                    + "' is not an IP address or prefix");
+          }
+        }
+      }
       target(what, m, m.target(), tunnels, out);
       Set<MirrorTarget> distinct = new HashSet<>();
       for (MirrorTarget standby : m.standbyTargets()) {

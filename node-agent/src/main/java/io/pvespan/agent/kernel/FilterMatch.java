@@ -15,6 +15,19 @@ public sealed interface FilterMatch {
   /** A stable description, hashed into the ownership cookie's content part. */
   String describe();
 
+  /**
+   * The match for a plan entry's rules and one side's exclusions (each packet once per sensor; see
+   * {@link ExclusionCompiler}) on a kernel with {@code features}.
+   */
+  static FilterMatch of(
+      List<FilterRule> rules, List<io.pvespan.plan.Exclusion> exclusions, KernelFeatures features) {
+    if (exclusions.isEmpty()) {
+      return of(rules, features);
+    }
+    return new Rules(
+        ExclusionCompiler.compile(exclusions, rules.isEmpty() ? null : BpfCompiler.compile(rules)));
+  }
+
   /** The match for a plan entry's rules on a kernel with {@code features}. */
   static FilterMatch of(List<FilterRule> rules, KernelFeatures features) {
     if (!rules.isEmpty()) {

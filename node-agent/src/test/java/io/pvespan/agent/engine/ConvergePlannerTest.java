@@ -185,6 +185,32 @@ class ConvergePlannerTest {
   }
 
   @Test
+  void exclusionsGoOnTheSideTheyNameOnly() {
+    ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0");
+    var m = mirror("s1", 101, Direction.BOTH, local("tap900i0"));
+    var once =
+        new io.pvespan.plan.MirrorEntry(
+            m.session(),
+            m.vmid(),
+            m.nic(),
+            m.device(),
+            m.direction(),
+            m.state(),
+            m.target(),
+            m.filter(),
+            false,
+            List.of(),
+            List.of(
+                new io.pvespan.plan.Exclusion(
+                    Direction.INGRESS, List.of("bc:24:11:00:00:0a"), List.of())));
+    List<String> lines = rendered(planner.plan(plan(1, List.of(once)), k.node()));
+    // What the VM receives leaves the tap: tc egress (under our root) carries the exclusion.
+    assertThat(lines)
+        .anyMatch(l -> l.startsWith("filter add dev tap101i0 parent 7370: ") && l.contains(" bpf "))
+        .anyMatch(l -> l.startsWith("filter add dev tap101i0 ingress") && l.contains("matchall"));
+  }
+
+  @Test
   void foreignPrioritiesAreSkippedAndNeverTouched() {
     ModelKernel k =
         new ModelKernel()
