@@ -68,6 +68,12 @@ final class PlanText {
         out.append("  - ").append(w).append('\n');
       }
     }
+    if (!result.notes().isEmpty()) {
+      out.append("each packet once per sensor (duplicates: suppress):\n");
+      for (String n : result.notes()) {
+        out.append("  - ").append(n).append('\n');
+      }
+    }
     return out.toString();
   }
 

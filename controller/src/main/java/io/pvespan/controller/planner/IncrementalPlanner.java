@@ -30,7 +30,11 @@ import java.util.TreeSet;
  * selection being the old one minus the changed guests plus the changed guests it now selects. A
  * node's plan is a function of the sessions' contributions to it (in session order) and the
  * previous plan of that node: nodes where no contribution changed keep their plan, the others are
- * assembled again against the same previous plans a full plan would see.
+ * assembled again against the same previous plans a full plan would see. Each packet once per
+ * sensor ({@link OncePerSensor}) depends only on what each session copies where the guests are not
+ * (device, MAC, direction, filter): while the re-planned sessions' captures are the same, the
+ * previous value holds; otherwise it is computed again and the nodes where it treats an entry
+ * differently are assembled again too.
  */
 final class IncrementalPlanner {
   /** Above this share of changed guests (1 in N) a full plan is about as cheap: do that. */
@@ -81,6 +85,7 @@ final class IncrementalPlanner {
     List<MirrorSession> sessions = specs.sessions();
     List<SessionOutcome> outcomes = new ArrayList<>(previous.outcomes());
     Set<String> dirty = new TreeSet<>();
+    boolean capturesChanged = false;
     for (int i = 0; i < outcomes.size(); i++) {
       SessionOutcome was = outcomes.get(i);
       MirrorSession session = sessions.get(i);
@@ -88,6 +93,8 @@ final class IncrementalPlanner {
         continue;
       }
       SessionOutcome is = planner.plan(session, sources -> select(was, sources, changed, now));
+      capturesChanged |=
+          !OncePerSensor.captures(session, was).equals(OncePerSensor.captures(session, is));
       outcomes.set(i, is);
       Set<String> touched = new HashSet<>(was.parts().keySet());
       touched.addAll(is.parts().keySet());
@@ -97,11 +104,17 @@ final class IncrementalPlanner {
         }
       }
     }
+    OncePerSensor once = previous.once();
+    if (capturesChanged) {
+      // What reaches a sensor changed: any session's exclusions may change, on any node.
+      once = OncePerSensor.of(sessions, outcomes);
+      dirty.addAll(onceChanged(sessions, outcomes, previous.once(), once));
+    }
     Map<String, NodeMirrorPlan> plans = new TreeMap<>(previous.plans());
     Map<String, List<String>> nodeErrors = new TreeMap<>(previous.nodeErrors());
     for (String node : dirty) {
       PlanAssembly.Assembled assembled =
-          PlanAssembly.node(node, sessions, outcomes, previous.plans());
+          PlanAssembly.node(node, sessions, outcomes, previous.plans(), once);
       plans.put(node, assembled.plan());
       if (assembled.errors().isEmpty()) {
         nodeErrors.remove(node);
@@ -110,7 +123,34 @@ final class IncrementalPlanner {
       }
     }
     return MirrorPlanner.context(
-        specs, previous.facts(), inventory, index, outcomes, plans, nodeErrors);
+        specs, previous.facts(), inventory, index, outcomes, once, plans, nodeErrors);
+  }
+
+  /** The nodes holding an entry that {@code before} and {@code after} treat differently. */
+  private static Set<String> onceChanged(
+      List<MirrorSession> sessions,
+      List<SessionOutcome> outcomes,
+      OncePerSensor before,
+      OncePerSensor after) {
+    Set<String> nodes = new TreeSet<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      SessionOutcome o = outcomes.get(i);
+      if (o == null) {
+        continue;
+      }
+      String name = sessions.get(i).name();
+      o.parts()
+          .forEach(
+              (node, part) -> {
+                if (!nodes.contains(node)
+                    && part.mirrors().stream()
+                        .anyMatch(
+                            e -> !Objects.equals(before.apply(name, e), after.apply(name, e)))) {
+                  nodes.add(node);
+                }
+              });
+    }
+    return nodes;
   }
 
   /** True when a changed guest is the session's sensor, was selected, or is selected now. */

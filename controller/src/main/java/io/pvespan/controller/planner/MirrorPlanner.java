@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * session on its own: resolve its sensor ({@link TargetResolver}), select its sources ({@link
  * SourceMatcher}) and plan them per node ({@link SessionPlanner}); finally give every node of the
  * inventory a plan (empty when nothing is for it, so its agent removes what it holds) assembled
- * from the sessions' contributions, with its generation and digest ({@link PlanAssembly}, {@link
- * Generations}).
+ * from the sessions' contributions, each packet once per sensor ({@link OncePerSensor}), with its
+ * generation and digest ({@link PlanAssembly}, {@link Generations}).
  *
  * <p>{@link #replan} gives the same answer from a previous {@link PlanContext}, redoing only the
  * sessions and nodes that the changed guests touch.
@@ -59,15 +59,16 @@ public final class MirrorPlanner {
     Map<String, NodeMirrorPlan> before = previous == null ? Map.of() : previous;
     Map<String, NodeMirrorPlan> plans = new TreeMap<>();
     Map<String, List<String>> nodeErrors = new TreeMap<>();
+    OncePerSensor once = OncePerSensor.of(specs.sessions(), outcomes);
     for (String node : index.nodes().keySet()) {
       PlanAssembly.Assembled assembled =
-          PlanAssembly.node(node, specs.sessions(), outcomes, before);
+          PlanAssembly.node(node, specs.sessions(), outcomes, before, once);
       plans.put(node, assembled.plan());
       if (!assembled.errors().isEmpty()) {
         nodeErrors.put(node, assembled.errors());
       }
     }
-    return context(specs, facts, inventory, index, outcomes, plans, nodeErrors);
+    return context(specs, facts, inventory, index, outcomes, once, plans, nodeErrors);
   }
 
   /**
@@ -88,13 +89,15 @@ public final class MirrorPlanner {
       Inventory inventory,
       InventoryIndex index,
       List<SessionOutcome> outcomes,
+      OncePerSensor once,
       Map<String, NodeMirrorPlan> plans,
       Map<String, List<String>> nodeErrors) {
     PlanResult result =
         new PlanResult(
             new ArrayList<>(plans.values()),
-            PlanAssembly.lines(outcomes, SessionOutcome::warnings, List.of()),
-            PlanAssembly.lines(outcomes, SessionOutcome::errors, nodeErrors.values()));
+            PlanAssembly.lines(outcomes, SessionOutcome::warnings, List.of(once.warnings())),
+            PlanAssembly.lines(outcomes, SessionOutcome::errors, nodeErrors.values()),
+            PlanAssembly.lines(List.of(), SessionOutcome::warnings, List.of(once.notes())));
     return new PlanContext(
         specs,
         facts,
@@ -103,6 +106,7 @@ public final class MirrorPlanner {
         index.guests(),
         index.hasDuplicates(),
         outcomes,
+        once,
         plans,
         nodeErrors,
         result);

@@ -8,9 +8,10 @@ import java.util.Map;
 
 /**
  * Node plans from session outcomes: a node's plan is what every session contributes to it, added in
- * session order (which decides who keeps a clashing tunnel name), with its generation from the
- * previous plans ({@link Generations}). Also the whole result's warnings and errors: the union of
- * the sessions' and the nodes' own, each once, sorted.
+ * session order (which decides who keeps a clashing tunnel name), each entry as {@link
+ * OncePerSensor} wants it (exclusions, fewer sides, or none), with its generation from the previous
+ * plans ({@link Generations}). Also the whole result's warnings and errors: the union of the
+ * sessions' and the nodes' own, each once, sorted.
  */
 final class PlanAssembly {
   private PlanAssembly() {}
@@ -28,14 +29,23 @@ final class PlanAssembly {
       String node,
       List<MirrorSession> sessions,
       List<SessionOutcome> outcomes,
-      Map<String, NodeMirrorPlan> previous) {
+      Map<String, NodeMirrorPlan> previous,
+      OncePerSensor once) {
     NodePlanBuilder builder = new NodePlanBuilder(node);
     PlanProblems problems = new PlanProblems();
     for (int i = 0; i < outcomes.size(); i++) {
       SessionOutcome outcome = outcomes.get(i);
       NodePart part = outcome == null ? null : outcome.parts().get(node);
       if (part != null) {
-        builder.add(part, sessions.get(i).name(), problems);
+        String session = sessions.get(i).name();
+        List<io.pvespan.plan.MirrorEntry> mirrors = new ArrayList<>(part.mirrors().size());
+        for (io.pvespan.plan.MirrorEntry e : part.mirrors()) {
+          io.pvespan.plan.MirrorEntry kept = once.apply(session, e);
+          if (kept != null) {
+            mirrors.add(kept);
+          }
+        }
+        builder.add(new NodePart(mirrors, part.tunnels(), part.deliveries()), session, problems);
       }
     }
     return new Assembled(builder.build(previous), problems.errors());

@@ -28,6 +28,7 @@ public final class PlanContext {
   private final Map<VmId, Guest> guests;
   private final boolean duplicateVmids;
   private final List<SessionOutcome> outcomes;
+  private final OncePerSensor once;
   private final Map<String, NodeMirrorPlan> plans;
   private final Map<String, List<String>> nodeErrors;
   private final PlanResult result;
@@ -40,6 +41,7 @@ public final class PlanContext {
       Map<VmId, Guest> guests,
       boolean duplicateVmids,
       List<SessionOutcome> outcomes,
+      OncePerSensor once,
       Map<String, NodeMirrorPlan> plans,
       Map<String, List<String>> nodeErrors,
       PlanResult result) {
@@ -50,6 +52,7 @@ public final class PlanContext {
     this.guests = guests;
     this.duplicateVmids = duplicateVmids;
     this.outcomes = Collections.unmodifiableList(outcomes);
+    this.once = once;
     this.plans = Collections.unmodifiableMap(plans);
     this.nodeErrors = Collections.unmodifiableMap(nodeErrors);
     this.result = result;
@@ -91,6 +94,10 @@ public final class PlanContext {
 
   List<SessionOutcome> outcomes() {
     return outcomes;
+  }
+
+  OncePerSensor once() {
+    return once;
   }
 
   Map<String, List<String>> nodeErrors() {

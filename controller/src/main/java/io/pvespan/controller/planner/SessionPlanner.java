@@ -237,7 +237,10 @@ final class SessionPlanner {
                         target.encapsulation(),
                         node.mtu())));
       }
-      if (withEntries.size() >= 2 && spec.direction() == Direction.BOTH) {
+      // With duplicates suppressed (the default) OncePerSensor takes each such packet once.
+      if (withEntries.size() >= 2
+          && spec.direction() == Direction.BOTH
+          && spec.duplicates() == MirrorSessionSpec.Duplicates.ALLOW) {
         problems.warn(PlanWarnings.duplicate(session.name(), nodeName, withEntries));
       }
     }

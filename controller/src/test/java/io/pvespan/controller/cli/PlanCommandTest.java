@@ -93,7 +93,9 @@ class PlanCommandTest {
     assertThat(r.code()).isZero();
     assertThat(r.err()).isEmpty();
     JsonNode json = PlanJson.MAPPER.readTree(r.out());
-    assertThat(json.fieldNames()).toIterable().containsExactly("plans", "warnings", "errors");
+    assertThat(json.fieldNames())
+        .toIterable()
+        .containsExactly("plans", "warnings", "errors", "notes");
     assertThat(json.get("plans")).hasSize(3);
     JsonNode pve1 = json.get("plans").get(0);
     assertThat(pve1.get("node").asText()).isEqualTo("pve1");
@@ -133,7 +135,7 @@ class PlanCommandTest {
         .containsPattern("pspv[0-9a-f]{6} → tap200i1  \\(dmz-web, active\\)")
         .contains("node pve3  generation 1")
         .contains("nothing to mirror")
-        .contains("warnings:\n  - session dmz-web, node pve1: guests 101, 102");
+        .contains("each packet once per sensor (duplicates: suppress):\n  - session dmz-web");
   }
 
   @Test

@@ -216,15 +216,17 @@ class MirrorPlannerStabilityTest {
     SpecSet specs =
         specs(
             List.of(vmSensor("ids", 500, "net1")),
-            session("by-a", sources().tags("a").build(), "ids"),
-            session("by-b", sources().tags("b").nics("net10", "net2").build(), "ids"),
-            session(
-                "ingress",
-                sources().vmids(1000, 100).build(),
-                "ids",
-                io.pvespan.model.Direction.INGRESS,
-                Encapsulation.AUTO,
-                false));
+            // Overlapping sessions that keep every entry (duplicates allowed).
+            allowing(session("by-a", sources().tags("a").build(), "ids")),
+            allowing(session("by-b", sources().tags("b").nics("net10", "net2").build(), "ids")),
+            allowing(
+                session(
+                    "ingress",
+                    sources().vmids(1000, 100).build(),
+                    "ids",
+                    io.pvespan.model.Direction.INGRESS,
+                    Encapsulation.AUTO,
+                    false)));
 
     PlanResult first = MirrorPlanner.plan(specs, inventory, Map.of());
     PlanResult again = MirrorPlanner.plan(specs, inventory, byNode(first));

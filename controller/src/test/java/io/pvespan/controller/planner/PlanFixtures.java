@@ -91,6 +91,22 @@ final class PlanFixtures {
         name, new MirrorSessionSpec(sources, direction, sensorRef, encapsulation, null, paused));
   }
 
+  /** {@code s} with {@code duplicates: allow} (copies everything it selects, as before). */
+  static MirrorSession allowing(MirrorSession s) {
+    MirrorSessionSpec p = s.spec();
+    return MirrorSession.of(
+        s.name(),
+        new MirrorSessionSpec(
+            p.sources(),
+            p.direction(),
+            p.sensorRef(),
+            p.encapsulation(),
+            p.filter(),
+            p.paused(),
+            MirrorSessionSpec.Duplicates.ALLOW,
+            p.priority()));
+  }
+
   static SpecSet specs(List<Sensor> sensors, MirrorSession... sessions) {
     return new SpecSet(sensors, List.of(sessions));
   }

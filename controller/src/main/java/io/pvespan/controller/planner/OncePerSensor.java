@@ -1,0 +1,372 @@
+package io.pvespan.controller.planner;
+
+import io.pvespan.inventory.Guest;
+import io.pvespan.inventory.GuestNic;
+import io.pvespan.model.Direction;
+import io.pvespan.model.InterfaceName;
+import io.pvespan.model.NicId;
+import io.pvespan.model.VmId;
+import io.pvespan.plan.Exclusion;
+import io.pvespan.plan.MirrorEntry;
+import io.pvespan.spec.FilterRule;
+import io.pvespan.spec.MirrorSession;
+import io.pvespan.spec.MirrorSessionSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Each packet once per sensor, cluster-wide: finds every way one packet could reach a sensor twice
+ * and picks one capture point, expressed as {@link Exclusion}s on the other points' plan entries.
+ *
+ * <p>A packet between two guests is seen at the sender's tap (what that VM sends) and at the
+ * receiver's tap (what that VM receives), whichever nodes they run on; two sessions may also copy
+ * the same tap and side to the same sensor. The rules, for the sessions feeding one sensor ({@code
+ * sensorRef}):
+ *
+ * <ol>
+ *   <li><b>the sender's side wins</b>: where a guest's received traffic is copied, frames whose
+ *       Ethernet source is the MAC of a guest NIC whose sent traffic is copied to the same sensor
+ *       are not copied again, for what that sender's session filter takes (the rest of the sender's
+ *       frames still come from here);
+ *   <li><b>on one tap and side, the session of lower {@code priority} wins</b> (then the name): the
+ *       others do not copy what it takes; a side it takes whole is dropped from theirs, and an
+ *       entry left with no side is not planned.
+ * </ol>
+ *
+ * A session with {@code duplicates: allow} keeps its entries as they are (it still counts as a
+ * capture point for the others). What cannot be suppressed is a warning: a sender NIC without a MAC
+ * in its config, or more senders than one filter may list ({@link #MAX_SENDERS}). Frames that are
+ * routed between the two guests carry the router's MAC at the receiver and are not recognised: they
+ * reach the sensor from both ends (see docs).
+ *
+ * <p>Location does not matter (MACs and devices travel with the guest), so a migration changes
+ * nothing here: {@link IncrementalPlanner} re-uses the previous value while the sessions' captures
+ * are the same. An immutable value; equal inputs give equal values.
+ */
+final class OncePerSensor {
+  /** Senders one receiving side may exclude, per sensor: past this, duplicates are warned about. */
+  static final int MAX_SENDERS = 256;
+
+  /** One session copying one guest NIC to its sensor, wherever the guest runs. */
+  record Capture(
+      String sensor,
+      String session,
+      InterfaceName device,
+      VmId vmid,
+      NicId nic,
+      Direction direction,
+      String mac,
+      List<FilterRule> filter) {}
+
+  /** What happens to one session's entry for one device: a new direction and its exclusions. */
+  private record Change(Direction direction, List<Exclusion> exclusions) {}
+
+  private record Key(String session, InterfaceName device) {}
+
+  private final Map<Key, Change> changes;
+  private final List<String> notes;
+  private final List<String> warnings;
+
+  private OncePerSensor(Map<Key, Change> changes, List<String> notes, List<String> warnings) {
+    this.changes = changes;
+    this.notes = notes;
+    this.warnings = warnings;
+  }
+
+  /** The captures of one session's outcome (any node; a roaming guest's standby entries once). */
+  static Set<Capture> captures(MirrorSession session, SessionOutcome outcome) {
+    Set<Capture> out = new LinkedHashSet<>();
+    if (outcome == null) {
+      return out;
+    }
+    Map<VmId, Guest> selected = new HashMap<>();
+    if (outcome.selected() != null) {
+      outcome.selected().forEach(g -> selected.put(g.vmid(), g));
+    }
+    for (String node : new TreeSet<>(outcome.parts().keySet())) {
+      for (MirrorEntry e : outcome.parts().get(node).mirrors()) {
+        Guest g = selected.get(e.vmid());
+        GuestNic nic = g == null ? null : g.nic(e.nic());
+        out.add(
+            new Capture(
+                session.spec().sensorRef(),
+                session.name(),
+                e.device(),
+                e.vmid(),
+                e.nic(),
+                e.direction(),
+                nic == null || nic.mac() == null ? null : macOrNull(nic.mac()),
+                e.filter()));
+      }
+    }
+    return out;
+  }
+
+  private static String macOrNull(String mac) {
+    try {
+      return Exclusion.mac(mac);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Computes the changes for {@code sessions} (sorted by name) and their outcomes. */
+  static OncePerSensor of(List<MirrorSession> sessions, List<SessionOutcome> outcomes) {
+    Map<String, MirrorSessionSpec> specs = new HashMap<>();
+    Map<String, List<Capture>> bySensor = new TreeMap<>();
+    for (int i = 0; i < sessions.size(); i++) {
+      MirrorSession s = sessions.get(i);
+      specs.put(s.name(), s.spec());
+      for (Capture c : captures(s, outcomes.get(i))) {
+        bySensor.computeIfAbsent(c.sensor(), k -> new ArrayList<>()).add(c);
+      }
+    }
+    Map<Key, Change> changes = new HashMap<>();
+    List<String> notes = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    Comparator<String> order =
+        Comparator.comparing(
+                (String n) -> {
+                  Integer p = specs.get(n).priority();
+                  return p == null ? Integer.MAX_VALUE : p;
+                })
+            .thenComparing(n -> n);
+    for (Map.Entry<String, List<Capture>> e : bySensor.entrySet()) {
+      new Sensor(e.getKey(), e.getValue(), specs, order, changes, notes, warnings).run();
+    }
+    return new OncePerSensor(changes, List.copyOf(notes), List.copyOf(warnings));
+  }
+
+  /** The captures feeding one sensor, and what each suppressing entry must leave out. */
+  private static final class Sensor {
+    private final String sensor;
+    private final List<Capture> captures;
+    private final Map<String, MirrorSessionSpec> specs;
+    private final Comparator<String> order;
+    private final Map<Key, Change> changes;
+    private final List<String> notes;
+    private final List<String> warnings;
+
+    Sensor(
+        String sensor,
+        List<Capture> captures,
+        Map<String, MirrorSessionSpec> specs,
+        Comparator<String> order,
+        Map<Key, Change> changes,
+        List<String> notes,
+        List<String> warnings) {
+      this.sensor = sensor;
+      this.captures = captures;
+      this.specs = specs;
+      this.order = order;
+      this.changes = changes;
+      this.notes = notes;
+      this.warnings = warnings;
+    }
+
+    void run() {
+      // Senders: the guests whose sent traffic reaches this sensor, by their session's filter.
+      Map<InterfaceName, List<Capture>> byDevice = new TreeMap<>();
+      List<Capture> senders = new ArrayList<>();
+      for (Capture c : captures) {
+        byDevice.computeIfAbsent(c.device(), k -> new ArrayList<>()).add(c);
+        if (c.direction().includesVmEgress()) {
+          senders.add(c);
+        }
+      }
+      boolean sendersFit = distinctMacs(senders) <= MAX_SENDERS;
+      if (!sendersFit && senders.stream().anyMatch(c -> receives(c) && suppresses(c))) {
+        warnings.add(
+            "sensor "
+                + sensor
+                + ": "
+                + distinctMacs(senders)
+                + " guest NICs send to it, more than the "
+                + MAX_SENDERS
+                + " one receiving side may leave out: traffic between them reaches it twice");
+      }
+      for (Capture c : senders) {
+        if (c.mac() == null && captures.stream().anyMatch(r -> receives(r) && suppresses(r))) {
+          warnings.add(
+              "sensor "
+                  + sensor
+                  + ": vm "
+                  + c.vmid()
+                  + " "
+                  + c.nic()
+                  + " (session "
+                  + c.session()
+                  + ") has no MAC in its config: what it sends to other guests this sensor"
+                  + " watches may reach it twice");
+        }
+      }
+      for (List<Capture> onDevice : byDevice.values()) {
+        onDevice.sort((a, b) -> order.compare(a.session(), b.session()));
+        for (int i = 0; i < onDevice.size(); i++) {
+          Capture c = onDevice.get(i);
+          if (suppresses(c)) {
+            entry(c, onDevice.subList(0, i), sendersFit ? senders : List.of());
+          }
+        }
+      }
+    }
+
+    private static boolean receives(Capture c) {
+      return c.direction().includesVmIngress();
+    }
+
+    private boolean suppresses(Capture c) {
+      return specs.get(c.session()).duplicates() == MirrorSessionSpec.Duplicates.SUPPRESS;
+    }
+
+    private static long distinctMacs(List<Capture> senders) {
+      return senders.stream().map(Capture::mac).filter(m -> m != null).distinct().count();
+    }
+
+    /** One suppressing entry: {@code before} copy the same device first; {@code senders} all. */
+    private void entry(Capture c, List<Capture> before, List<Capture> senders) {
+      List<Exclusion> exclusions = new ArrayList<>();
+      List<Direction> sides = new ArrayList<>();
+      for (Direction side : List.of(Direction.EGRESS, Direction.INGRESS)) {
+        if (!(side == Direction.EGRESS
+            ? c.direction().includesVmEgress()
+            : c.direction().includesVmIngress())) {
+          continue;
+        }
+        String what = side == Direction.EGRESS ? "sends" : "receives";
+        Capture whole = null;
+        Set<List<FilterRule>> taken = new LinkedHashSet<>();
+        List<String> by = new ArrayList<>();
+        for (Capture h : before) {
+          if (side == Direction.EGRESS
+              ? h.direction().includesVmEgress()
+              : h.direction().includesVmIngress()) {
+            by.add(h.session());
+            if (h.filter().isEmpty()) {
+              whole = h;
+            }
+            taken.add(h.filter());
+          }
+        }
+        if (whole != null) {
+          notes.add(
+              head(c)
+                  + ", what it "
+                  + what
+                  + ": not copied; session "
+                  + whole.session()
+                  + " copies all of it to "
+                  + sensor);
+          continue;
+        }
+        sides.add(side);
+        for (List<FilterRule> f : taken) {
+          exclusions.add(new Exclusion(side, List.of(), f));
+        }
+        if (!taken.isEmpty()) {
+          notes.add(
+              head(c)
+                  + ", what it "
+                  + what
+                  + ": what session"
+                  + (by.size() > 1 ? "s " : " ")
+                  + String.join(", ", by)
+                  + " copies there to "
+                  + sensor
+                  + " is not copied again");
+        }
+        if (side == Direction.INGRESS) {
+          senders(c, senders, exclusions);
+        }
+      }
+      Direction direction =
+          sides.isEmpty() ? null : sides.size() == 2 ? Direction.BOTH : sides.get(0);
+      if (direction == null) {
+        notes.add(head(c) + ": not planned, every copy it would make comes from elsewhere");
+      }
+      if (direction != c.direction() || !exclusions.isEmpty()) {
+        changes.put(new Key(c.session(), c.device()), new Change(direction, exclusions));
+      }
+    }
+
+    /** Frames the senders' captures already deliver are left out of {@code c}'s received side. */
+    private void senders(Capture c, List<Capture> senders, List<Exclusion> exclusions) {
+      Map<List<FilterRule>, Set<String>> macsByFilter = new LinkedHashMap<>();
+      Set<String> who = new TreeSet<>();
+      for (Capture s : senders) {
+        if (s.mac() == null || s.device().equals(c.device()) || s.mac().equals(c.mac())) {
+          continue;
+        }
+        macsByFilter.computeIfAbsent(s.filter(), k -> new TreeSet<>()).add(s.mac());
+        who.add("vm " + s.vmid() + " " + s.nic());
+      }
+      macsByFilter.forEach(
+          (filter, macs) ->
+              exclusions.add(new Exclusion(Direction.INGRESS, List.copyOf(macs), filter)));
+      if (!who.isEmpty()) {
+        notes.add(
+            head(c)
+                + ", what it receives: frames sent by "
+                + String.join(", ", who)
+                + " are copied to "
+                + sensor
+                + " at their sender, not again here");
+      }
+    }
+
+    private static String head(Capture c) {
+      return "session "
+          + c.session()
+          + ": vm "
+          + c.vmid()
+          + " "
+          + c.nic()
+          + " ("
+          + c.device()
+          + ")";
+    }
+  }
+
+  /**
+   * {@code e} (of {@code session}) as this plan wants it: with its exclusions and possibly fewer
+   * sides, or null when nothing is left of it.
+   */
+  MirrorEntry apply(String session, MirrorEntry e) {
+    Change c = changes.get(new Key(session, e.device()));
+    if (c == null) {
+      return e;
+    }
+    return c.direction() == null ? null : e.deduplicated(c.direction(), c.exclusions());
+  }
+
+  /** The explanation of every suppression, one line each. */
+  List<String> notes() {
+    return notes;
+  }
+
+  /** What cannot be suppressed, one line each. */
+  List<String> warnings() {
+    return warnings;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof OncePerSensor other
+        && changes.equals(other.changes)
+        && notes.equals(other.notes)
+        && warnings.equals(other.warnings);
+  }
+
+  @Override
+  public int hashCode() {
+    return changes.hashCode();
+  }
+}
