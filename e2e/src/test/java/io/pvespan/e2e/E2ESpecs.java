@@ -24,6 +24,16 @@ record E2ESpecs(Path dir) {
     write("tagged.yaml", session("tagged", "tags: [span-e2e]", false));
   }
 
+  /** Copies every {@code *.yaml} of {@code examples} here. */
+  void copyFrom(Path examples) throws IOException {
+    Files.createDirectories(dir);
+    try (var files = Files.list(examples)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        write(f.getFileName().toString(), Files.readString(f));
+      }
+    }
+  }
+
   static String session(String name, String sources, boolean paused) {
     return HEADER
         + "kind: MirrorSession\n"

@@ -40,11 +40,28 @@ final class LabSystem implements AutoCloseable {
    * @param extraSpecs spec files added to {@link E2ESpecs#writeDefaults} (file name to content)
    * @param git the controller pulls the specs from a local bare Git repository ({@link #repo}, the
    *     spec directory its author's working tree) instead of reading the directory
+   * @param examples the spec directory holds {@code crds-like-specs/examples} instead of {@link
+   *     E2ESpecs#writeDefaults}, and every guest NIC has the MAC of its config, as QEMU and LXC set
+   *     it (the other tests keep random MACs: their byte ledgers count a packet once per source
+   *     NIC, which exclusions by MAC would undercut)
    */
   record Setup(
-      Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs, boolean git) {
+      Duration poll,
+      Map<Integer, String> moves,
+      Map<String, String> extraSpecs,
+      boolean git,
+      boolean examples) {
     Setup(Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs) {
-      this(poll, moves, extraSpecs, false);
+      this(poll, moves, extraSpecs, false, false);
+    }
+
+    Setup(Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs, boolean git) {
+      this(poll, moves, extraSpecs, git, false);
+    }
+
+    /** The example specs, guests with their configured MACs. */
+    static Setup withExamples() {
+      return new Setup(POLL, Map.of(), Map.of(), false, true);
     }
 
     static Setup standard() {
@@ -107,7 +124,11 @@ final class LabSystem implements AutoCloseable {
     }
     work = Files.createTempDirectory("pvespan-e2e-");
     specs = new E2ESpecs(work.resolve("specs"));
-    specs.writeDefaults();
+    if (setup.examples()) {
+      specs.copyFrom(Path.of(property("pvespan.home"), "crds-like-specs", "examples"));
+    } else {
+      specs.writeDefaults();
+    }
     for (var spec : setup.extraSpecs().entrySet()) {
       specs.write(spec.getKey(), spec.getValue());
     }
@@ -117,6 +138,9 @@ final class LabSystem implements AutoCloseable {
     }
     lab = Lab.up(topology);
     try {
+      if (setup.examples()) {
+        lab.useConfigMacs(inventory);
+      }
       var options =
           new LabCluster.Options(
               jar("pvespan.controllerJar"),

@@ -134,6 +134,37 @@ public final class Lab implements AutoCloseable {
     builder.plugVm(vm(vmid));
   }
 
+  /**
+   * Gives every lab guest NIC the MAC its config in {@code inventory} names, as QEMU ({@code
+   * virtio=MAC}) and LXC ({@code hwaddr=MAC}) set it on the guest's side, then flushes the guests'
+   * neighbour caches. Without it the guests' MACs are random (the lab's default).
+   */
+  public synchronized void useConfigMacs(io.pvespan.inventory.Inventory inventory) {
+    for (io.pvespan.inventory.Guest g : inventory.guests()) {
+      LabVm vm = vms.get(g.vmid().value());
+      if (vm == null) {
+        continue;
+      }
+      for (io.pvespan.inventory.GuestNic n : g.nics()) {
+        LabNic nic =
+            vm.nics().stream().filter(x -> x.index() == n.id().index()).findFirst().orElse(null);
+        if (nic != null && n.mac() != null) {
+          LabBuilder.ip(
+              topology.vmNs(vm.vmid()),
+              "link",
+              "set",
+              "dev",
+              nic.vmDevice(),
+              "address",
+              io.pvespan.plan.Exclusion.mac(n.mac()));
+        }
+      }
+    }
+    for (LabVm vm : vms.values()) {
+      LabBuilder.ip(topology.vmNs(vm.vmid()), "neigh", "flush", "all");
+    }
+  }
+
   /** Counters of {@code eth<nic>} inside the VM. */
   public LinkCounters vmCounters(int vmid, int nic) {
     return LinkCounters.read(topology.vmNs(vmid), "eth" + nic);

@@ -106,6 +106,54 @@ public final class SensorCapture {
     }
   }
 
+  /** IPv4 frames received and how many of them are distinct (byte for byte). */
+  public record Copies(String what, long frames, long distinct) {
+    @Override
+    public String toString() {
+      return String.format("%s: %,d IPv4 frames, %,d distinct", what, frames, distinct);
+    }
+  }
+
+  /**
+   * Reads the pcap file back (after {@link #halt}) and counts its IPv4 frames and the distinct
+   * ones: a packet the sensor got twice (from both ends of a conversation, or from two sessions) is
+   * two equal frames. ARP and IPv6 are left out (a resent ARP request is a new packet with equal
+   * bytes).
+   */
+  public Copies ipv4Copies() {
+    byte[] all;
+    try {
+      all = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new LabException("cannot read " + file + ": " + e.getMessage());
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all);
+    if (all.length < 24) {
+      throw new LabException(file + " is not a pcap file (" + all.length + " bytes)");
+    }
+    int magic = b.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0);
+    if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
+      b.order(java.nio.ByteOrder.BIG_ENDIAN);
+    }
+    long frames = 0;
+    java.util.Set<java.nio.ByteBuffer> distinct = new java.util.HashSet<>();
+    int at = 24;
+    while (at + 16 <= all.length) {
+      int captured = b.getInt(at + 8);
+      int start = at + 16;
+      if (captured < 0 || start + captured > all.length) {
+        break; // the last record, cut short when tcpdump stopped
+      }
+      if (captured >= 14 && (all[start + 12] & 0xff) == 0x08 && all[start + 13] == 0x00) {
+        frames++;
+        distinct.add(
+            java.nio.ByteBuffer.wrap(java.util.Arrays.copyOfRange(all, start, start + captured)));
+      }
+      at = start + captured;
+    }
+    return new Copies(what, frames, distinct.size());
+  }
+
   /** Reads the file back (after {@link #halt}): {@code show} frames as tcpdump prints them. */
   public Summary read(int show) {
     List<String> first =

@@ -157,4 +157,15 @@ class OncePerSensorTest {
     assertThat(entry(after.result(), "web", "veth103i0").exclusions())
         .containsExactly(new Exclusion(Direction.INGRESS, List.of(MAC_101), List.of()));
   }
+
+  @Test
+  void allowingDuplicatesLaterChangesThePlan() {
+    var suppress = labSpecs(session("web", sources().vmids(101, 102).build(), "ids-1"));
+    var allow = labSpecs(allowing(session("web", sources().vmids(101, 102).build(), "ids-1")));
+    assertThat(suppress).isNotEqualTo(allow);
+    PlanContext before = MirrorPlanner.planContext(suppress, lab(), java.util.Map.of());
+    PlanContext after = MirrorPlanner.replan(before, allow, lab());
+    assertThat(entry(after.result(), "web", "tap101i0").exclusions()).isEmpty();
+    assertThat(nodePlan(after.result(), "pve1").generation()).isEqualTo(2);
+  }
 }
