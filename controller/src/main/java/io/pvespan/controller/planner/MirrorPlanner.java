@@ -97,7 +97,7 @@ public final class MirrorPlanner {
             new ArrayList<>(plans.values()),
             PlanAssembly.lines(outcomes, SessionOutcome::warnings, List.of(once.warnings())),
             PlanAssembly.lines(outcomes, SessionOutcome::errors, nodeErrors.values()),
-            PlanAssembly.lines(List.of(), SessionOutcome::warnings, List.of(once.notes())));
+            once.notes());
     return new PlanContext(
         specs,
         facts,

@@ -66,12 +66,18 @@ final class OncePerSensor {
       String mac,
       List<FilterRule> filter) {}
 
+  /** Senders named in notes, one per guest NIC: by vmid, then NIC. */
+  private static final Comparator<Capture> SENDER_ORDER =
+      Comparator.comparingInt((Capture c) -> c.vmid().value())
+          .thenComparingInt(c -> c.nic().index());
+
   /** What happens to one session's entry for one device: a new direction and its exclusions. */
   private record Change(Direction direction, List<Exclusion> exclusions) {}
 
   private record Key(String session, InterfaceName device) {}
 
   private final Map<Key, Change> changes;
+  private final Map<MirrorEntry, MirrorEntry> applied = new java.util.IdentityHashMap<>();
   private final List<String> notes;
   private final List<String> warnings;
 
@@ -87,13 +93,10 @@ final class OncePerSensor {
     if (outcome == null) {
       return out;
     }
-    Map<VmId, Guest> selected = new HashMap<>();
-    if (outcome.selected() != null) {
-      outcome.selected().forEach(g -> selected.put(g.vmid(), g));
-    }
+    List<Guest> selected = outcome.selected() == null ? List.of() : outcome.selected();
     for (String node : new TreeSet<>(outcome.parts().keySet())) {
       for (MirrorEntry e : outcome.parts().get(node).mirrors()) {
-        Guest g = selected.get(e.vmid());
+        Guest g = guest(selected, e.vmid());
         GuestNic nic = g == null ? null : g.nic(e.nic());
         out.add(
             new Capture(
@@ -103,19 +106,51 @@ final class OncePerSensor {
                 e.vmid(),
                 e.nic(),
                 e.direction(),
-                nic == null || nic.mac() == null ? null : macOrNull(nic.mac()),
+                nic == null ? null : mac(nic.mac()),
                 e.filter()));
       }
     }
     return out;
   }
 
-  private static String macOrNull(String mac) {
-    try {
-      return Exclusion.mac(mac);
-    } catch (IllegalArgumentException e) {
+  /** {@code vmid} among {@code sorted} (by vmid), or null. */
+  private static Guest guest(List<Guest> sorted, VmId vmid) {
+    int lo = 0;
+    int hi = sorted.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = Integer.compare(sorted.get(mid).vmid().value(), vmid.value());
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return sorted.get(mid);
+      }
+    }
+    return null;
+  }
+
+  /** A config's MAC as exclusions write it (lower case), or null when it is none. */
+  static String mac(String mac) {
+    if (mac == null || mac.length() != 17) {
       return null;
     }
+    char[] c = new char[17];
+    for (int i = 0; i < 17; i++) {
+      char x = mac.charAt(i);
+      if (i % 3 == 2) {
+        if (x != ':') {
+          return null;
+        }
+      } else if (x >= 'A' && x <= 'F') {
+        x = (char) (x + ('a' - 'A'));
+      } else if (!(x >= '0' && x <= '9') && !(x >= 'a' && x <= 'f')) {
+        return null;
+      }
+      c[i] = x;
+    }
+    return new String(c);
   }
 
   /** Computes the changes for {@code sessions} (sorted by name) and their outcomes. */
@@ -142,7 +177,10 @@ final class OncePerSensor {
     for (Map.Entry<String, List<Capture>> e : bySensor.entrySet()) {
       new Sensor(e.getKey(), e.getValue(), specs, order, changes, notes, warnings).run();
     }
-    return new OncePerSensor(changes, List.copyOf(notes), List.copyOf(warnings));
+    return new OncePerSensor(
+        changes,
+        notes.stream().sorted().distinct().toList(),
+        warnings.stream().sorted().distinct().toList());
   }
 
   /** The captures feeding one sensor, and what each suppressing entry must leave out. */
@@ -174,49 +212,85 @@ final class OncePerSensor {
 
     void run() {
       // Senders: the guests whose sent traffic reaches this sensor, by their session's filter.
-      Map<InterfaceName, List<Capture>> byDevice = new TreeMap<>();
+      Map<InterfaceName, List<Capture>> byDevice = new HashMap<>();
       List<Capture> senders = new ArrayList<>();
+      boolean anyReceiver = false;
       for (Capture c : captures) {
         byDevice.computeIfAbsent(c.device(), k -> new ArrayList<>()).add(c);
         if (c.direction().includesVmEgress()) {
           senders.add(c);
         }
+        anyReceiver |= receives(c) && suppresses(c);
       }
-      boolean sendersFit = distinctMacs(senders) <= MAX_SENDERS;
-      if (!sendersFit && senders.stream().anyMatch(c -> receives(c) && suppresses(c))) {
+      Map<List<FilterRule>, Set<String>> macsByFilter = new LinkedHashMap<>();
+      Set<Capture> named = new TreeSet<>(SENDER_ORDER);
+      Set<Capture> noMac = new TreeSet<>(SENDER_ORDER);
+      for (Capture c : senders) {
+        if (c.mac() != null) {
+          macsByFilter.computeIfAbsent(c.filter(), k -> new TreeSet<>()).add(c.mac());
+          named.add(c);
+        } else {
+          noMac.add(c);
+        }
+      }
+      if (!noMac.isEmpty() && anyReceiver) {
         warnings.add(
             "sensor "
                 + sensor
                 + ": "
-                + distinctMacs(senders)
-                + " guest NICs send to it, more than the "
-                + MAX_SENDERS
-                + " one receiving side may leave out: traffic between them reaches it twice");
+                + list(noMac)
+                + (noMac.size() == 1 ? " has" : " have")
+                + " no MAC in the config: what "
+                + (noMac.size() == 1 ? "it sends" : "they send")
+                + " to other guests this sensor watches may reach it twice");
       }
-      for (Capture c : senders) {
-        if (c.mac() == null && captures.stream().anyMatch(r -> receives(r) && suppresses(r))) {
+      long macs = macsByFilter.values().stream().flatMap(Set::stream).distinct().count();
+      SenderExclusions byMac = null;
+      if (macs > MAX_SENDERS) {
+        if (anyReceiver) {
           warnings.add(
               "sensor "
                   + sensor
-                  + ": vm "
-                  + c.vmid()
-                  + " "
-                  + c.nic()
-                  + " (session "
-                  + c.session()
-                  + ") has no MAC in its config: what it sends to other guests this sensor"
-                  + " watches may reach it twice");
+                  + ": "
+                  + macs
+                  + " guest MACs send to it, more than the "
+                  + MAX_SENDERS
+                  + " one receiving side may leave out: traffic between them reaches it twice");
         }
+      } else if (!macsByFilter.isEmpty() && anyReceiver) {
+        byMac = new SenderExclusions(macsByFilter);
+        notes.add(
+            "sensor "
+                + sensor
+                + ": what "
+                + list(named)
+                + " send"
+                + (named.size() == 1 ? "s" : "")
+                + " is copied at the sender; where the receiving guest is watched too, it is not"
+                + " copied again there");
       }
       for (List<Capture> onDevice : byDevice.values()) {
         onDevice.sort((a, b) -> order.compare(a.session(), b.session()));
         for (int i = 0; i < onDevice.size(); i++) {
           Capture c = onDevice.get(i);
           if (suppresses(c)) {
-            entry(c, onDevice.subList(0, i), sendersFit ? senders : List.of());
+            entry(c, onDevice.subList(0, i), byMac);
           }
         }
       }
+    }
+
+    /** The first twelve senders by name, and how many more. */
+    private static String list(Set<Capture> senders) {
+      List<String> first = new ArrayList<>();
+      for (Capture c : senders) {
+        if (first.size() == 12) {
+          break;
+        }
+        first.add("vm " + c.vmid() + " " + c.nic());
+      }
+      String more = senders.size() > 12 ? " and " + (senders.size() - 12) + " more" : "";
+      return String.join(", ", first) + more;
     }
 
     private static boolean receives(Capture c) {
@@ -227,12 +301,11 @@ final class OncePerSensor {
       return specs.get(c.session()).duplicates() == MirrorSessionSpec.Duplicates.SUPPRESS;
     }
 
-    private static long distinctMacs(List<Capture> senders) {
-      return senders.stream().map(Capture::mac).filter(m -> m != null).distinct().count();
-    }
-
-    /** One suppressing entry: {@code before} copy the same device first; {@code senders} all. */
-    private void entry(Capture c, List<Capture> before, List<Capture> senders) {
+    /**
+     * One suppressing entry: {@code before} copy the same device first; {@code senders} what the
+     * senders' captures take (null: nothing to leave out, or too many to list).
+     */
+    private void entry(Capture c, List<Capture> before, SenderExclusions senders) {
       List<Exclusion> exclusions = new ArrayList<>();
       List<Direction> sides = new ArrayList<>();
       for (Direction side : List.of(Direction.EGRESS, Direction.INGRESS)) {
@@ -283,8 +356,16 @@ final class OncePerSensor {
                   + sensor
                   + " is not copied again");
         }
-        if (side == Direction.INGRESS) {
-          senders(c, senders, exclusions);
+        if (side == Direction.INGRESS && senders != null) {
+          List<Exclusion> others = senders.forReceiver(c.mac());
+          if (!others.isEmpty()) {
+            exclusions.addAll(others);
+            notes.add(
+                head(c)
+                    + ", what it receives: frames from the other guests whose sent traffic reaches "
+                    + sensor
+                    + " are copied at their sender, not again here");
+          }
         }
       }
       Direction direction =
@@ -294,31 +375,6 @@ final class OncePerSensor {
       }
       if (direction != c.direction() || !exclusions.isEmpty()) {
         changes.put(new Key(c.session(), c.device()), new Change(direction, exclusions));
-      }
-    }
-
-    /** Frames the senders' captures already deliver are left out of {@code c}'s received side. */
-    private void senders(Capture c, List<Capture> senders, List<Exclusion> exclusions) {
-      Map<List<FilterRule>, Set<String>> macsByFilter = new LinkedHashMap<>();
-      Set<String> who = new TreeSet<>();
-      for (Capture s : senders) {
-        if (s.mac() == null || s.device().equals(c.device()) || s.mac().equals(c.mac())) {
-          continue;
-        }
-        macsByFilter.computeIfAbsent(s.filter(), k -> new TreeSet<>()).add(s.mac());
-        who.add("vm " + s.vmid() + " " + s.nic());
-      }
-      macsByFilter.forEach(
-          (filter, macs) ->
-              exclusions.add(new Exclusion(Direction.INGRESS, List.copyOf(macs), filter)));
-      if (!who.isEmpty()) {
-        notes.add(
-            head(c)
-                + ", what it receives: frames sent by "
-                + String.join(", ", who)
-                + " are copied to "
-                + sensor
-                + " at their sender, not again here");
       }
     }
 
@@ -336,6 +392,40 @@ final class OncePerSensor {
   }
 
   /**
+   * The exclusions a receiving side of one sensor gets: every sender MAC by its session's filter,
+   * less the receiver's own MAC; computed once per own MAC (many receivers share one list).
+   */
+  private static final class SenderExclusions {
+    private final Map<List<FilterRule>, Set<String>> macsByFilter;
+    private final Map<String, List<Exclusion>> byOwnMac = new HashMap<>();
+
+    SenderExclusions(Map<List<FilterRule>, Set<String>> macsByFilter) {
+      this.macsByFilter = macsByFilter;
+    }
+
+    List<Exclusion> forReceiver(String ownMac) {
+      return byOwnMac.computeIfAbsent(
+          ownMac == null ? "" : ownMac,
+          own -> {
+            List<Exclusion> out = new ArrayList<>();
+            macsByFilter.forEach(
+                (filter, macs) -> {
+                  List<String> others = new ArrayList<>(macs.size());
+                  for (String m : macs) {
+                    if (!m.equals(own)) {
+                      others.add(m);
+                    }
+                  }
+                  if (!others.isEmpty()) {
+                    out.add(new Exclusion(Direction.INGRESS, others, filter));
+                  }
+                });
+            return List.copyOf(out);
+          });
+    }
+  }
+
+  /**
    * {@code e} (of {@code session}) as this plan wants it: with its exclusions and possibly fewer
    * sides, or null when nothing is left of it.
    */
@@ -344,7 +434,15 @@ final class OncePerSensor {
     if (c == null) {
       return e;
     }
-    return c.direction() == null ? null : e.deduplicated(c.direction(), c.exclusions());
+    if (c.direction() == null) {
+      return null;
+    }
+    // A re-plan assembles the same entry objects again (sessions it did not redo): the same answer
+    // object each time keeps plan comparison and memory cheap. Cache only: the value stays a
+    // function of its inputs.
+    synchronized (applied) {
+      return applied.computeIfAbsent(e, x -> x.deduplicated(c.direction(), c.exclusions()));
+    }
   }
 
   /** The explanation of every suppression, one line each. */

@@ -135,7 +135,9 @@ class PlanCommandTest {
         .containsPattern("pspv[0-9a-f]{6} → tap200i1  \\(dmz-web, active\\)")
         .contains("node pve3  generation 1")
         .contains("nothing to mirror")
-        .contains("each packet once per sensor (duplicates: suppress):\n  - session dmz-web");
+        .contains(
+            "each packet once per sensor (duplicates: suppress):\n  - sensor ids-1: what vm 101")
+        .contains("  - session dmz-web: vm 101 net0 (tap101i0), what it receives: frames from");
   }
 
   @Test

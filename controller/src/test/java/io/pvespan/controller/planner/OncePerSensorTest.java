@@ -60,8 +60,10 @@ class OncePerSensorTest {
     assertThat(r.warnings()).isEmpty();
     assertThat(r.notes())
         .contains(
-            "session web: vm 101 net0 (tap101i0), what it receives: frames sent by vm 102 net0 are"
-                + " copied to ids-1 at their sender, not again here");
+            "session web: vm 101 net0 (tap101i0), what it receives: frames from the other guests"
+                + " whose sent traffic reaches ids-1 are copied at their sender, not again here",
+            "sensor ids-1: what vm 101 net0, vm 102 net0 send is copied at the sender; where the"
+                + " receiving guest is watched too, it is not copied again there");
   }
 
   @Test
