@@ -255,12 +255,15 @@ final class ConvergePlanner {
     /** What {@code m} copies on {@code side}: its rules after that side's exclusions. */
     FilterMatch match(MirrorEntry m, TcSide side) {
       // tc ingress of the tap is what the VM sends (egress seen from the VM), and the other way.
+      // Without the bpf classifier the exclusions cannot be expressed: copy everything (the
+      // sensor may see a packet twice, never zero times) rather than fail the entry.
       List<io.pvespan.plan.Exclusion> exclusions =
-          m.exclusionsOn(side == TcSide.INGRESS ? Direction.EGRESS : Direction.INGRESS);
-      if ((!m.filter().isEmpty() || !exclusions.isEmpty()) && !features.bpf()) {
+          features.bpf()
+              ? m.exclusionsOn(side == TcSide.INGRESS ? Direction.EGRESS : Direction.INGRESS)
+              : List.of();
+      if (!m.filter().isEmpty() && !features.bpf()) {
         throw new IllegalArgumentException(
-            (m.filter().isEmpty() ? "exclusions (each packet once per sensor)" : "filter rules")
-                + " need the bpf classifier, which this kernel lacks");
+            "filter rules need the bpf classifier, which this kernel lacks");
       }
       if (m.filter().isEmpty() && !features.matchall() && !features.u32()) {
         throw new IllegalArgumentException("this kernel has neither matchall nor u32");
