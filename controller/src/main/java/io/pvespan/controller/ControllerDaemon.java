@@ -6,9 +6,17 @@ import io.pvespan.controller.api.ApiServer;
 import io.pvespan.controller.config.ControllerConfig;
 import io.pvespan.controller.daemon.QuartzSchedule;
 import io.pvespan.controller.daemon.QuartzSchedule.Every;
+import io.pvespan.controller.ha.Campaign;
+import io.pvespan.controller.ha.ClusteredLeadership;
+import io.pvespan.controller.ha.FailoverTiming;
+import io.pvespan.controller.ha.HaDatabase;
+import io.pvespan.controller.ha.Lease;
+import io.pvespan.controller.ha.LeaseTable;
+import io.pvespan.controller.ha.PostgresGenerationLedger;
 import io.pvespan.controller.planning.IncrementalPlanning;
 import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.controller.reconcile.AgentAddressing;
+import io.pvespan.controller.reconcile.GenerationLedger;
 import io.pvespan.controller.reconcile.PushBackoff;
 import io.pvespan.controller.specs.DirectorySpecSource;
 import io.pvespan.controller.specs.GitSpecSource;
@@ -27,7 +35,8 @@ import org.quartz.SchedulerException;
 
 /**
  * The running controller: the {@link Controller} built from a config, its Quartz schedule and its
- * HTTP API. {@link #close()} stops all three.
+ * HTTP API, and with {@code ha:} its place in the cluster of controllers ({@link
+ * ClusteredLeadership}). {@link #close()} stops them all.
  */
 public final class ControllerDaemon implements AutoCloseable {
   /** Bound on one agent request; a hanging agent releases its task after this. */
@@ -37,9 +46,11 @@ public final class ControllerDaemon implements AutoCloseable {
   private final ExecutorService agentIo;
   private final ExecutorService reconcile;
   private final ExecutorService specChecks;
-  private final QuartzSchedule schedule;
+  private final Schedule schedule;
   private final ApiServer api;
   private final InventorySource inventory;
+  private final ClusteredLeadership leadership;
+  private final HaDatabase db;
 
   private ControllerDaemon(
       InventorySource inventory,
@@ -47,8 +58,10 @@ public final class ControllerDaemon implements AutoCloseable {
       ExecutorService agentIo,
       ExecutorService reconcile,
       ExecutorService specChecks,
-      QuartzSchedule schedule,
-      ApiServer api) {
+      Schedule schedule,
+      ApiServer api,
+      ClusteredLeadership leadership,
+      HaDatabase db) {
     this.inventory = inventory;
     this.controller = controller;
     this.agentIo = agentIo;
@@ -56,16 +69,69 @@ public final class ControllerDaemon implements AutoCloseable {
     this.specChecks = specChecks;
     this.schedule = schedule;
     this.api = api;
+    this.leadership = leadership;
+    this.db = db;
   }
 
   /**
-   * Builds and starts everything.
+   * The controller's Quartz clockwork, made and started when the controller starts leading (at once
+   * without {@code ha:}): a fresh schedule fires every job now, so a new leader polls, reads the
+   * agents and plans at once. Closed for good when leadership is lost or the daemon stops.
+   */
+  private static final class Schedule {
+    private final List<Every> jobs;
+    private QuartzSchedule running;
+    private boolean closed;
+
+    Schedule(List<Every> jobs) {
+      this.jobs = jobs;
+    }
+
+    synchronized void start() {
+      if (running != null || closed) {
+        return;
+      }
+      try {
+        running = new QuartzSchedule(jobs);
+        running.start();
+      } catch (SchedulerException e) {
+        throw new IllegalStateException("the scheduler cannot start: " + e.getMessage(), e);
+      }
+    }
+
+    synchronized void close() {
+      closed = true;
+      if (running != null) {
+        try {
+          running.close();
+        } catch (SchedulerException e) {
+          // shutting down anyway
+        }
+      }
+    }
+  }
+
+  /** Builds and starts everything; without {@code ha:} leadership is never lost. */
+  public static ControllerDaemon start(ControllerConfig config, InventorySourceFactory inventories)
+      throws IOException {
+    return start(config, inventories, () -> {});
+  }
+
+  /**
+   * Builds and starts everything. Without {@code ha:} this controller plans and pushes at once.
+   * With it, it joins the controllers sharing the database and serves its API meanwhile, but plans
+   * and pushes only while it leads (its schedule starts when it is elected).
    *
    * @param inventories builds the inventory source (the Proxmox client) from {@code config.pve()}
+   * @param leadershipLost called once when another controller took the lease over (this one was
+   *     taken for dead): it must not push again; the command exits so that it restarts clean
    * @throws IllegalArgumentException with a one-line reason for a config that cannot be used
+   * @throws IllegalStateException with a one-line reason when the {@code ha:} database cannot be
+   *     used
    * @throws IOException when the listen address cannot be bound
    */
-  public static ControllerDaemon start(ControllerConfig config, InventorySourceFactory inventories)
+  public static ControllerDaemon start(
+      ControllerConfig config, InventorySourceFactory inventories, Runnable leadershipLost)
       throws IOException {
     var agentsConf = config.agents();
     var client =
@@ -73,6 +139,16 @@ public final class ControllerDaemon implements AutoCloseable {
             agentsConf.token() == null ? null : agentsConf.token().value(),
             agentTls(agentsConf),
             AGENT_CALL_TIMEOUT);
+    ControllerConfig.Ha ha = config.ha();
+    HaDatabase db = ha == null ? null : HaDatabase.open(ha);
+    FailoverTiming timing = ha == null ? null : new FailoverTiming(ha.checkIn());
+    Campaign campaign =
+        ha == null
+            ? null
+            : new Campaign(
+                new LeaseTable(db.dataSource(), ClusteredLeadership.CLUSTER),
+                ha.instanceId(),
+                timing);
     InventorySource inventory = inventories.create(config.pve());
     var ports =
         new Controller.Ports(
@@ -83,7 +159,10 @@ public final class ControllerDaemon implements AutoCloseable {
             new AgentAddressing(agentsConf.scheme(), agentsConf.port(), agentsConf.urls()),
             config.nodes(),
             Clock.systemUTC(),
-            PushBackoff.DEFAULT);
+            PushBackoff.DEFAULT,
+            ha == null
+                ? GenerationLedger.LOCAL
+                : new PostgresGenerationLedger(db.dataSource(), campaign::lease));
     // One thread per node being reconciled (its status read and pushes run in turn on it) and
     // the inventory reads agents ask for: never a queue behind a hung agent.
     ExecutorService agentIo = Executors.newCachedThreadPool(daemon("pvespan-agent-io"));
@@ -93,26 +172,56 @@ public final class ControllerDaemon implements AutoCloseable {
     ExecutorService specChecks = Executors.newSingleThreadExecutor(daemon("pvespan-specs"));
     Controller controller =
         new Controller(ports, agentIo, reconcile, specChecks, SpecRefresh.DEFAULT_BUDGET);
+    Schedule schedule = new Schedule(jobs(controller, config));
     var listen = config.listen();
     ApiServer api;
     try {
       api =
           ApiServer.start(
-              new InetSocketAddress(listen.host(), listen.port()), controller::snapshot);
+              new InetSocketAddress(listen.host(), listen.port()),
+              controller::snapshot,
+              campaign == null ? () -> true : () -> campaign.lease() != null);
     } catch (IOException e) {
       reconcile.shutdownNow();
       specChecks.shutdownNow();
       agentIo.shutdownNow();
       closeQuietly(inventory);
+      if (db != null) {
+        db.close();
+      }
       throw e;
     }
+    ClusteredLeadership leadership = null;
     try {
-      QuartzSchedule schedule = new QuartzSchedule(jobs(controller, config));
-      schedule.start();
+      if (ha == null) {
+        schedule.start();
+      } else {
+        leadership =
+            ClusteredLeadership.start(
+                db.dataSource(),
+                ha.instanceId(),
+                timing,
+                campaign,
+                new Campaign.Listener() {
+                  @Override
+                  public void elected(Lease lease) {
+                    schedule.start();
+                  }
+
+                  @Override
+                  public void lost(Lease lease, String why) {
+                    schedule.close();
+                    leadershipLost.run();
+                  }
+                });
+      }
       return new ControllerDaemon(
-          inventory, controller, agentIo, reconcile, specChecks, schedule, api);
+          inventory, controller, agentIo, reconcile, specChecks, schedule, api, leadership, db);
     } catch (SchedulerException e) {
       api.close();
+      if (db != null) {
+        db.close();
+      }
       throw new IllegalStateException("the scheduler cannot start: " + e.getMessage(), e);
     }
   }
@@ -152,18 +261,26 @@ public final class ControllerDaemon implements AutoCloseable {
     return api.port();
   }
 
+  /** Whether this controller plans and pushes now (always without {@code ha:}). */
+  public boolean leading() {
+    return leadership == null || leadership.leading();
+  }
+
+  /** Stops pushing, hands the lease over (with {@code ha:}), then stops everything else. */
   @Override
   public void close() {
-    try {
-      schedule.close();
-    } catch (SchedulerException e) {
-      // shutting down anyway
+    schedule.close();
+    if (leadership != null) {
+      leadership.close();
     }
     api.close();
     reconcile.shutdownNow();
     specChecks.shutdownNow();
     agentIo.shutdownNow();
     closeQuietly(inventory);
+    if (db != null) {
+      db.close();
+    }
   }
 
   /** The Proxmox client owns a connection pool and threads; a file source owns nothing. */

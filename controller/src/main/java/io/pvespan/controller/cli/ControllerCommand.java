@@ -54,6 +54,17 @@ public final class ControllerCommand implements Command, Callable<Integer> {
     }
   }
 
+  /**
+   * Another controller took the lease over: this one was taken for dead (a pause, a partition) and
+   * its in-memory state may be stale. Its pushes are already fenced; exiting makes the service
+   * manager restart it as a clean standby (exit 75, EX_TEMPFAIL).
+   */
+  private static void leadershipLost() {
+    System.err.println("pvespan controller: leadership lost to another controller; exiting");
+    // Not on the caller's thread: the leader job's, which the shutdown hooks wait for.
+    new Thread(() -> System.exit(75), "pvespan-exit").start();
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -68,9 +79,12 @@ public final class ControllerCommand implements Command, Callable<Integer> {
     }
     ControllerDaemon daemon;
     try {
-      daemon = ControllerDaemon.start(conf, inventories);
+      daemon = ControllerDaemon.start(conf, inventories, ControllerCommand::leadershipLost);
     } catch (IllegalArgumentException e) {
       err.println(config + ": " + e.getMessage());
+      return 1;
+    } catch (IllegalStateException e) {
+      err.println("pvespan controller: " + e.getMessage());
       return 1;
     } catch (IOException e) {
       err.println("pvespan controller: cannot listen on " + conf.listen() + ": " + e.getMessage());
@@ -86,6 +100,14 @@ public final class ControllerCommand implements Command, Callable<Integer> {
             + ", poll every "
             + conf.pollInterval().toMillis()
             + " ms)");
+    if (conf.ha() != null) {
+      out.println(
+          "pvespan controller: high availability as "
+              + conf.ha().instanceId()
+              + " (check-in every "
+              + conf.ha().checkIn().toMillis()
+              + " ms); plans and pushes only while it leads");
+    }
     if (conf.specs().gitUrl() != null) {
       out.println(
           "pvespan controller: specs from "
