@@ -11,6 +11,7 @@ import io.pvespan.lab.LabPlan;
 import io.pvespan.lab.LabPreflight;
 import io.pvespan.lab.LabTeardown;
 import io.pvespan.lab.LabTopology;
+import io.pvespan.lab.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +41,26 @@ final class LabSystem implements AutoCloseable {
    * @param extraSpecs spec files added to {@link E2ESpecs#writeDefaults} (file name to content)
    * @param git the controller pulls the specs from a local bare Git repository ({@link #repo}, the
    *     spec directory its author's working tree) instead of reading the directory
+   * @param haCheckIn non-null: a PostgreSQL ({@link #pg}) in the controller's namespace and the
+   *     controller configured with {@code ha:} and this check-in interval
    */
   record Setup(
-      Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs, boolean git) {
+      Duration poll,
+      Map<Integer, String> moves,
+      Map<String, String> extraSpecs,
+      boolean git,
+      Duration haCheckIn) {
     Setup(Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs) {
-      this(poll, moves, extraSpecs, false);
+      this(poll, moves, extraSpecs, false, null);
+    }
+
+    Setup(Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs, boolean git) {
+      this(poll, moves, extraSpecs, git, null);
+    }
+
+    /** Controllers in high availability on a PostgreSQL the lab starts ({@code ha:}). */
+    Setup withHa(Duration checkIn) {
+      return new Setup(poll, moves, extraSpecs, git, checkIn);
     }
 
     static Setup standard() {
@@ -59,20 +75,23 @@ final class LabSystem implements AutoCloseable {
     Setup moving(int vmid, String node) {
       Map<Integer, String> m = new TreeMap<>(moves);
       m.put(vmid, node);
-      return new Setup(poll, m, extraSpecs, git);
+      return new Setup(poll, m, extraSpecs, git, haCheckIn);
     }
 
     Setup withSpec(String file, String content) {
       Map<String, String> m = new TreeMap<>(extraSpecs);
       m.put(file, content);
-      return new Setup(poll, moves, m, git);
+      return new Setup(poll, moves, m, git, haCheckIn);
     }
 
     /** Specs from a Git repository ({@code specs.git}, polled every {@link #POLL}). */
     Setup fromGit() {
-      return new Setup(poll, moves, extraSpecs, true);
+      return new Setup(poll, moves, extraSpecs, true, haCheckIn);
     }
   }
+
+  /** PostgreSQL's port in the controller's namespace ({@link Setup#haCheckIn}). */
+  static final int PG_PORT = 5432;
 
   final String prefix = LabTopology.randomPrefix("psple");
   final Path work;
@@ -83,6 +102,9 @@ final class LabSystem implements AutoCloseable {
 
   /** The spec repository ({@link Setup#git}), null when the controller reads the directory. */
   final SpecRepo repo;
+
+  /** The controllers' database ({@link Setup#haCheckIn}), else null. */
+  PostgresServer pg;
 
   Inventory inventory;
 
@@ -128,6 +150,15 @@ final class LabSystem implements AutoCloseable {
       if (repo != null) {
         options = options.withSpecsGit(new LabCluster.GitSpecs(repo.url(), SpecRepo.BRANCH, POLL));
       }
+      if (setup.haCheckIn() != null) {
+        pg =
+            PostgresServer.start(
+                lab.topology().controllerNs(), LabTopology.CONTROLLER_ADDRESS, PG_PORT);
+        options =
+            options.withHa(
+                new LabCluster.Ha(
+                    pg.jdbcUrl(), PostgresServer.USER, pg.password(), setup.haCheckIn()));
+      }
       cluster =
           LabCluster.start(lab, inventory, options, line -> System.out.println("[e2e] " + line));
       lifecycle = new LabLifecycle(cluster, inventory);
@@ -155,7 +186,21 @@ final class LabSystem implements AutoCloseable {
     try {
       lab.close();
     } finally {
-      keepLogs();
+      try {
+        if (pg != null) {
+          Files.copy(
+              pg.log(),
+              work.resolve("logs").resolve("postgres.log"),
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        // no log to keep
+      } finally {
+        if (pg != null) {
+          pg.close();
+        }
+        keepLogs();
+      }
     }
     assertThat(LabTeardown.namespaces(prefix)).as("namespaces left behind").isEmpty();
   }

@@ -95,6 +95,18 @@ public final class PostgresServer implements AutoCloseable {
                 "UTF8",
                 "--no-instructions")));
     Files.delete(pwfile);
+    // initdb allows TCP from loopback only; the lab's controllers connect over the underlay.
+    Files.writeString(
+        data().resolve("pg_hba.conf"),
+        "host all "
+            + USER
+            + " "
+            + host
+            + "/32 scram-sha-256\n"
+            + "host all "
+            + USER
+            + " 198.18.0.0/15 scram-sha-256\n",
+        java.nio.file.StandardOpenOption.APPEND);
     // Only a test's data: durability off for speed on shared cores.
     String options =
         "-c listen_addresses="

@@ -57,9 +57,18 @@ public final class HaDatabase implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       pool.close();
       throw new IllegalStateException(
-          "ha: database " + ha.jdbcUrl() + " cannot be used: " + e.getMessage(), e);
+          "ha: database " + ha.jdbcUrl() + " cannot be used: " + rootMessage(e), e);
     }
     return new HaDatabase(pool);
+  }
+
+  /** The pool's "not available" hides the driver's reason (refused, authentication): the root. */
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? e.getMessage() : e.getMessage() + ": " + root.getMessage();
   }
 
   public DataSource dataSource() {
