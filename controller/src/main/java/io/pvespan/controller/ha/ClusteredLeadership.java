@@ -69,8 +69,11 @@ public final class ClusteredLeadership implements AutoCloseable {
     p.setProperty("org.quartz.scheduler.instanceId", instanceId);
     p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
     p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
+    // A recovery wakes the scheduler thread at once; this bounds its sleep otherwise (Quartz's
+    // minimum: 1 s).
     p.setProperty(
-        "org.quartz.scheduler.idleWaitTime", String.valueOf(timing.quartzCheckInMillis()));
+        "org.quartz.scheduler.idleWaitTime",
+        String.valueOf(Math.max(1000, timing.quartzCheckInMillis())));
     // The leader's run and one waiting candidate; a third firing waits for a thread.
     p.setProperty("org.quartz.threadPool.threadCount", "2");
     p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");

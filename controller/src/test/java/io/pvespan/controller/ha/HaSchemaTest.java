@@ -69,5 +69,10 @@ class HaSchemaTest {
     assertThat(p.getProperty("org.quartz.scheduler.instanceName"))
         .isEqualTo(ClusteredLeadership.CLUSTER);
     assertThat(p.getProperty("org.quartz.scheduler.instanceId")).isEqualTo("ctl-a");
+    var fast =
+        ClusteredLeadership.properties("x", "ds", new FailoverTiming(Duration.ofMillis(500)));
+    assertThat(Long.parseLong(fast.getProperty("org.quartz.scheduler.idleWaitTime")))
+        .as("Quartz refuses less than 1 s")
+        .isGreaterThanOrEqualTo(1000);
   }
 }
