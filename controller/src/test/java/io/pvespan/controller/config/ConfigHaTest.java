@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +115,27 @@ class ConfigHaTest {
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> load(yaml));
     assertThat(e).as(yaml).isNotNull();
     assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains(expected));
+  }
+
+  /** The example's commented ha: block, uncommented, is a valid section. */
+  @Test
+  void theDeployExamplesHaBlockPassesTheSchema() throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("../deploy/config/controller.yaml.example"));
+    int start = lines.indexOf("# ha:");
+    assertThat(start).as("the example has an ha: block").isPositive();
+    StringBuilder block = new StringBuilder();
+    for (String l : lines.subList(start, lines.size())) {
+      if (!l.startsWith("# ")) {
+        break;
+      }
+      block.append(l.substring(2)).append('\n');
+    }
+    Path f = dir.resolve("example.yaml");
+    Files.writeString(f, BASE + block);
+    var parsed = io.pvespan.spec.load.YamlDocuments.read(f, "config files");
+    assertThat(parsed.problems()).isEmpty();
+    assertThat(ConfigLoader.findings(parsed.documents().get(0))).isEmpty();
+    assertThat(block).contains("jdbcUrl:", "passwordFile:", "checkInInterval: 2s");
   }
 
   @Test
