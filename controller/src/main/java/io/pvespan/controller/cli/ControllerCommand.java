@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
       "",
       "Runs the controller until stopped (SIGTERM, Ctrl-C): poll Proxmox, plan, push the plans to"
           + " the node agents, serve the read-only API.",
-      "Exits 1 with one line per config problem (file:line:col: message); 2 for usage errors."
+      "Exits 1 with one line per config problem (file:line:col: message); 2 for usage errors;"
+          + " 75 when the ha: database cannot be used or another controller took the leadership"
+          + " over (the unit restarts it)."
     })
 public final class ControllerCommand implements Command, Callable<Integer> {
   @Spec CommandSpec spec;
@@ -84,8 +86,10 @@ public final class ControllerCommand implements Command, Callable<Integer> {
       err.println(config + ": " + e.getMessage());
       return 1;
     } catch (IllegalStateException e) {
+      // The ha: database unreachable or refusing us: may pass, so not a config error (1) but
+      // EX_TEMPFAIL, which the unit restarts.
       err.println("pvespan controller: " + e.getMessage());
-      return 1;
+      return 75;
     } catch (IOException e) {
       err.println("pvespan controller: cannot listen on " + conf.listen() + ": " + e.getMessage());
       return 1;
