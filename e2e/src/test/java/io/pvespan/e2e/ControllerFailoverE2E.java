@@ -9,6 +9,7 @@ import io.pvespan.lab.LabCluster;
 import io.pvespan.lab.LabHttp;
 import io.pvespan.lab.LabLifecycle.NicRef;
 import io.pvespan.lab.LabPlan;
+import io.pvespan.lab.LifecycleRun;
 import io.pvespan.lab.SensorLedger;
 import io.pvespan.lab.Traffic;
 import java.io.IOException;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * killed with SIGKILL; the other takes over within twice the check-in interval (measured and
  * printed), the agents' applied generations never go backwards (each agent's {@code /v1/status}
  * polled throughout), no byte is lost at the sensor across the failover (the mirrors stay in the
- * kernels: the agents keep their plan), and a spec change afterwards is followed by the new leader
- * under generations above every earlier one.
+ * kernels: the agents keep their plan), and a spec change and a live migration afterwards are
+ * followed by the new leader under generations above every earlier one.
  */
 class ControllerFailoverE2E {
   static final Duration CHECK_IN = Duration.ofSeconds(2);
@@ -98,15 +99,24 @@ class ControllerFailoverE2E {
     List<LabPlan.Placed> added = s.plan().mirrorsOfSession("after-failover");
     assertThat(added).as("planned mirrors of after-failover").isNotEmpty();
     E2EAsserts.mirrorsWithin(s, s.plan().activeMirrors(), SYNC);
+    String node102 = added.get(0).node();
+    assertThat(
+            Await.until(
+                Duration.ofSeconds(10),
+                () -> watch.latest().get(node102) > beforeChange.get(node102)))
+        .as(
+            "the node of vm 102 took a new plan from the new leader (%s -> %s)",
+            beforeChange, watch.latest())
+        .isTrue();
+
+    // ... and a live migration: 101 moves to pve2 the way Proxmox does it.
+    LifecycleRun run = s.lifecycle.liveMigrate(101, "pve2", LiveMigrationE2E.RAM_COPY, phase -> {});
+    assertThat(run.failures()).as(run.operation()).isEmpty();
+    E2EAsserts.mirrorsWithin(s, s.lifecyclePlan().activeMirrors(), SYNC);
     watch.stop();
-    Map<String, Long> afterChange = watch.latest();
     System.out.println("[e2e] applied generations seen per node: " + watch.seen());
     assertThat(watch.backwards()).as("applied generations that went backwards").isEmpty();
     assertThat(watch.failures()).as("status reads that failed").isLessThan(5);
-    String node102 = added.get(0).node();
-    assertThat(afterChange.get(node102))
-        .as("the node of vm 102 took a new plan from the new leader")
-        .isGreaterThan(beforeChange.get(node102));
     assertThat(isLeader(standby)).isTrue();
   }
 

@@ -47,7 +47,14 @@ public final class Campaign {
       Lease won = tryAcquire();
       if (won != null) {
         LOG.info("{}: leading, epoch {}", me, won.epoch());
-        listener.elected(won);
+        try {
+          listener.elected(won);
+        } catch (RuntimeException e) {
+          // This controller cannot lead (its schedule did not start): let another one.
+          held = null;
+          release(won);
+          throw e;
+        }
         lead(won, listener);
         return;
       }
