@@ -74,26 +74,31 @@ public final class ControllerDaemon implements AutoCloseable {
   }
 
   /**
-   * The controller's Quartz clockwork, made and started when the controller starts leading (at once
-   * without {@code ha:}): a fresh schedule fires every job now, so a new leader polls, reads the
-   * agents and plans at once. Closed for good when leadership is lost or the daemon stops.
+   * The controller's Quartz clockwork. Spec checks run from the start, also on a standby (local and
+   * cheap: without an inventory nothing is planned, and the specs are loaded before it leads); the
+   * jobs that poll, read agents and push are added when the controller starts leading (at once
+   * without {@code ha:}) and fire at once, so a new leader polls, reads the agents and plans
+   * without waiting. Closed for good when leadership is lost or the daemon stops.
    */
   private static final class Schedule {
-    private final List<Every> jobs;
-    private QuartzSchedule running;
+    private final QuartzSchedule quartz;
+    private final List<Every> leaderJobs;
+    private boolean leading;
     private boolean closed;
 
-    Schedule(List<Every> jobs) {
-      this.jobs = jobs;
+    Schedule(List<Every> always, List<Every> leaderJobs) throws SchedulerException {
+      this.quartz = new QuartzSchedule(always);
+      this.leaderJobs = leaderJobs;
+      quartz.start();
     }
 
-    synchronized void start() {
-      if (running != null || closed) {
+    synchronized void lead() {
+      if (leading || closed) {
         return;
       }
       try {
-        running = new QuartzSchedule(jobs);
-        running.start();
+        quartz.add(leaderJobs);
+        leading = true;
       } catch (SchedulerException e) {
         throw new IllegalStateException("the scheduler cannot start: " + e.getMessage(), e);
       }
@@ -101,12 +106,10 @@ public final class ControllerDaemon implements AutoCloseable {
 
     synchronized void close() {
       closed = true;
-      if (running != null) {
-        try {
-          running.close();
-        } catch (SchedulerException e) {
-          // shutting down anyway
-        }
+      try {
+        quartz.close();
+      } catch (SchedulerException e) {
+        // shutting down anyway
       }
     }
   }
@@ -120,7 +123,7 @@ public final class ControllerDaemon implements AutoCloseable {
   /**
    * Builds and starts everything. Without {@code ha:} this controller plans and pushes at once.
    * With it, it joins the controllers sharing the database and serves its API meanwhile, but plans
-   * and pushes only while it leads (its schedule starts when it is elected).
+   * and pushes only while it leads (its polls, status reads and pushes start when it is elected).
    *
    * @param inventories builds the inventory source (the Proxmox client) from {@code config.pve()}
    * @param leadershipLost called once when another controller took the lease over (this one was
@@ -172,7 +175,6 @@ public final class ControllerDaemon implements AutoCloseable {
     ExecutorService specChecks = Executors.newSingleThreadExecutor(daemon("pvespan-specs"));
     Controller controller =
         new Controller(ports, agentIo, reconcile, specChecks, SpecRefresh.DEFAULT_BUDGET);
-    Schedule schedule = new Schedule(jobs(controller, config));
     var listen = config.listen();
     ApiServer api;
     try {
@@ -192,10 +194,13 @@ public final class ControllerDaemon implements AutoCloseable {
       throw e;
     }
     ClusteredLeadership leadership = null;
+    Schedule schedule = null;
     try {
+      schedule = new Schedule(specJobs(controller), leaderJobs(controller, config));
       if (ha == null) {
-        schedule.start();
+        schedule.lead();
       } else {
+        Schedule clock = schedule;
         leadership =
             ClusteredLeadership.start(
                 db.dataSource(),
@@ -205,12 +210,12 @@ public final class ControllerDaemon implements AutoCloseable {
                 new Campaign.Listener() {
                   @Override
                   public void elected(Lease lease) {
-                    schedule.start();
+                    clock.lead();
                   }
 
                   @Override
                   public void lost(Lease lease, String why) {
-                    schedule.close();
+                    clock.close();
                     leadershipLost.run();
                   }
                 });
@@ -218,6 +223,9 @@ public final class ControllerDaemon implements AutoCloseable {
       return new ControllerDaemon(
           inventory, controller, agentIo, reconcile, specChecks, schedule, api, leadership, db);
     } catch (SchedulerException e) {
+      if (schedule != null) {
+        schedule.close();
+      }
       api.close();
       if (db != null) {
         db.close();
@@ -241,10 +249,14 @@ public final class ControllerDaemon implements AutoCloseable {
         : new AgentTls(conf.caFile(), conf.fingerprint(), conf.insecure());
   }
 
-  private static List<Every> jobs(Controller c, ControllerConfig config) {
+  /** What a standby runs too: local, cheap, and never planning without an inventory. */
+  private static List<Every> specJobs(Controller c) {
+    return List.of(new Every("spec-check", Duration.ofSeconds(1), c::checkSpecs));
+  }
+
+  private static List<Every> leaderJobs(Controller c, ControllerConfig config) {
     return List.of(
         new Every("inventory-poll", config.pollInterval(), c::pollInventory),
-        new Every("spec-check", Duration.ofSeconds(1), c::checkSpecs),
         new Every("agent-status", config.statusInterval(), c::collectStatus),
         // Cheap (in memory): nodes whose requeue time (a push backoff) has come run within a
         // second.

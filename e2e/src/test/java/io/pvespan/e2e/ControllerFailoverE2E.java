@@ -25,11 +25,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Two real controller processes with the same config and {@code ha:} on a real PostgreSQL (started
  * in the controller's namespace), three real agents, traffic from a mirrored guest: the leader is
- * killed with SIGKILL; the other takes over within twice the check-in interval (measured and
- * printed), the agents' applied generations never go backwards (each agent's {@code /v1/status}
- * polled throughout), no byte is lost at the sensor across the failover (the mirrors stay in the
- * kernels: the agents keep their plan), and a spec change and a live migration afterwards are
- * followed by the new leader under generations above every earlier one.
+ * killed with SIGKILL; the other takes over within twice the check-in interval and is in sync with
+ * every agent (pushed or read) within it too (both measured and printed), the agents' applied
+ * generations never go backwards (each agent's {@code /v1/status} polled throughout), no byte is
+ * lost at the sensor across the failover (the mirrors stay in the kernels: the agents keep their
+ * plan), and a spec change and a live migration afterwards are followed by the new leader under
+ * generations above every earlier one.
  */
 class ControllerFailoverE2E {
   static final Duration CHECK_IN = Duration.ofSeconds(2);
@@ -76,12 +77,22 @@ class ControllerFailoverE2E {
     long killed = System.nanoTime();
     boolean tookOver = Await.until(Duration.ofSeconds(30), () -> isLeader(standby));
     long takeoverMs = (System.nanoTime() - killed) / 1_000_000;
-    boolean inSync = tookOver && Await.until(SYNC, () -> allInSync(standby));
-    long syncMs = (System.nanoTime() - killed) / 1_000_000;
+    long firstPushMs = -1;
+    long syncMs = -1;
+    while (tookOver && (System.nanoTime() - killed) < SYNC.toNanos() && syncMs < 0) {
+      String metrics = s.cluster.controllerGet(standby, "/metrics").body();
+      long now = (System.nanoTime() - killed) / 1_000_000;
+      if (firstPushMs < 0 && pushes(metrics) > 0) {
+        firstPushMs = now;
+      }
+      if (allInSync(metrics)) {
+        syncMs = now;
+      }
+    }
     System.out.printf(
         "[e2e] leader :%d killed (SIGKILL); :%d leads after %d ms (bound %d ms = 2 x check-in),"
-            + " in sync with every agent after %d ms%n",
-        leader, standby, takeoverMs, 2 * CHECK_IN.toMillis(), syncMs);
+            + " first push after %d ms, in sync with every agent after %d ms%n",
+        leader, standby, takeoverMs, 2 * CHECK_IN.toMillis(), firstPushMs, syncMs);
     ledger.mark("failover");
     traffic.await(Duration.ofSeconds(30));
     ledger.markSettled("after the failover");
@@ -90,7 +101,12 @@ class ControllerFailoverE2E {
     assertThat(takeoverMs)
         .as("takeover within twice the check-in interval")
         .isLessThanOrEqualTo(2 * CHECK_IN.toMillis());
-    assertThat(inSync).as("the new leader in sync with every agent within %s", SYNC).isTrue();
+    // In charge of every agent (pushed to it, or read that it holds the plan) within 2 x check-in
+    // as well: the election takes ~1.5 x, the new leader's first poll, plan and push ~0.5 s.
+    assertThat(syncMs)
+        .as("the new leader in sync with every agent within twice the check-in interval")
+        .isPositive()
+        .isLessThanOrEqualTo(2 * CHECK_IN.toMillis());
     LiveMigrationE2E.assertEveryByte(ledger);
 
     // The new leader follows a spec change: a session for vm 102, pushed above every generation.
@@ -149,16 +165,27 @@ class ControllerFailoverE2E {
 
   private boolean allInSync(int port) {
     LabHttp.Response r = s.cluster.controllerGet(port, "/metrics");
-    if (!r.ok()) {
-      return false;
-    }
+    return r.ok() && allInSync(r.body());
+  }
+
+  /** Every node's {@code pvespan_controller_node_in_sync} is 1 in this scrape. */
+  private boolean allInSync(String metrics) {
     long synced =
-        r.body()
+        metrics
             .lines()
             .filter(
                 l -> l.startsWith("pvespan_controller_node_in_sync{") && l.matches(".* 1(\\.0)?"))
             .count();
     return synced == s.lab.topology().nodes().size();
+  }
+
+  /** The controller's accepted pushes, all nodes. */
+  private static double pushes(String metrics) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith("pvespan_controller_node_plan_pushes_total{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private void awaitAllInSync(int port, Duration timeout) {

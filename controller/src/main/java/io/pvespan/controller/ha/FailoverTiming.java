@@ -4,13 +4,13 @@ import java.time.Duration;
 
 /**
  * The clock of a failover, from the configured check-in interval {@code I}: each controller checks
- * in with the cluster twice per interval (Quartz's {@code clusterCheckinInterval} = I/2, and the
- * cluster manager looks for dead instances at each check-in); a controller silent for {@link
- * #failedAfter()} = 1.25 I (two missed check-ins and a quarter interval of slack) is dead; a
- * candidate and the leader look at the lease every I/4. A killed leader is so replaced within 1.25
- * I + I/2 (the survivor's next check-in) + the time Quartz takes to fire the recovered job, under 2
- * I. Quartz's own rule is silence for I + 7.5 s, far above 2 I for a check-in of seconds: see
- * {@link FailoverJobStore}.
+ * in with the cluster four times per interval (Quartz's {@code clusterCheckinInterval} = I/4, and
+ * the cluster manager looks for dead instances at each check-in); a controller silent for {@link
+ * #failedAfter()} = 1.25 I (five check-ins missed) is dead; a candidate and the leader look at the
+ * lease every I/4. A killed leader is so replaced within 1.25 I + I/4 (the survivor's next
+ * check-in) + the time Quartz takes to fire the recovered job: 1.5 I, which leaves the new leader
+ * half an interval to push within 2 I. Quartz's own rule is silence for I + 7.5 s, far above 2 I
+ * for a check-in of seconds: see {@link FailoverJobStore}.
  */
 public record FailoverTiming(Duration checkIn) {
   public FailoverTiming {
@@ -21,7 +21,7 @@ public record FailoverTiming(Duration checkIn) {
 
   /** Quartz's {@code clusterCheckinInterval}. */
   public long quartzCheckInMillis() {
-    return checkIn.toMillis() / 2;
+    return checkIn.toMillis() / 4;
   }
 
   /** Silence after which a controller is dead. */
