@@ -47,8 +47,10 @@ class ControllerFailoverE2E {
     }
   }
 
-  @Test
-  void theStandbyTakesOverFromAKilledLeaderWithoutAByteLostOrAGenerationBack() throws Exception {
+  /** The two controllers by API port, once one of them leads and the plans are in force. */
+  private record Pair(Map<Integer, Process> byPort, int leader, int standby) {}
+
+  private Pair startPair() throws Exception {
     s = new LabSystem(LabSystem.Setup.standard().withHa(CHECK_IN));
     Process first = s.cluster.controllerProcess();
     Process second = s.cluster.startFurtherController("b", SECOND_PORT);
@@ -59,6 +61,15 @@ class ControllerFailoverE2E {
     assertThat(isLeader(standby)).as("exactly one leads").isFalse();
     awaitAllInSync(leader, SYNC);
     System.out.printf("[e2e] leader on :%d, standby on :%d%n", leader, standby);
+    return new Pair(byPort, leader, standby);
+  }
+
+  @Test
+  void theStandbyTakesOverFromAKilledLeaderWithoutAByteLostOrAGenerationBack() throws Exception {
+    Pair pair = startPair();
+    Map<Integer, Process> byPort = pair.byPort();
+    int leader = pair.leader();
+    int standby = pair.standby();
 
     GenerationWatch watch = new GenerationWatch(List.of("pve1", "pve2", "pve3"));
     watch.start();
@@ -134,6 +145,59 @@ class ControllerFailoverE2E {
     assertThat(watch.backwards()).as("applied generations that went backwards").isEmpty();
     assertThat(watch.failures()).as("status reads that failed").isLessThan(5);
     assertThat(isLeader(standby)).isTrue();
+  }
+
+  /**
+   * A leader that stops (SIGSTOP: a long pause, as a partition would look) is taken for dead; the
+   * standby takes over and follows a spec change. When the old leader resumes, with a schedule that
+   * fires at once, it pushes nothing (the database refuses it a generation: its epoch is gone),
+   * sees the lease lost and exits (75) for its unit to restart it as a standby; no agent's
+   * generation goes back.
+   */
+  @Test
+  void aPausedLeaderThatResumesIsFencedAndExits() throws Exception {
+    Pair pair = startPair();
+    Process old = pair.byPort().get(pair.leader());
+    GenerationWatch watch = new GenerationWatch(List.of("pve1", "pve2", "pve3"));
+    watch.start();
+
+    signal("STOP", old);
+    long paused = System.nanoTime();
+    boolean tookOver = Await.until(Duration.ofSeconds(30), () -> isLeader(pair.standby()));
+    System.out.printf(
+        "[e2e] leader :%d paused (SIGSTOP); :%d leads after %d ms%n",
+        pair.leader(), pair.standby(), (System.nanoTime() - paused) / 1_000_000);
+    assertThat(tookOver).as("the standby leads").isTrue();
+    s.specs.write("while-paused.yaml", E2ESpecs.session("while-paused", "vmids: [102]", false));
+    E2EAsserts.mirrorsWithin(s, s.plan().activeMirrors(), SYNC);
+    Map<String, Long> beforeResume = watch.latest();
+
+    signal("CONT", old);
+    assertThat(old.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the old leader exits once it sees the lease lost")
+        .isTrue();
+    assertThat(old.exitValue()).as("exit status (EX_TEMPFAIL: restart me)").isEqualTo(75);
+    Thread.sleep(2 * CHECK_IN.toMillis());
+    watch.stop();
+    System.out.println("[e2e] applied generations seen per node: " + watch.seen());
+    assertThat(watch.backwards()).as("applied generations that went backwards").isEmpty();
+    assertThat(watch.latest()).as("nothing pushed after the resume").isEqualTo(beforeResume);
+    String log = java.nio.file.Files.readString(s.cluster.log(logName(pair.leader())));
+    String afterResume = log.substring(Math.max(0, log.lastIndexOf("leadership (epoch")));
+    assertThat(afterResume)
+        .as("the old leader's log after it resumed")
+        .contains("lost")
+        .doesNotContain("applied");
+    assertThat(isLeader(pair.standby())).isTrue();
+    E2EAsserts.mirrorsWithin(s, s.plan().activeMirrors(), Duration.ofSeconds(1));
+  }
+
+  private static String logName(int port) {
+    return port == LabCluster.CONTROLLER_PORT ? "controller" : "controller-b";
+  }
+
+  private static void signal(String signal, Process p) {
+    io.pvespan.lab.Exec.run("/usr/bin/kill", "-" + signal, String.valueOf(p.pid()));
   }
 
   private boolean isLeader(int port) {
