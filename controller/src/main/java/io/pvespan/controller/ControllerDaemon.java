@@ -7,12 +7,8 @@ import io.pvespan.controller.config.ControllerConfig;
 import io.pvespan.controller.daemon.QuartzSchedule;
 import io.pvespan.controller.daemon.QuartzSchedule.Every;
 import io.pvespan.controller.ha.Campaign;
-import io.pvespan.controller.ha.ClusteredLeadership;
-import io.pvespan.controller.ha.FailoverTiming;
-import io.pvespan.controller.ha.HaDatabase;
+import io.pvespan.controller.ha.HighAvailability;
 import io.pvespan.controller.ha.Lease;
-import io.pvespan.controller.ha.LeaseTable;
-import io.pvespan.controller.ha.PostgresGenerationLedger;
 import io.pvespan.controller.planning.IncrementalPlanning;
 import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.controller.reconcile.AgentAddressing;
@@ -36,7 +32,7 @@ import org.quartz.SchedulerException;
 /**
  * The running controller: the {@link Controller} built from a config, its Quartz schedule and its
  * HTTP API, and with {@code ha:} its place in the cluster of controllers ({@link
- * ClusteredLeadership}). {@link #close()} stops them all.
+ * HighAvailability}). {@link #close()} stops them all.
  */
 public final class ControllerDaemon implements AutoCloseable {
   /** Bound on one agent request; a hanging agent releases its task after this. */
@@ -49,8 +45,7 @@ public final class ControllerDaemon implements AutoCloseable {
   private final Schedule schedule;
   private final ApiServer api;
   private final InventorySource inventory;
-  private final ClusteredLeadership leadership;
-  private final HaDatabase db;
+  private final HighAvailability ha;
 
   private ControllerDaemon(
       InventorySource inventory,
@@ -60,8 +55,7 @@ public final class ControllerDaemon implements AutoCloseable {
       ExecutorService specChecks,
       Schedule schedule,
       ApiServer api,
-      ClusteredLeadership leadership,
-      HaDatabase db) {
+      HighAvailability ha) {
     this.inventory = inventory;
     this.controller = controller;
     this.agentIo = agentIo;
@@ -69,8 +63,7 @@ public final class ControllerDaemon implements AutoCloseable {
     this.specChecks = specChecks;
     this.schedule = schedule;
     this.api = api;
-    this.leadership = leadership;
-    this.db = db;
+    this.ha = ha;
   }
 
   /**
@@ -142,16 +135,7 @@ public final class ControllerDaemon implements AutoCloseable {
             agentsConf.token() == null ? null : agentsConf.token().value(),
             agentTls(agentsConf),
             AGENT_CALL_TIMEOUT);
-    ControllerConfig.Ha ha = config.ha();
-    HaDatabase db = ha == null ? null : HaDatabase.open(ha);
-    FailoverTiming timing = ha == null ? null : new FailoverTiming(ha.checkIn());
-    Campaign campaign =
-        ha == null
-            ? null
-            : new Campaign(
-                new LeaseTable(db.dataSource(), ClusteredLeadership.CLUSTER),
-                ha.instanceId(),
-                timing);
+    HighAvailability ha = config.ha() == null ? null : HighAvailability.open(config.ha());
     InventorySource inventory = inventories.create(config.pve());
     var ports =
         new Controller.Ports(
@@ -163,9 +147,7 @@ public final class ControllerDaemon implements AutoCloseable {
             config.nodes(),
             Clock.systemUTC(),
             PushBackoff.DEFAULT,
-            ha == null
-                ? GenerationLedger.LOCAL
-                : new PostgresGenerationLedger(db.dataSource(), campaign::lease));
+            ha == null ? GenerationLedger.LOCAL : ha.ledger());
     // One thread per node being reconciled (its status read and pushes run in turn on it) and
     // the inventory reads agents ask for: never a queue behind a hung agent.
     ExecutorService agentIo = Executors.newCachedThreadPool(daemon("pvespan-agent-io"));
@@ -182,18 +164,17 @@ public final class ControllerDaemon implements AutoCloseable {
           ApiServer.start(
               new InetSocketAddress(listen.host(), listen.port()),
               controller::snapshot,
-              campaign == null ? () -> true : () -> campaign.lease() != null);
+              ha == null ? () -> true : ha::leading);
     } catch (IOException e) {
       reconcile.shutdownNow();
       specChecks.shutdownNow();
       agentIo.shutdownNow();
       closeQuietly(inventory);
-      if (db != null) {
-        db.close();
+      if (ha != null) {
+        ha.close();
       }
       throw e;
     }
-    ClusteredLeadership leadership = null;
     Schedule schedule = null;
     try {
       schedule = new Schedule(specJobs(controller), leaderJobs(controller, config));
@@ -201,34 +182,29 @@ public final class ControllerDaemon implements AutoCloseable {
         schedule.lead();
       } else {
         Schedule clock = schedule;
-        leadership =
-            ClusteredLeadership.start(
-                db.dataSource(),
-                ha.instanceId(),
-                timing,
-                campaign,
-                new Campaign.Listener() {
-                  @Override
-                  public void elected(Lease lease) {
-                    clock.lead();
-                  }
+        ha.join(
+            new Campaign.Listener() {
+              @Override
+              public void elected(Lease lease) {
+                clock.lead();
+              }
 
-                  @Override
-                  public void lost(Lease lease, String why) {
-                    clock.close();
-                    leadershipLost.run();
-                  }
-                });
+              @Override
+              public void lost(Lease lease, String why) {
+                clock.close();
+                leadershipLost.run();
+              }
+            });
       }
       return new ControllerDaemon(
-          inventory, controller, agentIo, reconcile, specChecks, schedule, api, leadership, db);
+          inventory, controller, agentIo, reconcile, specChecks, schedule, api, ha);
     } catch (SchedulerException e) {
       if (schedule != null) {
         schedule.close();
       }
       api.close();
-      if (db != null) {
-        db.close();
+      if (ha != null) {
+        ha.close();
       }
       throw new IllegalStateException("the scheduler cannot start: " + e.getMessage(), e);
     }
@@ -275,24 +251,21 @@ public final class ControllerDaemon implements AutoCloseable {
 
   /** Whether this controller plans and pushes now (always without {@code ha:}). */
   public boolean leading() {
-    return leadership == null || leadership.leading();
+    return ha == null || ha.leading();
   }
 
   /** Stops pushing, hands the lease over (with {@code ha:}), then stops everything else. */
   @Override
   public void close() {
     schedule.close();
-    if (leadership != null) {
-      leadership.close();
+    if (ha != null) {
+      ha.close();
     }
     api.close();
     reconcile.shutdownNow();
     specChecks.shutdownNow();
     agentIo.shutdownNow();
     closeQuietly(inventory);
-    if (db != null) {
-      db.close();
-    }
   }
 
   /** The Proxmox client owns a connection pool and threads; a file source owns nothing. */
