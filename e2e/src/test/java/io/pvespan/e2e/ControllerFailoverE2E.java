@@ -192,6 +192,33 @@ class ControllerFailoverE2E {
     E2EAsserts.mirrorsWithin(s, s.plan().activeMirrors(), Duration.ofSeconds(1));
   }
 
+  /**
+   * A clean stop (SIGTERM, as {@code systemctl stop} or an upgrade does) frees the lease at once:
+   * the standby leads without waiting for the failure threshold, and the old leader's hooks ran.
+   */
+  @Test
+  void aStoppedLeaderHandsOverWithoutWaitingForTheFailureThreshold() throws Exception {
+    Pair pair = startPair();
+    Process old = pair.byPort().get(pair.leader());
+    old.destroy(); // SIGTERM
+    long stopped = System.nanoTime();
+    boolean tookOver = Await.until(Duration.ofSeconds(30), () -> isLeader(pair.standby()));
+    long ms = (System.nanoTime() - stopped) / 1_000_000;
+    System.out.printf(
+        "[e2e] leader :%d stopped (SIGTERM); :%d leads after %d ms%n",
+        pair.leader(), pair.standby(), ms);
+    assertThat(tookOver).as("the standby leads").isTrue();
+    assertThat(old.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // 143 = 128 + SIGTERM: how the JVM ends after its shutdown hooks (systemd counts it as a stop).
+    assertThat(old.exitValue()).as("a clean stop").isEqualTo(143);
+    assertThat(ms)
+        .as("handed over within twice the check-in")
+        .isLessThanOrEqualTo(2 * CHECK_IN.toMillis());
+    String log = java.nio.file.Files.readString(s.cluster.log(logName(pair.leader())));
+    assertThat(log).as("the old leader's log").contains("lease released");
+    awaitAllInSync(pair.standby(), SYNC);
+  }
+
   private static String logName(int port) {
     return port == LabCluster.CONTROLLER_PORT ? "controller" : "controller-b";
   }
