@@ -170,7 +170,8 @@ class ControllerFailoverE2E {
     assertThat(tookOver).as("the standby leads").isTrue();
     s.specs.write("while-paused.yaml", E2ESpecs.session("while-paused", "vmids: [102]", false));
     E2EAsserts.mirrorsWithin(s, s.plan().activeMirrors(), SYNC);
-    Map<String, Long> beforeResume = watch.latest();
+    awaitAllInSync(pair.standby(), SYNC);
+    Map<String, Long> beforeResume = watch.readNow();
 
     signal("CONT", old);
     assertThat(old.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
@@ -321,7 +322,17 @@ class ControllerFailoverE2E {
       }
     }
 
-    private void read(String node) {
+    /** Reads every agent now (after the watch's reads in flight) and returns the latest. */
+    Map<String, Long> readNow() {
+      nodes.forEach(this::read);
+      return latest();
+    }
+
+    /**
+     * One read, the request included under the lock: reads never overlap, so a slower older answer
+     * can never be recorded after a newer one.
+     */
+    private synchronized void read(String node) {
       long g;
       try {
         LabHttp.Response r = s.cluster.agentStatus(node);
@@ -331,20 +342,16 @@ class ControllerFailoverE2E {
         JsonNode status = JSON.readTree(r.body());
         g = status.path("appliedGeneration").asLong(-1);
       } catch (IOException | RuntimeException e) {
-        synchronized (this) {
-          failures++;
-        }
+        failures++;
         return;
       }
-      synchronized (this) {
-        List<Long> list = seen.get(node);
-        long last = list.isEmpty() ? Long.MIN_VALUE : list.get(list.size() - 1);
-        if (g < last) {
-          backwards.add(node + ": " + last + " -> " + g);
-        }
-        if (g != last) {
-          list.add(g);
-        }
+      List<Long> list = seen.get(node);
+      long last = list.isEmpty() ? Long.MIN_VALUE : list.get(list.size() - 1);
+      if (g < last) {
+        backwards.add(node + ": " + last + " -> " + g);
+      }
+      if (g != last) {
+        list.add(g);
       }
     }
 
