@@ -53,6 +53,24 @@ class ControllerLedgerIT {
     }
   }
 
+  /**
+   * A new leader whose database is below what an agent holds (the agents were run by a controller
+   * without ha: before): the agent refuses the first push, and the next is issued above its claim.
+   */
+  @Test
+  void aGenerationAboveTheDatabasesIsNeverUndercut() throws Exception {
+    CountingLedger ledger = new CountingLedger();
+    try (Harness h = new Harness(ledger, guest(101, "pve1", "running"))) {
+      FakeAgent a = h.agent("pve1");
+      a.appliedGeneration = 50;
+      a.appliedDigest = "sha256:from-before";
+      h.pollAndSettle();
+      assertThat(a.generationsPut()).containsExactly(1L, 51L);
+      assertThat(ledger.issued.get("pve1")).isEqualTo(51L);
+      assertThat(h.snapshot("pve1").inSync()).isTrue();
+    }
+  }
+
   @Test
   void aFencedLedgerMeansNoPushAndTheNodeSaysWhy() throws Exception {
     CountingLedger ledger = new CountingLedger();
