@@ -7,6 +7,7 @@ import io.pvespan.controller.inventory.InventoryPoller;
 import io.pvespan.controller.planning.Planner;
 import io.pvespan.controller.pve.InventorySource;
 import io.pvespan.controller.reconcile.AgentAddressing;
+import io.pvespan.controller.reconcile.GenerationLedger;
 import io.pvespan.controller.reconcile.NodeQueue;
 import io.pvespan.controller.reconcile.NodeReconciler;
 import io.pvespan.controller.reconcile.PlanQueue;
@@ -37,7 +38,12 @@ public final class Controller {
   private final PlanQueue plans;
   private final NodeQueue nodes;
 
-  /** Everything the controller depends on; tests pass fakes. */
+  /**
+   * Everything the controller depends on; tests pass fakes.
+   *
+   * @param ledger issues each push's generation; null: {@link GenerationLedger#LOCAL} (one
+   *     controller)
+   */
   public record Ports(
       SpecSource specs,
       InventorySource inventory,
@@ -46,7 +52,21 @@ public final class Controller {
       AgentAddressing addressing,
       NodeOverrides nodes,
       Clock clock,
-      PushBackoff backoff) {
+      PushBackoff backoff,
+      GenerationLedger ledger) {
+    /** One controller: generations are its own. */
+    public Ports(
+        SpecSource specs,
+        InventorySource inventory,
+        Planner planner,
+        AgentClient agents,
+        AgentAddressing addressing,
+        NodeOverrides nodes,
+        Clock clock,
+        PushBackoff backoff) {
+      this(specs, inventory, planner, agents, addressing, nodes, clock, backoff, null);
+    }
+
     public Ports {
       Objects.requireNonNull(specs, "specs");
       Objects.requireNonNull(inventory, "inventory");
@@ -56,6 +76,7 @@ public final class Controller {
       nodes = nodes == null ? NodeOverrides.NONE : nodes;
       clock = clock == null ? Clock.systemUTC() : clock;
       backoff = backoff == null ? PushBackoff.DEFAULT : backoff;
+      ledger = ledger == null ? GenerationLedger.LOCAL : ledger;
     }
   }
 
@@ -92,7 +113,8 @@ public final class Controller {
         new InventoryPoller(store, ports.inventory(), ports.nodes(), this::requestReconcile);
     this.demand = new InventoryDemand(store, poller, agentIo);
     NodeReconciler node =
-        new NodeReconciler(store, ports.agents(), ports.backoff(), demand::devicesReported);
+        new NodeReconciler(
+            store, ports.agents(), ports.backoff(), demand::devicesReported, ports.ledger());
     this.nodes = new NodeQueue(agentIo, ports.clock(), node);
     PlanStage stage = new PlanStage(store, ports.planner(), ports.addressing(), nodes::add);
     this.plans = new PlanQueue(reconcileExecutor, stage::reconcile);

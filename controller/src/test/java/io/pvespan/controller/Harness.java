@@ -5,6 +5,7 @@ import io.pvespan.controller.agents.AgentTls;
 import io.pvespan.controller.agents.HttpAgentClient;
 import io.pvespan.controller.config.NodeOverrides;
 import io.pvespan.controller.reconcile.AgentAddressing;
+import io.pvespan.controller.reconcile.GenerationLedger;
 import io.pvespan.controller.reconcile.PushBackoff;
 import io.pvespan.controller.specs.SpecRefresh;
 import io.pvespan.controller.specs.SpecSource;
@@ -39,7 +40,12 @@ final class Harness implements AutoCloseable {
 
   /** {@code wrap} may put a misbehaving client in front of the real one. */
   Harness(UnaryOperator<AgentClient> wrap, Guest... guests) throws IOException {
-    this(wrap, null, Runnable::run, SpecRefresh.DEFAULT_BUDGET, guests);
+    this(wrap, null, Runnable::run, SpecRefresh.DEFAULT_BUDGET, GenerationLedger.LOCAL, guests);
+  }
+
+  /** Generations issued by {@code ledger} (a database's, with {@code ha:}). */
+  Harness(GenerationLedger ledger, Guest... guests) throws IOException {
+    this(client -> client, null, Runnable::run, SpecRefresh.DEFAULT_BUDGET, ledger, guests);
   }
 
   /**
@@ -48,7 +54,7 @@ final class Harness implements AutoCloseable {
    */
   Harness(SpecSource specSource, Executor specExecutor, Duration specBudget, Guest... guests)
       throws IOException {
-    this(client -> client, specSource, specExecutor, specBudget, guests);
+    this(client -> client, specSource, specExecutor, specBudget, GenerationLedger.LOCAL, guests);
   }
 
   private Harness(
@@ -56,6 +62,7 @@ final class Harness implements AutoCloseable {
       SpecSource specSource,
       Executor specExecutor,
       Duration specBudget,
+      GenerationLedger ledger,
       Guest... guests)
       throws IOException {
     Map<String, URI> urls = new LinkedHashMap<>();
@@ -80,7 +87,8 @@ final class Harness implements AutoCloseable {
                 new AgentAddressing("http", 8787, urls),
                 NodeOverrides.NONE,
                 clock,
-                PushBackoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(60))),
+                PushBackoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(60)),
+                ledger),
             io,
             Runnable::run,
             specExecutor,

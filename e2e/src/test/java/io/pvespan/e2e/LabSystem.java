@@ -11,6 +11,7 @@ import io.pvespan.lab.LabPlan;
 import io.pvespan.lab.LabPreflight;
 import io.pvespan.lab.LabTeardown;
 import io.pvespan.lab.LabTopology;
+import io.pvespan.lab.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,24 +45,32 @@ final class LabSystem implements AutoCloseable {
    *     E2ESpecs#writeDefaults}, and every guest NIC has the MAC of its config, as QEMU and LXC set
    *     it (the other tests keep random MACs: their byte ledgers count a packet once per source
    *     NIC, which exclusions by MAC would undercut)
+   * @param haCheckIn non-null: a PostgreSQL ({@link #pg}) in the controller's namespace and the
+   *     controller configured with {@code ha:} and this check-in interval
    */
   record Setup(
       Duration poll,
       Map<Integer, String> moves,
       Map<String, String> extraSpecs,
       boolean git,
-      boolean examples) {
+      boolean examples,
+      Duration haCheckIn) {
     Setup(Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs) {
-      this(poll, moves, extraSpecs, false, false);
+      this(poll, moves, extraSpecs, false, false, null);
     }
 
     Setup(Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs, boolean git) {
-      this(poll, moves, extraSpecs, git, false);
+      this(poll, moves, extraSpecs, git, false, null);
     }
 
     /** The example specs, guests with their configured MACs. */
     static Setup withExamples() {
-      return new Setup(POLL, Map.of(), Map.of(), false, true);
+      return new Setup(POLL, Map.of(), Map.of(), false, true, null);
+    }
+
+    /** Controllers in high availability on a PostgreSQL the lab starts ({@code ha:}). */
+    Setup withHa(Duration checkIn) {
+      return new Setup(poll, moves, extraSpecs, git, examples, checkIn);
     }
 
     static Setup standard() {
@@ -76,20 +85,23 @@ final class LabSystem implements AutoCloseable {
     Setup moving(int vmid, String node) {
       Map<Integer, String> m = new TreeMap<>(moves);
       m.put(vmid, node);
-      return new Setup(poll, m, extraSpecs, git);
+      return new Setup(poll, m, extraSpecs, git, examples, haCheckIn);
     }
 
     Setup withSpec(String file, String content) {
       Map<String, String> m = new TreeMap<>(extraSpecs);
       m.put(file, content);
-      return new Setup(poll, moves, m, git);
+      return new Setup(poll, moves, m, git, examples, haCheckIn);
     }
 
     /** Specs from a Git repository ({@code specs.git}, polled every {@link #POLL}). */
     Setup fromGit() {
-      return new Setup(poll, moves, extraSpecs, true);
+      return new Setup(poll, moves, extraSpecs, true, examples, haCheckIn);
     }
   }
+
+  /** PostgreSQL's port in the controller's namespace ({@link Setup#haCheckIn}). */
+  static final int PG_PORT = 5432;
 
   final String prefix = LabTopology.randomPrefix("psple");
   final Path work;
@@ -100,6 +112,9 @@ final class LabSystem implements AutoCloseable {
 
   /** The spec repository ({@link Setup#git}), null when the controller reads the directory. */
   final SpecRepo repo;
+
+  /** The controllers' database ({@link Setup#haCheckIn}), else null. */
+  PostgresServer pg;
 
   Inventory inventory;
 
@@ -152,6 +167,15 @@ final class LabSystem implements AutoCloseable {
       if (repo != null) {
         options = options.withSpecsGit(new LabCluster.GitSpecs(repo.url(), SpecRepo.BRANCH, POLL));
       }
+      if (setup.haCheckIn() != null) {
+        pg =
+            PostgresServer.start(
+                lab.topology().controllerNs(), LabTopology.CONTROLLER_ADDRESS, PG_PORT);
+        options =
+            options.withHa(
+                new LabCluster.Ha(
+                    pg.jdbcUrl(), PostgresServer.USER, pg.password(), setup.haCheckIn()));
+      }
       cluster =
           LabCluster.start(lab, inventory, options, line -> System.out.println("[e2e] " + line));
       lifecycle = new LabLifecycle(cluster, inventory);
@@ -179,7 +203,21 @@ final class LabSystem implements AutoCloseable {
     try {
       lab.close();
     } finally {
-      keepLogs();
+      try {
+        if (pg != null) {
+          Files.copy(
+              pg.log(),
+              work.resolve("logs").resolve("postgres.log"),
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        // no log to keep
+      } finally {
+        if (pg != null) {
+          pg.close();
+        }
+        keepLogs();
+      }
     }
     assertThat(LabTeardown.namespaces(prefix)).as("namespaces left behind").isEmpty();
   }

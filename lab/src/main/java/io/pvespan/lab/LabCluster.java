@@ -45,7 +45,20 @@ public final class LabCluster {
       Path workDir,
       Path specsDir,
       Duration pollInterval,
-      GitSpecs specsGit) {
+      GitSpecs specsGit,
+      Ha ha) {
+    /** Specs from {@code specsDir} or Git, one controller without a database. */
+    public Options(
+        Path controllerJar,
+        Path agentJar,
+        Path labJar,
+        Path workDir,
+        Path specsDir,
+        Duration pollInterval,
+        GitSpecs specsGit) {
+      this(controllerJar, agentJar, labJar, workDir, specsDir, pollInterval, specsGit, null);
+    }
+
     /** Specs from {@code specsDir}, as before {@code specs.git}. */
     public Options(
         Path controllerJar,
@@ -59,7 +72,13 @@ public final class LabCluster {
 
     /** The same, with the controller pulling its specs from {@code git}. */
     public Options withSpecsGit(GitSpecs git) {
-      return new Options(controllerJar, agentJar, labJar, workDir, specsDir, pollInterval, git);
+      return new Options(controllerJar, agentJar, labJar, workDir, specsDir, pollInterval, git, ha);
+    }
+
+    /** The same, with the controllers sharing a PostgreSQL database ({@code ha:}). */
+    public Options withHa(Ha ha) {
+      return new Options(
+          controllerJar, agentJar, labJar, workDir, specsDir, pollInterval, specsGit, ha);
     }
 
     /** The jars the launcher builds under {@code home} ({@code -Dpvespan.home}). */
@@ -76,6 +95,13 @@ public final class LabCluster {
 
   /** {@code specs.git}: the repository URL (or path), the branch and the poll interval. */
   public record GitSpecs(String url, String branch, Duration pollInterval) {}
+
+  /**
+   * {@code ha:}: the database every lab controller shares, its user and password (written to a
+   * mode-600 file), and the cluster check-in interval. Each controller's instance id is the default
+   * (host name and pid).
+   */
+  public record Ha(String jdbcUrl, String user, String password, Duration checkIn) {}
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
@@ -251,6 +277,47 @@ public final class LabCluster {
                 lab.topology().controllerNs(),
                 java(options.controllerJar(), List.of("status", "--controller", controllerUrl()))));
     return (r.stdout() + r.stderr()).strip();
+  }
+
+  /** The API of a further controller of an {@code ha:} lab, listening on {@code port}. */
+  public String controllerUrl(int port) {
+    return "http://" + LabTopology.CONTROLLER_ADDRESS + ":" + port;
+  }
+
+  public LabHttp.Response controllerGet(int port, String path) {
+    return LabHttp.get(lab.topology().controllerNs(), controllerUrl(port) + path, null);
+  }
+
+  /**
+   * Starts a further controller with the same config but listening on {@code port} (with {@code
+   * ha:}: a second member of the cluster), waits until it answers and returns its process (owned by
+   * the lab, which kills it on close). Its log is {@code controller-NAME}.
+   */
+  public synchronized Process startFurtherController(String name, int port) {
+    Path config = options.workDir().resolve("controller-" + name + ".yaml");
+    try {
+      String base = Files.readString(configFile);
+      Files.writeString(
+          config,
+          base.replace(
+              "listen: " + LabTopology.CONTROLLER_ADDRESS + ":" + CONTROLLER_PORT,
+              "listen: " + LabTopology.CONTROLLER_ADDRESS + ":" + port));
+    } catch (IOException e) {
+      throw new LabException("cannot write " + config + ": " + e, e);
+    }
+    progress.accept("starting controller " + name + " in " + lab.topology().controllerNs());
+    Process p =
+        lab.startIn(
+            lab.topology().controllerNs(),
+            java(options.controllerJar(), List.of("controller", "--config", config.toString())),
+            log("controller-" + name));
+    awaitAnswer("controller-" + name, p, () -> controllerGet(port, "/healthz").ok());
+    return p;
+  }
+
+  /** The main controller's process, null when killed. */
+  public synchronized Process controllerProcess() {
+    return controller;
   }
 
   /** Kills the controller (SIGKILL), as a crash would. */
@@ -434,6 +501,14 @@ public final class LabCluster {
         y.add("statusInterval: " + options.pollInterval().toMillis() + "ms");
       }
       y.add("listen: " + LabTopology.CONTROLLER_ADDRESS + ":" + CONTROLLER_PORT);
+      if (options.ha() != null) {
+        secret("ha-password", options.ha().password() + "\n");
+        y.add("ha:");
+        y.add("  jdbcUrl: \"" + options.ha().jdbcUrl() + "\"");
+        y.add("  user: " + options.ha().user());
+        y.add("  passwordFile: " + options.workDir().resolve("ha-password"));
+        y.add("  checkInInterval: " + options.ha().checkIn().toMillis() + "ms");
+      }
       // /cluster/status carries no MTU; the lab's underlay is a jumbo-frame network.
       y.add("nodes:");
       y.add("  mtu: " + LabBuilder.UNDERLAY_MTU);

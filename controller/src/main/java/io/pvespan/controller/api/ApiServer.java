@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -44,12 +45,16 @@ public final class ApiServer implements AutoCloseable {
   private final Supplier<ControllerSnapshot> snapshots;
   private final MetricsEndpoint metrics;
 
-  private ApiServer(HttpServer server, ExecutorService executor, Supplier<ControllerSnapshot> s) {
+  private ApiServer(
+      HttpServer server,
+      ExecutorService executor,
+      Supplier<ControllerSnapshot> s,
+      BooleanSupplier leading) {
     this.server = server;
     this.executor = executor;
     this.snapshots = s;
     PrometheusRegistry registry = new PrometheusRegistry();
-    registry.register(new ControllerMetrics(s));
+    registry.register(new ControllerMetrics(s, leading));
     this.metrics = new MetricsEndpoint(registry);
   }
 
@@ -59,6 +64,18 @@ public final class ApiServer implements AutoCloseable {
    * @throws IOException when the address cannot be bound
    */
   public static ApiServer start(InetSocketAddress address, Supplier<ControllerSnapshot> snapshots)
+      throws IOException {
+    return start(address, snapshots, () -> true);
+  }
+
+  /**
+   * Starts serving on {@code address}; {@code leading} says whether this controller plans and
+   * pushes now ({@code pvespan_controller_leader}).
+   *
+   * @throws IOException when the address cannot be bound
+   */
+  public static ApiServer start(
+      InetSocketAddress address, Supplier<ControllerSnapshot> snapshots, BooleanSupplier leading)
       throws IOException {
     // Read once, when the JDK's server configuration is first loaded, so set before the first
     // HttpServer exists (unless the operator set them with -D). nodelay: small answers otherwise
@@ -81,7 +98,7 @@ public final class ApiServer implements AutoCloseable {
               return t;
             });
     executor.allowCoreThreadTimeOut(true);
-    ApiServer api = new ApiServer(server, executor, snapshots);
+    ApiServer api = new ApiServer(server, executor, snapshots, leading);
     server.createContext("/", api::handle);
     server.setExecutor(executor);
     server.start();

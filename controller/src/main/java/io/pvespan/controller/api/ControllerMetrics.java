@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -28,22 +29,40 @@ import java.util.function.ToDoubleFunction;
  */
 final class ControllerMetrics implements MultiCollector {
   private final Supplier<ControllerSnapshot> snapshots;
+  private final BooleanSupplier leading;
 
   ControllerMetrics(Supplier<ControllerSnapshot> snapshots) {
+    this(snapshots, () -> true);
+  }
+
+  ControllerMetrics(Supplier<ControllerSnapshot> snapshots, BooleanSupplier leading) {
     this.snapshots = snapshots;
+    this.leading = leading;
   }
 
   @Override
   public MetricSnapshots collect() {
-    return snapshots(snapshots.get(), residentBytes(), heapUsedBytes());
+    return snapshots(snapshots.get(), leading.getAsBoolean(), residentBytes(), heapUsedBytes());
   }
 
-  /** Pure: the same snapshot and memory figures give the same metrics. */
+  /** A controller that leads (the only one, without {@code ha:}). */
   static MetricSnapshots snapshots(ControllerSnapshot s, long residentBytes, long heapUsedBytes) {
+    return snapshots(s, true, residentBytes, heapUsedBytes);
+  }
+
+  /** Pure: the same snapshot, role and memory figures give the same metrics. */
+  static MetricSnapshots snapshots(
+      ControllerSnapshot s, boolean leader, long residentBytes, long heapUsedBytes) {
     int guests = s.inventory() == null ? 0 : s.inventory().guests().size();
     int nodes = s.inventory() == null ? 0 : s.inventory().nodes().size();
     List<MetricSnapshot> out = new ArrayList<>();
     out.add(BuildInfo.snapshot("controller"));
+    out.add(
+        gauge(
+            "pvespan_controller_leader",
+            "1 when this controller plans and pushes (always without ha:); 0 for a standby of an"
+                + " ha: cluster, whose other numbers stay empty until it leads.",
+            leader ? 1 : 0));
     out.add(
         counter(
             "pvespan_controller_inventory_polls", "Inventory polls that succeeded.", s.polls()));

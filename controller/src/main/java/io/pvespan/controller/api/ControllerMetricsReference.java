@@ -70,6 +70,6 @@ public final class ControllerMetricsReference {
             List.of(),
             List.of(agent),
             0);
-    return ControllerMetrics.snapshots(s, 1, 1);
+    return ControllerMetrics.snapshots(s, true, 1, 1);
   }
 }

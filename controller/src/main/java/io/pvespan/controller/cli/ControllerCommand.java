@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
       "",
       "Runs the controller until stopped (SIGTERM, Ctrl-C): poll Proxmox, plan, push the plans to"
           + " the node agents, serve the read-only API.",
-      "Exits 1 with one line per config problem (file:line:col: message); 2 for usage errors."
+      "Exits 1 with one line per config problem (file:line:col: message); 2 for usage errors;"
+          + " 75 when the ha: database cannot be used or another controller took the leadership"
+          + " over (the unit restarts it)."
     })
 public final class ControllerCommand implements Command, Callable<Integer> {
   @Spec CommandSpec spec;
@@ -54,6 +56,17 @@ public final class ControllerCommand implements Command, Callable<Integer> {
     }
   }
 
+  /**
+   * Another controller took the lease over: this one was taken for dead (a pause, a partition) and
+   * its in-memory state may be stale. Its pushes are already fenced; exiting makes the service
+   * manager restart it as a clean standby (exit 75, EX_TEMPFAIL).
+   */
+  private static void leadershipLost() {
+    System.err.println("pvespan controller: leadership lost to another controller; exiting");
+    // Not on the caller's thread: the leader job's, which the shutdown hooks wait for.
+    new Thread(() -> System.exit(75), "pvespan-exit").start();
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -68,10 +81,15 @@ public final class ControllerCommand implements Command, Callable<Integer> {
     }
     ControllerDaemon daemon;
     try {
-      daemon = ControllerDaemon.start(conf, inventories);
+      daemon = ControllerDaemon.start(conf, inventories, ControllerCommand::leadershipLost);
     } catch (IllegalArgumentException e) {
       err.println(config + ": " + e.getMessage());
       return 1;
+    } catch (IllegalStateException e) {
+      // The ha: database unreachable or refusing us: may pass, so not a config error (1) but
+      // EX_TEMPFAIL, which the unit restarts.
+      err.println("pvespan controller: " + e.getMessage());
+      return 75;
     } catch (IOException e) {
       err.println("pvespan controller: cannot listen on " + conf.listen() + ": " + e.getMessage());
       return 1;
@@ -86,6 +104,14 @@ public final class ControllerCommand implements Command, Callable<Integer> {
             + ", poll every "
             + conf.pollInterval().toMillis()
             + " ms)");
+    if (conf.ha() != null) {
+      out.println(
+          "pvespan controller: high availability as "
+              + conf.ha().instanceId()
+              + " (check-in every "
+              + conf.ha().checkIn().toMillis()
+              + " ms); plans and pushes only while it leads");
+    }
     if (conf.specs().gitUrl() != null) {
       out.println(
           "pvespan controller: specs from "

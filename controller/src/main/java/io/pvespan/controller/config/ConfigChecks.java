@@ -2,6 +2,7 @@ package io.pvespan.controller.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pvespan.controller.config.ConfigFile.AgentsSection;
+import io.pvespan.controller.config.ConfigFile.HaSection;
 import io.pvespan.controller.config.ConfigFile.NodesSection;
 import io.pvespan.controller.config.ConfigFile.PveSection;
 import io.pvespan.controller.config.ConfigFile.SpecsSection;
@@ -34,6 +35,7 @@ import java.util.stream.Stream;
 final class ConfigChecks {
   private static final Pattern PVE_TOKEN = Pattern.compile("[^\\s!=@]+@[^\\s!=@]+![^\\s!=]+=\\S+");
   private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+  private static final Duration MIN_CHECK_IN = Duration.ofMillis(500);
 
   private final Path file;
   private final Path base;
@@ -284,6 +286,46 @@ final class ConfigChecks {
       }
     }
     return ca == null || cert == null || key == null ? null : new MutualTls(ca, cert, key);
+  }
+
+  /**
+   * {@code ha}: the password only from a file (mode 600); the check-in interval at least {@link
+   * #MIN_CHECK_IN} (Quartz's cluster manager wakes twice per interval); the instance id by default
+   * the host's name and this process's id, unique as long as two controllers do not share a host
+   * and a pid.
+   */
+  ControllerConfig.Ha ha(HaSection s) {
+    if (s == null) {
+      return null;
+    }
+    Secret password = secretFile("ha.passwordFile", s.passwordFile());
+    Duration checkIn = ControllerConfig.Ha.DEFAULT_CHECK_IN;
+    if (s.checkInInterval() != null) {
+      checkIn = Durations.parse(s.checkInInterval());
+      if (checkIn == null || checkIn.compareTo(MIN_CHECK_IN) < 0) {
+        problems.at(
+            "ha.checkInInterval",
+            "ha.checkInInterval '"
+                + s.checkInInterval()
+                + "' must be a duration of at least 500ms (e.g. 2s)");
+        return null;
+      }
+    }
+    if (password == null) {
+      return null;
+    }
+    String id = s.instanceId() != null ? s.instanceId() : defaultInstanceId();
+    return new ControllerConfig.Ha(s.jdbcUrl(), s.user(), password, checkIn, id);
+  }
+
+  private static String defaultInstanceId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "controller";
+    }
+    return host + "-" + ProcessHandle.current().pid();
   }
 
   NodeOverrides nodes(NodesSection s) {

@@ -42,5 +42,12 @@ final class ConfigFile {
     record Tls(String ca, String cert, String key) {}
   }
 
+  record HaSection(
+      String jdbcUrl,
+      String user,
+      String passwordFile,
+      String checkInInterval,
+      String instanceId) {}
+
   record NodesSection(Map<String, String> addresses, Integer mtu, Map<String, Integer> mtus) {}
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import io.pvespan.controller.config.ConfigFile.AgentsSection;
+import io.pvespan.controller.config.ConfigFile.HaSection;
 import io.pvespan.controller.config.ConfigFile.NodesSection;
 import io.pvespan.controller.config.ConfigFile.PveSection;
 import io.pvespan.controller.config.ConfigFile.SpecsSection;
@@ -85,10 +86,11 @@ public final class ConfigLoader {
     ControllerConfig.Agents agents =
         checks.agents(section(root, "agents", AgentsSection.class, broken));
     NodeOverrides nodes = checks.nodes(section(root, "nodes", NodesSection.class, broken));
+    ControllerConfig.Ha ha = checks.ha(section(root, "ha", HaSection.class, broken));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.lines());
     }
-    return new ControllerConfig(pve, specs, poll, status, listen, agents, nodes);
+    return new ControllerConfig(pve, specs, poll, status, listen, agents, nodes, ha);
   }
 
   /** The schema's findings in {@code doc} (after dropping keys written without a value). */

@@ -13,6 +13,7 @@ import java.util.TreeMap;
  * problem as {@code file:line:col: message}; the records only guard invariants.
  *
  * @param nodes per-node underlay address and MTU overrides ({@code nodes.*})
+ * @param ha high availability on PostgreSQL ({@code ha.*}), or null: one controller, no database
  */
 public record ControllerConfig(
     Pve pve,
@@ -21,7 +22,8 @@ public record ControllerConfig(
     Duration statusInterval,
     HostPort listen,
     Agents agents,
-    NodeOverrides nodes) {
+    NodeOverrides nodes,
+    Ha ha) {
   /**
    * {@code statusInterval} when absent: a device an agent reports (a NIC hot-plugged, a guest
    * started by HA on another node) reaches the controller within this, and the controller acts on
@@ -147,6 +149,26 @@ public record ControllerConfig(
       Objects.requireNonNull(ca, "agents.tls.ca");
       Objects.requireNonNull(cert, "agents.tls.cert");
       Objects.requireNonNull(key, "agents.tls.key");
+    }
+  }
+
+  /**
+   * {@code ha}: the PostgreSQL database the controllers share, the credentials to it, how often
+   * each controller checks in with the cluster, and this controller's name in it.
+   */
+  public record Ha(
+      String jdbcUrl, String user, Secret password, Duration checkIn, String instanceId) {
+    public static final Duration DEFAULT_CHECK_IN = Duration.ofSeconds(2);
+
+    public Ha {
+      Objects.requireNonNull(jdbcUrl, "ha.jdbcUrl");
+      Objects.requireNonNull(user, "ha.user");
+      Objects.requireNonNull(password, "ha.passwordFile");
+      Objects.requireNonNull(checkIn, "ha.checkInInterval");
+      Objects.requireNonNull(instanceId, "ha.instanceId");
+      if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+        throw new IllegalArgumentException("ha.jdbcUrl must be a jdbc:postgresql: URL");
+      }
     }
   }
 

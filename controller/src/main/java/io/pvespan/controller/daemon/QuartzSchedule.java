@@ -44,6 +44,13 @@ public final class QuartzSchedule implements AutoCloseable {
     scheduler.start();
   }
 
+  /** Adds {@code jobs}, each starting now (a running schedule fires them at once). */
+  public void add(List<Every> jobs) throws SchedulerException {
+    for (Every job : jobs) {
+      every(job.name(), job.interval(), job.task());
+    }
+  }
+
   private void every(String name, Duration interval, Runnable task) throws SchedulerException {
     JobDataMap data = new JobDataMap();
     data.put(TASK, task);

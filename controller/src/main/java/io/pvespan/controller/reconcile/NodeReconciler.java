@@ -33,9 +33,21 @@ public final class NodeReconciler implements NodeQueue.Handler {
       AgentClient client,
       PushBackoff backoff,
       BiConsumer<String, List<GuestDevice>> devicesReported) {
+    this(store, client, backoff, devicesReported, GenerationLedger.LOCAL);
+  }
+
+  /**
+   * @param ledger issues each push's generation ({@link GenerationLedger#LOCAL}: one controller)
+   */
+  public NodeReconciler(
+      StateStore store,
+      AgentClient client,
+      PushBackoff backoff,
+      BiConsumer<String, List<GuestDevice>> devicesReported,
+      GenerationLedger ledger) {
     this.store = store;
     this.status = new StatusRead(store, client, devicesReported);
-    this.push = new PlanPush(store, client, backoff, status);
+    this.push = new PlanPush(store, client, backoff, status, ledger);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.pvespan.controller.reconcile;
 import io.pvespan.controller.agents.AgentClient;
 import io.pvespan.controller.agents.PushOutcome;
 import io.pvespan.controller.state.ControllerState;
+import io.pvespan.controller.state.Generations;
 import io.pvespan.controller.state.NodeObservation;
 import io.pvespan.controller.state.StateStore;
 import io.pvespan.plan.NodeMirrorPlan;
@@ -27,15 +28,33 @@ final class PlanPush {
   private final AgentClient client;
   private final PushBackoff backoff;
   private final StatusRead status;
+  private final GenerationLedger ledger;
 
-  PlanPush(StateStore store, AgentClient client, PushBackoff backoff, StatusRead status) {
+  PlanPush(
+      StateStore store,
+      AgentClient client,
+      PushBackoff backoff,
+      StatusRead status,
+      GenerationLedger ledger) {
     this.store = store;
     this.client = client;
     this.backoff = backoff;
     this.status = status;
+    this.ledger = ledger;
   }
 
-  void push(String node, URI url, NodeMirrorPlan plan) {
+  /**
+   * Pushes {@code decided} under the generation the ledger issues for it (the same one for a single
+   * controller); nothing is pushed when the ledger fences this controller off.
+   */
+  void push(String node, URI url, NodeMirrorPlan decided) {
+    NodeMirrorPlan plan;
+    try {
+      plan = Generations.issued(decided, ledger.issue(node, decided.generation()));
+    } catch (GenerationLedger.Fenced e) {
+      failed(node, "not pushed: " + e.getMessage(), null, false);
+      return;
+    }
     store.update(st -> st.observe(node, NodeObservation::pushStarted));
     PushOutcome outcome;
     try {

@@ -62,6 +62,21 @@ public record Generations(Map<String, Long> floors) {
     return monotone(current, next, floor(next.node()));
   }
 
+  /**
+   * {@code plan} under the generation a ledger issued for its push: the same plan when unchanged,
+   * else renumbered. A ledger issues at least what was asked; anything lower is a bug, refused.
+   */
+  public static NodeMirrorPlan issued(NodeMirrorPlan plan, long generation) {
+    if (generation == plan.generation()) {
+      return plan;
+    }
+    if (generation < plan.generation()) {
+      throw new IllegalStateException(
+          "generation " + generation + " issued for a push of " + plan.generation());
+    }
+    return plan.withGeneration(generation);
+  }
+
   public static NodeMirrorPlan monotone(NodeMirrorPlan current, NodeMirrorPlan next, long floor) {
     if (current != null && current.digest().equals(next.digest())) {
       return current.generation() >= next.generation() ? current : next;

@@ -104,15 +104,24 @@ class ControllerMetricsTest {
             "pvespan_controller_node_entries{kind=\"mirror\",node=\"pve2\",state=\"active\"} 0.0\n",
             "pvespan_build_info{process=\"controller\",version=\"",
             "process_resident_memory_bytes 1.048576E8\n",
-            "jvm_memory_heap_used_bytes 2.0E7\n");
+            "jvm_memory_heap_used_bytes 2.0E7\n",
+            "# TYPE pvespan_controller_leader gauge\npvespan_controller_leader 1.0\n");
     assertThat(text.lines().filter(l -> l.startsWith("# TYPE ")).count())
-        .isEqualTo(20); // session metrics: none without specs (SessionMetricsTest)
+        .isEqualTo(21); // session metrics: none without specs (SessionMetricsTest)
     for (String line : text.split("\n")) {
       assertThat(line)
           .matches(
               "# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\})?"
                   + " [0-9.E-]+");
     }
+  }
+
+  @Test
+  void aStandbySaysSo() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(new ControllerMetrics(() -> snapshot(List.of()), () -> false));
+    assertThat(new MetricsEndpoint(registry).scrape(null).body())
+        .contains("pvespan_controller_leader 0.0\n");
   }
 
   @Test

@@ -62,6 +62,18 @@ class ArchitectureTest {
           .byAnyPackage("io.pvespan.controller.pve..");
 
   @ArchTest
+  static final ArchRule onlyHighAvailabilityTouchesTheDatabase =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("io.pvespan.controller.ha..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("java.sql..", "javax.sql..", "org.postgresql..", "com.zaxxer..")
+          .because(
+              "the database is high availability's alone; the reconcile sees it only as a"
+                  + " GenerationLedger");
+
+  @ArchTest
   static final ArchRule onlyTheKernelSpawnsProcesses =
       noClasses()
           .should()

@@ -30,6 +30,17 @@ class GenerationsTest {
   }
 
   @Test
+  void anIssuedGenerationRenumbersUpwardOnly() {
+    NodeMirrorPlan p = plan(7, 101);
+    assertThat(Generations.issued(p, 7)).isSameAs(p);
+    assertThat(Generations.issued(p, 12).generation()).isEqualTo(12);
+    assertThat(Generations.issued(p, 12).digest()).isEqualTo(p.digest());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Generations.issued(p, 6))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("generation 6 issued for a push of 7");
+  }
+
+  @Test
   void generationsNeverGoBack() {
     // same content: the higher generation stays
     assertThat(Generations.monotone(plan(7, 101), plan(1, 101), 0).generation()).isEqualTo(7);
