@@ -9,7 +9,8 @@ import java.nio.file.StandardCopyOption;
  * The spec directory of an E2E run: sensor {@code ids-1} (vm 200 net1 on pve1), session {@code
  * local-web} (vm 101 on pve1: local), {@code cross-proxy} (vm 103, lxc on pve2: through VXLAN) and
  * {@code tagged} (guests tagged {@code span-e2e}: none at first). One file per document, so a test
- * changes one the way a Git commit would (written aside, then moved into place).
+ * changes one the way a Git commit would (written aside, then moved into place). Every session
+ * allows duplicates (see {@link #session}).
  */
 record E2ESpecs(Path dir) {
   static final String HEADER = "apiVersion: pvespan.io/v1alpha1\n";
@@ -46,6 +47,10 @@ record E2ESpecs(Path dir) {
         + "}\n"
         + "  direction: both\n"
         + "  sensorRef: ids-1\n"
+        // The E2E ledgers count a packet once per mirrored source NIC (SensorLedger, MirrorMeter);
+        // guests the lifecycle driver (re)starts get their configured MACs, so each packet once
+        // per sensor would remove copies they count. OncePerSensorE2E tests that on its own.
+        + "  duplicates: allow\n"
         + (paused ? "  paused: true\n" : "");
   }
 
