@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pvespan.model.Direction;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.model.NicId;
+import io.pvespan.model.Sample;
 import io.pvespan.model.VmId;
 import io.pvespan.spec.FilterRule;
 import java.util.Comparator;
@@ -22,6 +23,10 @@ import java.util.Objects;
  * sensor may resume on another node before the controller notices. Each is the sensor's device on
  * this node ({@link LocalTarget}: absent until the sensor resumes here; mirror into it the moment
  * it appears) or a SEND tunnel listed in the plan's {@code tunnels}; never equal to {@code target}.
+ *
+ * <p>{@code sample} (null: every frame): the session's {@code sample: 1/N}, applied after {@code
+ * filter}. {@code filter} rules carry their own {@code direction}; the agent compiles for each tc
+ * hook only the rules that apply to it.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record MirrorEntry(
@@ -34,7 +39,8 @@ public record MirrorEntry(
     MirrorTarget target,
     List<FilterRule> filter,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean rateLimited,
-    List<MirrorTarget> standbyTargets) {
+    List<MirrorTarget> standbyTargets,
+    Sample sample) {
   static final Comparator<MirrorEntry> ORDER =
       Comparator.comparing(MirrorEntry::device)
           .thenComparing(MirrorEntry::session)
@@ -51,10 +57,39 @@ public record MirrorEntry(
     filter = filter == null ? List.of() : List.copyOf(filter);
     rateLimited = Boolean.TRUE.equals(rateLimited); // absent in JSON: no rate limit
     standbyTargets = standbyTargets == null ? List.of() : List.copyOf(standbyTargets);
+    if (sample != null && sample.everything()) {
+      sample = null; // 1/1: every frame, written as no sample
+    }
     if (standbyTargets.contains(target)) {
       throw new IllegalArgumentException(
           "mirror " + session + " " + device + ": standby target " + target + " is the target");
     }
+  }
+
+  /** An entry that copies every frame its filter accepts (no sampling). */
+  public MirrorEntry(
+      String session,
+      VmId vmid,
+      NicId nic,
+      InterfaceName device,
+      Direction direction,
+      EntryState state,
+      MirrorTarget target,
+      List<FilterRule> filter,
+      Boolean rateLimited,
+      List<MirrorTarget> standbyTargets) {
+    this(
+        session,
+        vmid,
+        nic,
+        device,
+        direction,
+        state,
+        target,
+        filter,
+        rateLimited,
+        standbyTargets,
+        null);
   }
 
   /** An entry without standby targets (the sensor VM is not roaming). */
