@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The {@code ports} of a filter rule: one or more ports and ranges, any of which matches. Written
  * as {@code 443}, {@code "1024-65535"} or a list of those ({@code [80, 443, "8000-8090"]}); written
- * back as a list, single ports as numbers, so that a list of numbers reads as it always did.
+ * back as a list, single ports as numbers, so that a list of numbers reads as it always did. An
+ * empty set is what the older {@code ports: []} wrote (it meant any port); rules treat it so.
  */
 public record PortSet(List<PortRange> ranges) {
   /** More would not fit the 8-bit jumps of the compiled classic BPF program. */
@@ -17,8 +18,8 @@ public record PortSet(List<PortRange> ranges) {
 
   public PortSet {
     ranges = List.copyOf(ranges);
-    if (ranges.isEmpty() || ranges.size() > MAX_RANGES) {
-      throw new IllegalArgumentException("ports lists 1.." + MAX_RANGES + " ports or ranges");
+    if (ranges.size() > MAX_RANGES) {
+      throw new IllegalArgumentException("ports lists at most " + MAX_RANGES + " ports or ranges");
     }
   }
 
@@ -54,6 +55,10 @@ public record PortSet(List<PortRange> ranges) {
     }
     throw new IllegalArgumentException(
         "'" + n + "' is not a port (1..65535) or a range like \"1024-65535\"");
+  }
+
+  public boolean isEmpty() {
+    return ranges.isEmpty();
   }
 
   /** Whether any range holds {@code port}. */

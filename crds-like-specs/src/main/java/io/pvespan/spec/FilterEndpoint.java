@@ -14,6 +14,9 @@ public record FilterEndpoint(String cidr, PortSet ports) {
     if (cidr == null && ports == null) {
       throw new IllegalArgumentException("an endpoint needs cidr, ports or both");
     }
+    if (ports != null && ports.isEmpty()) {
+      throw new IllegalArgumentException("an empty ports list matches no port; leave ports out");
+    }
   }
 
   /** Whether {@code cidr} is an IPv6 prefix (null when there is none). */

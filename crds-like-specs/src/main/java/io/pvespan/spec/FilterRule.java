@@ -36,6 +36,9 @@ public record FilterRule(
   public FilterRule {
     Objects.requireNonNull(action, "action");
     symmetric = Boolean.TRUE.equals(symmetric);
+    if (ports != null && ports.isEmpty()) {
+      ports = null; // the older "ports: []" put no condition on ports
+    }
     if (number != null && (number < 1 || number > MAX_NUMBER)) {
       throw new IllegalArgumentException("rule number " + number + " is outside 1.." + MAX_NUMBER);
     }

@@ -125,8 +125,9 @@ final class FilterCheck {
     if (ports.isArray() && ports.size() > PortSet.MAX_RANGES) {
       problems.add(d.problem(path, "at most " + PortSet.MAX_RANGES + " ports or ranges per list"));
     }
-    if (ports.isArray() && ports.isEmpty()) {
-      problems.add(d.problem(path, "an empty ports list matches nothing; leave ports out"));
+    // The older either-side "ports: []" meant any port and stays valid.
+    if (ports.isArray() && ports.isEmpty() && !path.endsWith("].ports")) {
+      problems.add(d.problem(path, "an empty ports list matches no port; leave ports out"));
     }
     Iterable<JsonNode> items = ports.isArray() ? ports : List.of(ports);
     int i = 0;

@@ -196,15 +196,20 @@ final class ConvergePlanner {
               + (tunnel ? " cannot be created" : " absent")
         };
       }
-      FilterMatch match;
+      // Each hook runs only the rules for its side; a side none of the rules is for needs no
+      // filter (with a filter, unmatched traffic is not mirrored).
+      Map<TcSide, FilterMatch> matches = new java.util.EnumMap<>(TcSide.class);
       try {
-        match = match(m);
+        for (TcSide side : TcSide.forVmDirection(m.direction())) {
+          match(m, side).ifPresent(found -> matches.put(side, found));
+        }
       } catch (IllegalArgumentException e) {
         return new String[] {"failed", e.getMessage()};
       }
       List<DesiredFilter> mine = new ArrayList<>();
       boolean settling = false;
-      for (TcSide side : TcSide.forVmDirection(m.direction())) {
+      for (TcSide side : matches.keySet()) {
+        FilterMatch match = matches.get(side);
         if (held.contains(m.device()) && needsQdisc(m.device(), side)) {
           settling = true; // Proxmox may be plugging it: its qdisc, or ours once it is quiet
           continue;
@@ -248,15 +253,19 @@ final class ConvergePlanner {
       return root.isEmpty() || root.get().kernelDefault();
     }
 
-    FilterMatch match(MirrorEntry m) {
+    Optional<FilterMatch> match(MirrorEntry m, TcSide side) {
       if (!m.filter().isEmpty() && !features.bpf()) {
         throw new IllegalArgumentException(
             "filter rules need the bpf classifier, which this kernel lacks");
       }
-      if (m.filter().isEmpty() && !features.matchall() && !features.u32()) {
+      if (m.sample() != null && !features.bpf()) {
+        throw new IllegalArgumentException(
+            "sample " + m.sample() + " needs the bpf classifier, which this kernel lacks");
+      }
+      if (m.filter().isEmpty() && m.sample() == null && !features.matchall() && !features.u32()) {
         throw new IllegalArgumentException("this kernel has neither matchall nor u32");
       }
-      return FilterMatch.of(m.filter(), features);
+      return FilterMatch.forHook(m.filter(), m.sample(), side, features);
     }
 
     void delivery(Delivery d, boolean only) {
