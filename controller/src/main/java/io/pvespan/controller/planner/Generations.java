@@ -60,7 +60,8 @@ final class Generations {
           || x.state() != y.state()
           || !x.rateLimited().equals(y.rateLimited())
           || !(x.filter() == y.filter() || x.filter().equals(y.filter()))
-          || !x.standbyTargets().equals(y.standbyTargets())) {
+          || !x.standbyTargets().equals(y.standbyTargets())
+          || !java.util.Objects.equals(x.sample(), y.sample())) {
         return false;
       }
       if (x.target() != lastA || y.target() != lastB) {
