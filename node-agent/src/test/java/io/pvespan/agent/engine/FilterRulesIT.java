@@ -137,6 +137,9 @@ class FilterRulesIT {
     assertThat(r.entries())
         .singleElement()
         .satisfies(x -> assertThat(x.state()).as(x.message()).isEqualTo("active"));
+    assertThat(c.converge(plan(generation, List.of(e))).writes())
+        .as("the compiled filters are adopted as they are")
+        .isZero();
   }
 
   @Test
