@@ -23,7 +23,7 @@ import net.jqwik.api.Provide;
  * first match wins, default reject; source/destination apart, either side for the older fields,
  * symmetric = also swapped) for random rule lists and frames, tagged or not, IPv4 and IPv6.
  */
-class BpfFilterProperties {
+class BpfFilterPropertiesTest {
   private static final List<String> V4 = List.of("10.0.0.0/8", "10.1.2.3/32", "10.1.0.0/16");
   private static final List<String> V6 = List.of("2001:db8::/32", "2001:db8:1::/48", "::/0");
   private static final List<String> HOSTS4 =
@@ -133,7 +133,7 @@ class BpfFilterProperties {
         .list()
         .ofMinSize(1)
         .ofMaxSize(4)
-        .map(BpfFilterProperties::numberedOrNot);
+        .map(BpfFilterPropertiesTest::numberedOrNot);
   }
 
   /** Half the lists numbered (distinct numbers, shuffled), half in list order. */
