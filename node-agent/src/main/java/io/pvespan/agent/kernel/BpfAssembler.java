@@ -12,6 +12,7 @@ import java.util.Map;
  * local {@code ja} trampolines and this class refuses what it cannot encode.
  */
 final class BpfAssembler {
+  static final int LD_IMM = 0x00;
   static final int LD_W_ABS = 0x20;
   static final int LD_H_ABS = 0x28;
   static final int LD_W_IND = 0x40;
@@ -25,7 +26,9 @@ final class BpfAssembler {
   static final int ALU_AND_K = 0x54;
   static final int ALU_LSH_K = 0x64;
   static final int ALU_ADD_X = 0x0c;
+  static final int ALU_ADD_K = 0x04;
   static final int TAX = 0x07;
+  static final int TXA = 0x87;
   static final int JA = 0x05;
   static final int JEQ_K = 0x15;
   static final int JGT_K = 0x25;

@@ -1,23 +1,15 @@
 package io.pvespan.agent.kernel;
 
-import static io.pvespan.agent.kernel.BpfAssembler.ALU_ADD_X;
 import static io.pvespan.agent.kernel.BpfAssembler.ALU_AND_K;
-import static io.pvespan.agent.kernel.BpfAssembler.ALU_LSH_K;
 import static io.pvespan.agent.kernel.BpfAssembler.JEQ_K;
 import static io.pvespan.agent.kernel.BpfAssembler.JGE_K;
 import static io.pvespan.agent.kernel.BpfAssembler.JGT_K;
-import static io.pvespan.agent.kernel.BpfAssembler.JSET_K;
-import static io.pvespan.agent.kernel.BpfAssembler.LDX_IMM;
 import static io.pvespan.agent.kernel.BpfAssembler.LDX_MEM;
-import static io.pvespan.agent.kernel.BpfAssembler.LD_B_IND;
 import static io.pvespan.agent.kernel.BpfAssembler.LD_H_IND;
 import static io.pvespan.agent.kernel.BpfAssembler.LD_MEM;
 import static io.pvespan.agent.kernel.BpfAssembler.LD_W_ABS;
 import static io.pvespan.agent.kernel.BpfAssembler.LD_W_IND;
 import static io.pvespan.agent.kernel.BpfAssembler.RET_K;
-import static io.pvespan.agent.kernel.BpfAssembler.ST;
-import static io.pvespan.agent.kernel.BpfAssembler.STX;
-import static io.pvespan.agent.kernel.BpfAssembler.TAX;
 
 import io.pvespan.model.PortRange;
 import io.pvespan.model.PortSet;
@@ -40,10 +32,12 @@ import java.util.List;
  *
  * <p>Offsets are from the Ethernet header (cls_bpf pushes the MAC header at ingress too). The
  * kernel usually moves a guest's outer 802.1Q tag into skb metadata before tc sees the frame, but
- * an inner tag (Q-in-Q) or a tag left in the data shifts the IP header: the prologue skips up to
- * two 802.1Q/802.1ad tags and keeps the shift in X (scratch M[1]) and the inner EtherType in M[0].
- * IPv4 ports are read behind the real header length and only from first fragments; IPv6 ports
- * assume no extension headers.
+ * an inner tag (Q-in-Q) or a tag left in the data shifts the IP header. A prologue parses each
+ * frame once into scratch memory: it skips up to two 802.1Q/802.1ad tags, reads the IPv4 header
+ * length (options) or walks up to {@value BpfFrameParser#IPV6_EXTENSIONS} IPv6 extension headers
+ * (hop-by-hop, routing, destination options, fragment, AH), and keeps the EtherType, the tag shift,
+ * the transport protocol, where the transport header starts and whether this is a later fragment
+ * (no ports). The rules then only compare.
  *
  * <p>Sampling: an accepted frame is copied when the kernel's per-frame random number ({@code ld
  * rand}) is below round(2^32/N).
@@ -52,23 +46,16 @@ public final class BpfCompiler {
   /** -1: matched, the filter's actions run. 0: no match, classification goes on. */
   static final long MATCH = 0xFFFF_FFFFL;
 
-  private static final int M_ETHERTYPE = 0;
-  private static final int M_SHIFT = 1;
-  private static final int ETH_8021Q = 0x8100;
-  private static final int ETH_8021AD = 0x88A8;
-
-  private enum Family {
-    V4(0x0800, 23, 26, 30),
-    V6(0x86DD, 20, 22, 38);
+  enum Family {
+    V4(0x0800, 26, 30),
+    V6(0x86DD, 22, 38);
 
     final int etherType;
-    final int protoOffset;
     final int srcOffset;
     final int dstOffset;
 
-    Family(int etherType, int protoOffset, int srcOffset, int dstOffset) {
+    Family(int etherType, int srcOffset, int dstOffset) {
       this.etherType = etherType;
-      this.protoOffset = protoOffset;
       this.srcOffset = srcOffset;
       this.dstOffset = dstOffset;
     }
@@ -111,7 +98,7 @@ public final class BpfCompiler {
     if (rules.isEmpty()) {
       c.asm.ja(c.accept);
     } else {
-      c.prologue();
+      BpfFrameParser.emit(c.asm);
       List<FilterRule> ordered = new ArrayList<>(rules);
       ordered.sort(Comparator.comparing(r -> r.number() == null ? 0 : r.number()));
       for (FilterRule r : ordered) {
@@ -121,24 +108,6 @@ public final class BpfCompiler {
     }
     c.acceptBlock(sample);
     return c.asm.assemble();
-  }
-
-  /** M[0] = the EtherType behind up to two VLAN tags in the data, M[1] (and X) = 0, 4 or 8. */
-  private void prologue() {
-    String done = asm.label("l3");
-    asm.emit(LDX_IMM, 0);
-    for (int tags = 0; tags < 2; tags++) {
-      String tagged = asm.label("tag");
-      asm.emit(LD_H_IND, 12);
-      asm.jump(JEQ_K, ETH_8021Q, tagged, null);
-      asm.jump(JEQ_K, ETH_8021AD, tagged, done);
-      asm.place(tagged);
-      asm.emit(LDX_IMM, 4L * (tags + 1));
-    }
-    asm.emit(LD_H_IND, 12);
-    asm.place(done);
-    asm.emit(ST, M_ETHERTYPE);
-    asm.emit(STX, M_SHIFT);
   }
 
   private void rule(FilterRule r) {
@@ -247,32 +216,24 @@ public final class BpfCompiler {
 
   /** Falls through when {@code way} matches a frame of family {@code f}, else jumps to fail. */
   private void block(Family f, FilterRule r, Conjunction way, String fail) {
-    asm.emit(LDX_MEM, M_SHIFT);
-    asm.emit(LD_MEM, M_ETHERTYPE);
+    asm.emit(LD_MEM, BpfFrameParser.M_ETHERTYPE);
     asm.jump(JEQ_K, f.etherType, null, fail);
     if (r.protocol() != null) {
-      asm.emit(LD_B_IND, f.protoOffset);
+      asm.emit(LD_MEM, BpfFrameParser.M_PROTO);
       asm.jump(JEQ_K, r.protocol().number(), null, fail);
+    }
+    if (!way.addresses().isEmpty()) {
+      asm.emit(LDX_MEM, BpfFrameParser.M_SHIFT);
     }
     for (AddrCond a : way.addresses()) {
       guarded(fail, local -> address(f, a, local));
     }
     if (!way.ports().isEmpty()) {
-      if (f == Family.V4) {
-        guarded(
-            fail,
-            local -> {
-              asm.emit(LD_H_IND, 20); // flags and fragment offset
-              asm.jump(JSET_K, 0x1FFF, local, null); // not a first fragment: no ports
-            });
-        asm.emit(LD_B_IND, 14); // version and IHL
-        asm.emit(ALU_AND_K, 0xF);
-        asm.emit(ALU_LSH_K, 2);
-        asm.emit(ALU_ADD_X, 0);
-        asm.emit(TAX, 0); // X = VLAN shift + IPv4 header length
-      }
+      asm.emit(LD_MEM, BpfFrameParser.M_LATER_FRAGMENT);
+      asm.jump(JEQ_K, 0, null, fail);
+      asm.emit(LDX_MEM, BpfFrameParser.M_L4);
       for (PortCond p : way.ports()) {
-        guarded(fail, local -> ports(f, p, local));
+        guarded(fail, local -> ports(p, local));
       }
     }
   }
@@ -315,9 +276,9 @@ public final class BpfCompiler {
     }
   }
 
-  /** X holds the transport header's offset minus 14 (IPv4) or the VLAN shift (IPv6). */
-  private void ports(Family f, PortCond p, String miss) {
-    int src = f == Family.V4 ? 14 : 54;
+  /** X holds where the transport header starts, minus 14. */
+  private void ports(PortCond p, String miss) {
+    int src = 14;
     if (p.side() != Side.EITHER) {
       asm.emit(LD_H_IND, p.side() == Side.SRC ? src : src + 2);
       oneOf(p.ports(), miss);

@@ -181,6 +181,40 @@ class FilterRulesIT {
   }
 
   @Test
+  void anIpv6RuleSeesThroughExtensionHeadersAndVlanTags() {
+    KernelConverger c = LocalMirrorIT.converger(lab, node);
+    FilterRule v6 =
+        new FilterRule(
+            10,
+            FilterRule.Action.ACCEPT,
+            null,
+            FilterRule.Protocol.TCP,
+            new FilterEndpoint("fd00:1::/48", new PortSet(List.of(new PortRange(1024, 65535)))),
+            new FilterEndpoint("fd00:2::10/128", PortSet.of(443)),
+            null,
+            null,
+            null);
+    converge(c, 1, entry(null, v6));
+    Map<String, Object> request = v6(frames(10, "fd00:1::5", 50000, "fd00:2::10", 443), List.of());
+    List<Map<String, Object>> sent =
+        List.of(
+            request,
+            v6(frames(10, "fd00:1::5", 50000, "fd00:2::10", 443), List.of(0)), // hop-by-hop
+            v6(frames(10, "fd00:1::5", 50000, "fd00:2::10", 443), List.of(0, 60)),
+            tagged(request, List.of(List.of(0x8100, 30))),
+            v6(frames(10, "fd00:2::10", 443, "fd00:1::5", 50000), List.of()), // reply
+            v6(frames(10, "fd00:1::5", 50000, "fd00:2::11", 443), List.of(0))); // other host
+    assertThat(copies(() -> sendUnchecked(vm101, sent))).isEqualTo(40);
+  }
+
+  static Map<String, Object> v6(Map<String, Object> f, List<Integer> extensions) {
+    Map<String, Object> m = new java.util.HashMap<>(f);
+    m.put("v6", true);
+    m.put("ext", extensions);
+    return m;
+  }
+
+  @Test
   void sampleOneInTenCopiesTenPercentOfAHundredThousandFrames() throws Exception {
     KernelConverger c = LocalMirrorIT.converger(lab, node);
     FilterRule udpTo10 =

@@ -31,16 +31,50 @@ class BpfFilterPropertiesTest {
   private static final List<String> HOSTS6 = List.of("2001:db8:1::5", "2001:db8:2::5", "fe80::1");
   private static final List<Integer> PORTS = List.of(22, 443, 1023, 1024, 5000, 65535);
 
-  record Packet(boolean v6, int proto, String src, int sport, String dst, int dport, int tags) {
+  /**
+   * A frame to classify: IPv6 {@code extensions} (types, see {@link Frames#ipv6(int[], int, int,
+   * String, String, int, int)}) and a fragment offset ({@code frag}: IPv4, or IPv6 with a fragment
+   * header) make it harder.
+   */
+  record Packet(
+      boolean v6,
+      int proto,
+      String src,
+      int sport,
+      String dst,
+      int dport,
+      int tags,
+      List<Integer> extensions,
+      int frag) {
     byte[] frame() {
       byte[] f =
           v6
-              ? Frames.ipv6(proto, src, dst, sport, dport)
-              : Frames.ipv4(proto, src, dst, sport, dport);
+              ? Frames.ipv6(
+                  extensions.stream().mapToInt(Integer::intValue).toArray(),
+                  frag,
+                  proto,
+                  src,
+                  dst,
+                  sport,
+                  dport)
+              : Frames.ipv4(proto, src, dst, sport, dport, 0, frag);
       for (int i = 0; i < tags; i++) {
         f = Frames.tagged(f, i == 0 ? 0x8100 : 0x88A8, 5 + i);
       }
       return f;
+    }
+
+    /** The protocol a parser walking at most four extension headers finds. */
+    int seenProto() {
+      return extensions.size() > BpfFrameParser.IPV6_EXTENSIONS
+          ? extensions.get(BpfFrameParser.IPV6_EXTENSIONS)
+          : proto;
+    }
+
+    /** Ports are readable: a first fragment (or none) behind headers the parser walks. */
+    boolean portsVisible() {
+      boolean fragmented = v6 ? extensions.contains(44) : true;
+      return !(fragmented && frag != 0) && extensions.size() <= BpfFrameParser.IPV6_EXTENSIONS;
     }
   }
 
@@ -72,7 +106,14 @@ class BpfFilterPropertiesTest {
     String dst = swapped ? pkt.src() : pkt.dst();
     int sport = swapped ? pkt.dport() : pkt.sport();
     int dport = swapped ? pkt.sport() : pkt.dport();
-    if (r.protocol() != null && r.protocol().number() != pkt.proto()) {
+    if (r.protocol() != null && r.protocol().number() != pkt.seenProto()) {
+      return false;
+    }
+    boolean ports =
+        r.ports() != null
+            || (r.source() != null && r.source().ports() != null)
+            || (r.destination() != null && r.destination().ports() != null);
+    if (ports && !pkt.portsVisible()) {
       return false;
     }
     if (r.cidr() != null && !in(r.cidr(), src) && !in(r.cidr(), dst)) {
@@ -113,8 +154,11 @@ class BpfFilterPropertiesTest {
                 Arbitraries.of(PORTS),
                 Arbitraries.of(HOSTS4),
                 Arbitraries.of(PORTS),
-                Arbitraries.integers().between(0, 2))
-            .as((proto, s, sp, d, dp, tags) -> new Packet(false, proto, s, sp, d, dp, tags));
+                Arbitraries.integers().between(0, 2),
+                Arbitraries.of(0, 0, 0, 100))
+            .as(
+                (proto, s, sp, d, dp, tags, frag) ->
+                    new Packet(false, proto, s, sp, d, dp, tags, List.of(), frag));
     Arbitrary<Packet> v6 =
         Combinators.combine(
                 Arbitraries.of(6, 17, 58),
@@ -122,8 +166,12 @@ class BpfFilterPropertiesTest {
                 Arbitraries.of(PORTS),
                 Arbitraries.of(HOSTS6),
                 Arbitraries.of(PORTS),
-                Arbitraries.integers().between(0, 2))
-            .as((proto, s, sp, d, dp, tags) -> new Packet(true, proto, s, sp, d, dp, tags));
+                Arbitraries.integers().between(0, 2),
+                Arbitraries.of(0, 43, 60, 44, 51).list().ofMaxSize(5),
+                Arbitraries.of(0, 0, 100))
+            .as(
+                (proto, s, sp, d, dp, tags, ext, frag) ->
+                    new Packet(true, proto, s, sp, d, dp, tags, ext, frag));
     return Arbitraries.oneOf(v4, v6).list().ofMinSize(1).ofMaxSize(12);
   }
 

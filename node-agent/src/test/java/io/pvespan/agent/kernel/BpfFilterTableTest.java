@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The AWS-form rules compiled and run over crafted frames: the issue's rule {@code accept tcp from
  * 10.0.0.0/8 ports 1024-65535 to 10.1.2.3 port 443} copies exactly the requests, no replies unless
- * it is symmetric, through VLAN tags, IPv4 options and IPv6; numbers order the rules.
+ * it is symmetric, through VLAN tags, IPv4 options, IPv6 and its extension headers; numbers order
+ * the rules.
  */
 class BpfFilterTableTest {
   static final long MATCH = BpfCompiler.MATCH;
@@ -128,7 +129,37 @@ class BpfFilterTableTest {
             aws6(),
             Frames.ipv6(TCP, "2001:db8:3::5", "2001:db8:2::10", 50000, 443),
             0),
-        row("IPv4 frame for an IPv6 rule", aws6(), request, 0));
+        row("IPv4 frame for an IPv6 rule", aws6(), request, 0),
+        row(
+            "IPv6 request behind hop-by-hop options",
+            aws6(),
+            v6ext(new int[] {0}, 0, false),
+            MATCH),
+        row("IPv6 reply behind hop-by-hop options", aws6(), v6ext(new int[] {0}, 0, true), 0),
+        row(
+            "IPv6 request behind routing and destination options",
+            aws6(),
+            v6ext(new int[] {43, 60}, 0, false),
+            MATCH),
+        row("IPv6 request behind AH", aws6(), v6ext(new int[] {51}, 0, false), MATCH),
+        row("IPv6 first fragment", aws6(), v6ext(new int[] {44}, 0, false), MATCH),
+        row("IPv6 later fragment (no ports)", aws6(), v6ext(new int[] {44}, 100, false), 0),
+        row(
+            "IPv6 request behind four extension headers",
+            aws6(),
+            v6ext(new int[] {0, 60, 43, 44}, 0, false),
+            MATCH),
+        row(
+            "IPv6 behind five extension headers (more than the program walks)",
+            aws6(),
+            v6ext(new int[] {0, 60, 43, 60, 44}, 0, false),
+            0));
+  }
+
+  static byte[] v6ext(int[] extensions, int fragOffset, boolean reply) {
+    return reply
+        ? Frames.ipv6(extensions, fragOffset, TCP, "2001:db8:2::10", "2001:db8:1::5", 443, 50000)
+        : Frames.ipv6(extensions, fragOffset, TCP, "2001:db8:1::5", "2001:db8:2::10", 50000, 443);
   }
 
   static Arguments row(String what, FilterRule rule, byte[] frame, long expected) {

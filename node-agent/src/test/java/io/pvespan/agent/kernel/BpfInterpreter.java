@@ -38,6 +38,9 @@ final class BpfInterpreter {
         case 0x40 -> loaded = a = load(frame, x + k, 4);
         case 0x48 -> loaded = a = load(frame, x + k, 2);
         case 0x50 -> loaded = a = load(frame, x + k, 1);
+        case 0x00 -> a = k;
+        case 0x04 -> a = (a + k) & U32;
+        case 0x87 -> a = x;
         case 0x60 -> a = mem[(int) k];
         case 0x01 -> x = k;
         case 0x61 -> x = mem[(int) k];

@@ -47,6 +47,45 @@ final class Frames {
     return f;
   }
 
+  /**
+   * An IPv6 frame whose fixed header is followed by extension headers of the given types (0
+   * hop-by-hop, 43 routing, 60 destination options: 16 bytes each; 44 fragment: 8 bytes, offset
+   * {@code fragOffset}; 51 AH: 16 bytes), then the transport header of protocol {@code last}.
+   */
+  static byte[] ipv6(
+      int[] extensions, int fragOffset, int last, String src, String dst, int sport, int dport) {
+    int ext = 0;
+    for (int e : extensions) {
+      ext += e == 44 ? 8 : 16;
+    }
+    byte[] f = new byte[14 + 40 + ext + 8];
+    f[12] = (byte) 0x86;
+    f[13] = (byte) 0xDD;
+    f[14] = 0x60;
+    System.arraycopy(IpAddress.parse(src).bytes(), 0, f, 22, 16);
+    System.arraycopy(IpAddress.parse(dst).bytes(), 0, f, 38, 16);
+    int nextHeaderAt = 20;
+    int at = 54;
+    for (int e : extensions) {
+      f[nextHeaderAt] = (byte) e;
+      nextHeaderAt = at;
+      if (e == 44) {
+        f[at + 2] = (byte) ((fragOffset << 3) >> 8);
+        f[at + 3] = (byte) (fragOffset << 3);
+        at += 8;
+      } else {
+        f[at + 1] = (byte) (e == 51 ? 2 : 1); // AH: (2+2)*4 = 16; others: (1+1)*8 = 16
+        at += 16;
+      }
+    }
+    f[nextHeaderAt] = (byte) last;
+    f[at] = (byte) (sport >> 8);
+    f[at + 1] = (byte) sport;
+    f[at + 2] = (byte) (dport >> 8);
+    f[at + 3] = (byte) dport;
+    return f;
+  }
+
   /** {@code frame} with an 802.1Q (or 802.1ad, {@code tpid}) tag for {@code vid} in the data. */
   static byte[] tagged(byte[] frame, int tpid, int vid) {
     byte[] f = new byte[frame.length + 4];

@@ -1,7 +1,8 @@
 """Sends crafted Ethernet frames on one interface (tests only; run inside a lab namespace).
 
 argv: interface, then JSON: a list of {"count", "src", "dst", "proto", "sport", "dport",
-"tags": [[tpid, vid], ...] outermost first, "v6": bool}. IPv4 headers are valid (length and
+"tags": [[tpid, vid], ...] outermost first, "v6": bool, "ext": [IPv6 extension header types, each
+8 bytes with a PadN option]}. IPv4 headers are valid (length and
 checksum) so that a bridge with br_netfilter would not drop them. Prints the frames sent.
 """
 import ipaddress
@@ -33,7 +34,9 @@ def frame(spec, mac):
     dst = ipaddress.ip_address(spec["dst"]).packed
     if spec.get("v6"):
         ethertype = 0x86DD
-        l3 = struct.pack("!IHBB", 6 << 28, len(l4), spec["proto"], 64) + src + dst
+        chain = list(spec.get("ext", [])) + [spec["proto"]]
+        ext = b"".join(struct.pack("!BBBB4x", chain[i + 1], 0, 1, 4) for i in range(len(chain) - 1))
+        l3 = struct.pack("!IHBB", 6 << 28, len(ext) + len(l4), chain[0], 64) + src + dst + ext
     else:
         ethertype = 0x0800
         head = struct.pack("!BBHHHBBH", 0x45, 0, 20 + len(l4), 1, 0, 64, spec["proto"], 0)
