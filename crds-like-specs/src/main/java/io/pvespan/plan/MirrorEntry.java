@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pvespan.model.Direction;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.model.NicId;
+import io.pvespan.model.Sample;
 import io.pvespan.model.VmId;
 import io.pvespan.spec.FilterRule;
 import java.util.Comparator;
@@ -22,6 +23,13 @@ import java.util.Objects;
  * sensor may resume on another node before the controller notices. Each is the sensor's device on
  * this node ({@link LocalTarget}: absent until the sensor resumes here; mirror into it the moment
  * it appears) or a SEND tunnel listed in the plan's {@code tunnels}; never equal to {@code target}.
+ *
+ * <p>{@code sample} (null: every frame): the session's {@code sample: 1/N}, applied after {@code
+ * filter}. {@code filter} rules carry their own {@code direction}; the agent compiles for each tc
+ * hook only the rules that apply to it.
+ *
+ * <p>{@code exclusions} (each packet once per sensor, see {@link Exclusion}): frames this entry
+ * must not copy on one side because another capture point already delivers them to the same sensor.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record MirrorEntry(
@@ -35,6 +43,7 @@ public record MirrorEntry(
     List<FilterRule> filter,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean rateLimited,
     List<MirrorTarget> standbyTargets,
+    Sample sample,
     List<Exclusion> exclusions) {
   static final Comparator<MirrorEntry> ORDER =
       Comparator.comparing(MirrorEntry::device)
@@ -52,6 +61,9 @@ public record MirrorEntry(
     filter = filter == null ? List.of() : List.copyOf(filter);
     rateLimited = Boolean.TRUE.equals(rateLimited); // absent in JSON: no rate limit
     standbyTargets = standbyTargets == null ? List.of() : List.copyOf(standbyTargets);
+    if (sample != null && sample.everything()) {
+      sample = null; // 1/1: every frame, written as no sample
+    }
     if (standbyTargets.contains(target)) {
       throw new IllegalArgumentException(
           "mirror " + session + " " + device + ": standby target " + target + " is the target");
@@ -77,7 +89,57 @@ public record MirrorEntry(
     }
   }
 
-  /** An entry without exclusions (every frame its filter selects is copied). */
+  /** An entry with sampling, without exclusions. */
+  public MirrorEntry(
+      String session,
+      VmId vmid,
+      NicId nic,
+      InterfaceName device,
+      Direction direction,
+      EntryState state,
+      MirrorTarget target,
+      List<FilterRule> filter,
+      Boolean rateLimited,
+      List<MirrorTarget> standbyTargets,
+      Sample sample) {
+    this(
+        session,
+        vmid,
+        nic,
+        device,
+        direction,
+        state,
+        target,
+        filter,
+        rateLimited,
+        standbyTargets,
+        sample,
+        List.of());
+  }
+
+  /** This entry with {@code direction} and {@code exclusions} instead of its own. */
+  public MirrorEntry deduplicated(Direction direction, List<Exclusion> exclusions) {
+    return new MirrorEntry(
+        session,
+        vmid,
+        nic,
+        device,
+        direction,
+        state,
+        target,
+        filter,
+        rateLimited,
+        standbyTargets,
+        sample,
+        exclusions);
+  }
+
+  /** The exclusions for one side ({@link Direction#INGRESS} or {@link Direction#EGRESS}). */
+  public List<Exclusion> exclusionsOn(Direction side) {
+    return exclusions.stream().filter(e -> e.side() == side).toList();
+  }
+
+  /** An entry that copies every frame its filter accepts (no sampling, no exclusions). */
   public MirrorEntry(
       String session,
       VmId vmid,
@@ -100,28 +162,8 @@ public record MirrorEntry(
         filter,
         rateLimited,
         standbyTargets,
+        (Sample) null,
         List.of());
-  }
-
-  /** This entry with {@code direction} and {@code exclusions} instead of its own. */
-  public MirrorEntry deduplicated(Direction direction, List<Exclusion> exclusions) {
-    return new MirrorEntry(
-        session,
-        vmid,
-        nic,
-        device,
-        direction,
-        state,
-        target,
-        filter,
-        rateLimited,
-        standbyTargets,
-        exclusions);
-  }
-
-  /** The exclusions for one side ({@link Direction#INGRESS} or {@link Direction#EGRESS}). */
-  public List<Exclusion> exclusionsOn(Direction side) {
-    return exclusions.stream().filter(e -> e.side() == side).toList();
   }
 
   /** An entry without standby targets (the sensor VM is not roaming). */

@@ -3,40 +3,99 @@ package io.pvespan.spec;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.pvespan.model.Direction;
+import io.pvespan.model.PortSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One rule of a session's {@code filter}; rules are evaluated in order and the first match wins.
- * With a filter present, traffic that matches no rule is not mirrored. {@code cidr} matches the
- * source or destination address, {@code ports} the source or destination port.
+ * One rule of a session's {@code filter}, read like an AWS traffic-mirror filter rule. Rules are
+ * evaluated lowest {@code number} first (in list order when no rule has a number) and the first
+ * match wins; with a filter present, traffic that matches no rule is not mirrored.
+ *
+ * <p>A rule matches a frame when every field it has matches: {@code direction} (seen from the VM,
+ * absent = both), {@code protocol}, {@code source} (the packet's source address and port), {@code
+ * destination} (its destination address and port). {@code symmetric} also matches the reply
+ * packets, source and destination swapped. The older fields {@code cidr} and {@code ports} match
+ * the source <em>or</em> the destination side and cannot be combined with source/destination.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FilterRule(Action action, Protocol protocol, String cidr, List<Integer> ports) {
+public record FilterRule(
+    Integer number,
+    Action action,
+    Direction direction,
+    Protocol protocol,
+    FilterEndpoint source,
+    FilterEndpoint destination,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean symmetric,
+    String cidr,
+    PortSet ports) {
+  public static final int MAX_NUMBER = 32766;
+
   public FilterRule {
     Objects.requireNonNull(action, "action");
-    ports = ports == null ? null : List.copyOf(ports);
-    if (ports != null) {
-      for (int p : ports) {
-        if (p < 1 || p > 65535) {
-          throw new IllegalArgumentException("port " + p + " is outside 1..65535");
-        }
-      }
-      if (protocol != Protocol.TCP && protocol != Protocol.UDP && protocol != Protocol.SCTP) {
-        throw new IllegalArgumentException("ports need protocol tcp, udp or sctp");
-      }
+    symmetric = Boolean.TRUE.equals(symmetric);
+    if (ports != null && ports.isEmpty()) {
+      ports = null; // the older "ports: []" put no condition on ports
+    }
+    if (number != null && (number < 1 || number > MAX_NUMBER)) {
+      throw new IllegalArgumentException("rule number " + number + " is outside 1.." + MAX_NUMBER);
+    }
+    if ((cidr != null || ports != null) && (source != null || destination != null)) {
+      throw new IllegalArgumentException(
+          "cidr and ports (either side) cannot be combined with source or destination");
+    }
+    boolean anyPorts =
+        ports != null
+            || (source != null && source.ports() != null)
+            || (destination != null && destination.ports() != null);
+    if (anyPorts && !Protocol.hasPorts(protocol)) {
+      throw new IllegalArgumentException("ports need protocol tcp, udp or sctp");
+    }
+    if (source != null
+        && destination != null
+        && source.ipv6() != null
+        && destination.ipv6() != null
+        && !source.ipv6().equals(destination.ipv6())) {
+      throw new IllegalArgumentException(
+          "source and destination cidr are of different IP versions: the rule can never match");
     }
   }
 
-  /** accept: mirror what matches; drop: do not mirror it (the VM's traffic is never dropped). */
+  /** The rule as the older form wrote it: cidr and ports on either side, no number. */
+  public FilterRule(Action action, Protocol protocol, String cidr, List<Integer> ports) {
+    this(
+        null,
+        action,
+        null,
+        protocol,
+        null,
+        null,
+        null,
+        cidr,
+        ports == null ? null : PortSet.of(ports.stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /** The direction this rule applies to, seen from the VM (absent = both). */
+  public Direction appliesTo() {
+    return direction == null ? Direction.BOTH : direction;
+  }
+
+  /** accept: mirror what matches; reject (or drop, its older name): do not mirror it. */
   public enum Action {
     ACCEPT,
+    REJECT,
     DROP;
 
     @JsonCreator
     public static Action parse(String text) {
       return FilterRule.parse(Action.class, text);
+    }
+
+    /** Whether matching frames are mirrored. */
+    public boolean mirrors() {
+      return this == ACCEPT;
     }
 
     @JsonValue
@@ -45,12 +104,15 @@ public record FilterRule(Action action, Protocol protocol, String cidr, List<Int
     }
   }
 
-  /** IP protocol; {@code number()} is the IANA protocol number used by u32 matches. */
+  /**
+   * IP protocol; {@code number()} is the IANA protocol number (IPv4 protocol, IPv6 next header).
+   */
   public enum Protocol {
     TCP(6),
     UDP(17),
     ICMP(1),
-    SCTP(132);
+    SCTP(132),
+    ICMPV6(58);
 
     private final int number;
 
@@ -60,6 +122,10 @@ public record FilterRule(Action action, Protocol protocol, String cidr, List<Int
 
     public int number() {
       return number;
+    }
+
+    static boolean hasPorts(Protocol p) {
+      return p == TCP || p == UDP || p == SCTP;
     }
 
     @JsonCreator

@@ -1,13 +1,19 @@
 package io.pvespan.spec;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.pvespan.model.Direction;
 import io.pvespan.model.Encapsulation;
+import io.pvespan.model.Sample;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * {@code spec} of a MirrorSession; defaults: direction both, encapsulation auto, no filter, each
- * packet once per sensor ({@code duplicates: suppress}), no priority.
+ * {@code spec} of a MirrorSession; defaults: direction both, encapsulation auto, no filter, no
+ * sampling ({@code sample} null: every accepted frame is copied), each packet once per sensor
+ * ({@code duplicates: suppress}), no priority.
  *
  * <p>{@code priority} (1..32766, lower first, like an AWS mirror session number) decides which of
  * two sessions copying the same device and side to the same sensor takes a packet both would copy;
@@ -19,44 +25,11 @@ public record MirrorSessionSpec(
     String sensorRef,
     Encapsulation encapsulation,
     List<FilterRule> filter,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Sample sample,
     Boolean paused,
     Duplicates duplicates,
-    @com.fasterxml.jackson.annotation.JsonInclude(
-            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        Integer priority) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer priority) {
   public static final int MAX_PRIORITY = 32766;
-
-  /** A spec without {@code duplicates} and {@code priority}: each packet once, no priority. */
-  public MirrorSessionSpec(
-      SourceSelector sources,
-      Direction direction,
-      String sensorRef,
-      Encapsulation encapsulation,
-      List<FilterRule> filter,
-      Boolean paused) {
-    this(sources, direction, sensorRef, encapsulation, filter, paused, null, null);
-  }
-
-  /** suppress: each packet reaches the sensor once; allow: this session copies all it selects. */
-  public enum Duplicates {
-    SUPPRESS,
-    ALLOW;
-
-    @com.fasterxml.jackson.annotation.JsonCreator
-    public static Duplicates parse(String text) {
-      for (Duplicates d : values()) {
-        if (d.json().equals(text)) {
-          return d;
-        }
-      }
-      throw new IllegalArgumentException("duplicates '" + text + "' is not suppress or allow");
-    }
-
-    @com.fasterxml.jackson.annotation.JsonValue
-    public String json() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
 
   public MirrorSessionSpec {
     Objects.requireNonNull(sources, "sources");
@@ -71,7 +44,51 @@ public record MirrorSessionSpec(
     }
   }
 
+  /** A session with sampling, each packet once per sensor, no priority. */
+  public MirrorSessionSpec(
+      SourceSelector sources,
+      Direction direction,
+      String sensorRef,
+      Encapsulation encapsulation,
+      List<FilterRule> filter,
+      Sample sample,
+      Boolean paused) {
+    this(sources, direction, sensorRef, encapsulation, filter, sample, paused, null, null);
+  }
+
+  /** A session without sampling, each packet once per sensor, no priority. */
+  public MirrorSessionSpec(
+      SourceSelector sources,
+      Direction direction,
+      String sensorRef,
+      Encapsulation encapsulation,
+      List<FilterRule> filter,
+      Boolean paused) {
+    this(sources, direction, sensorRef, encapsulation, filter, null, paused, null, null);
+  }
+
   public boolean isPaused() {
     return paused;
+  }
+
+  /** suppress: each packet reaches the sensor once; allow: this session copies all it selects. */
+  public enum Duplicates {
+    SUPPRESS,
+    ALLOW;
+
+    @JsonCreator
+    public static Duplicates parse(String text) {
+      for (Duplicates d : values()) {
+        if (d.json().equals(text)) {
+          return d;
+        }
+      }
+      throw new IllegalArgumentException("duplicates '" + text + "' is not suppress or allow");
+    }
+
+    @JsonValue
+    public String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 }

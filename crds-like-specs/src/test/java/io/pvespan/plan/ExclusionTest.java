@@ -24,6 +24,7 @@ class ExclusionTest {
         List.of(),
         false,
         List.of(),
+        null,
         exclusions);
   }
 

@@ -251,6 +251,17 @@ class SpecReferenceTest {
       if (s.has("enum")) {
         return "one of " + values(s.get("enum"));
       }
+      if (s.path("type").isArray()) {
+        // A union such as a port's (integer, "N-M" string or a list): each member keeps the
+        // keywords that apply to its type, so each renders on its own.
+        List<String> alternatives = new ArrayList<>();
+        for (JsonNode t : s.get("type")) {
+          com.fasterxml.jackson.databind.node.ObjectNode one = s.deepCopy();
+          one.put("type", t.asText());
+          alternatives.add(type(one));
+        }
+        return String.join(" or ", alternatives);
+      }
       String t = s.path("type").asText("");
       switch (t) {
         case "integer":
@@ -275,7 +286,11 @@ class SpecReferenceTest {
           }
           return "string";
         case "array":
-          return "list of " + type(resolve(s.path("items")));
+          {
+            JsonNode items = resolve(s.path("items"));
+            String each = type(items);
+            return "list of " + (items.path("type").isArray() ? "(" + each + ")" : each);
+          }
         case "object":
           return "object";
         case "boolean":
@@ -307,6 +322,8 @@ class SpecReferenceTest {
         String which = String.join(", ", names.stream().map(n -> "`" + n + "`").toList());
         if (min == 1 && max == 1) {
           rules.add("`" + at + "`: exactly one of " + which + ".");
+        } else if (max == Integer.MAX_VALUE) {
+          rules.add("`" + at + "`: at least " + min + " of " + which + ".");
         } else {
           rules.add("`" + at + "`: between " + min + " and " + max + " of " + which + ".");
         }

@@ -117,9 +117,14 @@ public record LabPlan(PlanResult result) {
     return mirrors().stream().filter(p -> p.entry().state() == EntryState.ACTIVE).toList();
   }
 
-  /** Active mirrors without filter rules: the ones whose bytes interface counters predict. */
+  /**
+   * Active mirrors without filter rules or sampling: the ones whose bytes interface counters
+   * predict.
+   */
   public List<Placed> countableMirrors() {
-    return activeMirrors().stream().filter(p -> p.entry().filter().isEmpty()).toList();
+    return activeMirrors().stream()
+        .filter(p -> p.entry().filter().isEmpty() && p.entry().sample() == null)
+        .toList();
   }
 
   public List<Placed> mirrorsOf(int vmid) {

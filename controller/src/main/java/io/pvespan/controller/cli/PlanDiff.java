@@ -113,7 +113,9 @@ final class PlanDiff {
             + PlanText.ARROW
             + " "
             + PlanText.target(e.target());
-    return e.filter() == null || e.filter().isEmpty() ? s : s + " (filter " + e.filter() + ")";
+    String filtered =
+        e.filter() == null || e.filter().isEmpty() ? s : s + " (filter " + e.filter() + ")";
+    return e.sample() == null ? filtered : filtered + " (sample " + e.sample() + ")";
   }
 
   private static List<String> minus(Set<String> a, Set<String> b) {

@@ -21,6 +21,18 @@ final class PlanText {
 
   private PlanText() {}
 
+  /** What narrows an entry's copies: its filter rules and sample ("" when it copies all). */
+  static String narrowing(MirrorEntry e) {
+    List<String> parts = new ArrayList<>();
+    if (!e.filter().isEmpty()) {
+      parts.add("filter: " + e.filter().size() + (e.filter().size() == 1 ? " rule" : " rules"));
+    }
+    if (e.sample() != null) {
+      parts.add("sample " + e.sample());
+    }
+    return parts.isEmpty() ? "" : "  (" + String.join(", ", parts) + ")";
+  }
+
   static String render(PlanResult result) {
     StringBuilder out = new StringBuilder();
     for (NodeMirrorPlan plan : result.plans()) {
@@ -99,7 +111,7 @@ final class PlanText {
                 + ", "
                 + e.state().json(),
             ARROW,
-            target(e.target())
+            target(e.target()) + narrowing(e)
           });
     }
     int[] width = new int[4];

@@ -61,7 +61,8 @@ final class Generations {
           || !x.rateLimited().equals(y.rateLimited())
           || !(x.filter() == y.filter() || x.filter().equals(y.filter()))
           || !x.standbyTargets().equals(y.standbyTargets())
-          || !x.exclusions().equals(y.exclusions())) {
+          || !x.exclusions().equals(y.exclusions())
+          || !java.util.Objects.equals(x.sample(), y.sample())) {
         return false;
       }
       if (x.target() != lastA || y.target() != lastB) {

@@ -42,10 +42,12 @@ import java.util.TreeSet;
  * </ol>
  *
  * A session with {@code duplicates: allow} keeps its entries as they are (it still counts as a
- * capture point for the others). What cannot be suppressed is a warning: a sender NIC without a MAC
- * in its config, or more senders than one filter may list ({@link #MAX_SENDERS}). Frames that are
- * routed between the two guests carry the router's MAC at the receiver and are not recognised: they
- * reach the sensor from both ends (see docs).
+ * capture point for the others). A session that samples ({@code sample: 1/N}) delivers a random
+ * share only, so it never counts as the capture point that takes a packet; only the rules that
+ * apply to a side (each rule has its own direction) count for it. What cannot be suppressed is a
+ * warning: a sender NIC without a MAC in its config, or more senders than one filter may list
+ * ({@link #MAX_SENDERS}). Frames that are routed between the two guests carry the router's MAC at
+ * the receiver and are not recognised: they reach the sensor from both ends (see docs).
  *
  * <p>Location does not matter (MACs and devices travel with the guest), so a migration changes
  * nothing here: {@link IncrementalPlanner} re-uses the previous value while the sessions' captures
@@ -64,7 +66,32 @@ final class OncePerSensor {
       NicId nic,
       Direction direction,
       String mac,
-      List<FilterRule> filter) {}
+      List<FilterRule> filter,
+      io.pvespan.model.Sample sample) {
+    /**
+     * Whether this capture copies every packet of {@code side} its rules for that side take: not
+     * when it samples (it delivers a random share only), nor when it has rules but none for it.
+     */
+    boolean takes(Direction side) {
+      boolean mirrored =
+          side == Direction.EGRESS ? direction.includesVmEgress() : direction.includesVmIngress();
+      return mirrored && sample == null && (filter.isEmpty() || !rulesFor(side).isEmpty());
+    }
+
+    /** Its rules that apply to {@code side} (each rule has its own direction). */
+    List<FilterRule> rulesFor(Direction side) {
+      if (filter.isEmpty()) {
+        return filter;
+      }
+      return filter.stream()
+          .filter(
+              r ->
+                  side == Direction.EGRESS
+                      ? r.appliesTo().includesVmEgress()
+                      : r.appliesTo().includesVmIngress())
+          .toList();
+    }
+  }
 
   /** Senders named in notes, one per guest NIC: by vmid, then NIC. */
   private static final Comparator<Capture> SENDER_ORDER =
@@ -107,7 +134,8 @@ final class OncePerSensor {
                 e.nic(),
                 e.direction(),
                 nic == null ? null : mac(nic.mac()),
-                e.filter()));
+                e.filter(),
+                e.sample()));
       }
     }
     return out;
@@ -217,7 +245,7 @@ final class OncePerSensor {
       boolean anyReceiver = false;
       for (Capture c : captures) {
         byDevice.computeIfAbsent(c.device(), k -> new ArrayList<>()).add(c);
-        if (c.direction().includesVmEgress()) {
+        if (c.takes(Direction.EGRESS)) {
           senders.add(c);
         }
         anyReceiver |= receives(c) && suppresses(c);
@@ -227,7 +255,9 @@ final class OncePerSensor {
       Set<Capture> noMac = new TreeSet<>(SENDER_ORDER);
       for (Capture c : senders) {
         if (c.mac() != null) {
-          macsByFilter.computeIfAbsent(c.filter(), k -> new TreeSet<>()).add(c.mac());
+          macsByFilter
+              .computeIfAbsent(c.rulesFor(Direction.EGRESS), k -> new TreeSet<>())
+              .add(c.mac());
           named.add(c);
         } else {
           noMac.add(c);
@@ -319,14 +349,12 @@ final class OncePerSensor {
         Set<List<FilterRule>> taken = new LinkedHashSet<>();
         List<String> by = new ArrayList<>();
         for (Capture h : before) {
-          if (side == Direction.EGRESS
-              ? h.direction().includesVmEgress()
-              : h.direction().includesVmIngress()) {
+          if (h.takes(side)) {
             by.add(h.session());
             if (h.filter().isEmpty()) {
               whole = h;
             }
-            taken.add(h.filter());
+            taken.add(h.rulesFor(side));
           }
         }
         if (whole != null) {

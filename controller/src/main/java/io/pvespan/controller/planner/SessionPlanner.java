@@ -214,7 +214,8 @@ final class SessionPlanner {
                       targets.target(),
                       spec.filter(),
                       nic.rate() != null && nic.rate() > 0,
-                      targets.standby()));
+                      targets.standby(),
+                      spec.sample()));
           int mtu = nic.mtu() == null ? InventoryNode.DEFAULT_MTU : nic.mtu();
           if (here && mtu + overhead > node.mtu()) {
             tooBig.computeIfAbsent(mtu, m -> new ArrayList<>()).add(device);

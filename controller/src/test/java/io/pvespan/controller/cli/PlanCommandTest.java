@@ -141,6 +141,37 @@ class PlanCommandTest {
   }
 
   @Test
+  void textNamesAnEntrysFilterAndSample() {
+    SpecSet specs = labSpecs(false);
+    MirrorSession dmz = specs.sessions().get(0);
+    var rule =
+        new io.pvespan.spec.FilterRule(
+            io.pvespan.spec.FilterRule.Action.ACCEPT,
+            io.pvespan.spec.FilterRule.Protocol.TCP,
+            "10.0.0.0/8",
+            List.of(443));
+    MirrorSession narrowed =
+        MirrorSession.of(
+            dmz.name(),
+            new MirrorSessionSpec(
+                dmz.spec().sources(),
+                null,
+                "ids-1",
+                null,
+                List.of(rule, rule),
+                io.pvespan.model.Sample.parse("1/10"),
+                null));
+    SpecSet withFilter = new SpecSet(specs.sensors(), List.of(narrowed));
+    Run r = run(paths -> new LoadResult(withFilter, List.of()), "--specs", "s", "--inventory", LAB);
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .containsPattern(
+            "dmz-web +101 net0 tap101i0, both, active +→ +local tap200i1  \\(filter: 2 rules,"
+                + " sample 1/10\\)");
+  }
+
+  @Test
   void specProblemsExitOneWithOneLineEachAndNoPlan() {
     LoadResult broken =
         new LoadResult(

@@ -44,6 +44,7 @@ class OncePerSensorTest {
             p.sensorRef(),
             Encapsulation.AUTO,
             filter,
+            null,
             false,
             null,
             priority));
@@ -169,5 +170,28 @@ class OncePerSensorTest {
     PlanContext after = MirrorPlanner.replan(before, allow, lab());
     assertThat(entry(after.result(), "web", "tap101i0").exclusions()).isEmpty();
     assertThat(nodePlan(after.result(), "pve1").generation()).isEqualTo(2);
+  }
+
+  @Test
+  void aSamplingSessionNeverCountsAsTheCapturePointThatTakesAPacket() {
+    // 101's sent side reaches ids-1 only 1 in 10: 103's received side must keep 101's frames.
+    MirrorSession sampled = session("sampled", sources().vmids(101).build(), "ids-1");
+    MirrorSessionSpec p = sampled.spec();
+    sampled =
+        MirrorSession.of(
+            "sampled",
+            new MirrorSessionSpec(
+                p.sources(),
+                Direction.EGRESS,
+                p.sensorRef(),
+                Encapsulation.AUTO,
+                null,
+                io.pvespan.model.Sample.parse("1/10"),
+                false,
+                null,
+                null));
+    PlanResult r =
+        plan(labSpecs(sampled, session("into-103", sources().vmids(103).build(), "ids-1")), lab());
+    assertThat(entry(r, "into-103", "veth103i0").exclusions()).isEmpty();
   }
 }

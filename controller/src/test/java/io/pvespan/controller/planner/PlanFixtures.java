@@ -102,6 +102,7 @@ final class PlanFixtures {
             p.sensorRef(),
             p.encapsulation(),
             p.filter(),
+            p.sample(),
             p.paused(),
             MirrorSessionSpec.Duplicates.ALLOW,
             p.priority()));

@@ -12,9 +12,10 @@ import java.util.Map;
 
 /**
  * Checks across all documents that no single schema can express: names unique per kind, every
- * {@code sensorRef} resolves, and no mirror loop through sensor guests named by {@code vmids}
- * ({@link MirrorLoops}). Works on the trees, not the records, so that a document with a schema
- * problem elsewhere still takes part (its name still counts).
+ * {@code sensorRef} resolves, no mirror loop through sensor guests named by {@code vmids} ({@link
+ * MirrorLoops}), and the filter rules' cross-field rules ({@link FilterCheck}). Works on the trees,
+ * not the records, so that a document with a schema problem elsewhere still takes part (its name
+ * still counts).
  */
 final class SemanticCheck {
   private SemanticCheck() {}
@@ -61,6 +62,9 @@ final class SemanticCheck {
       }
     }
     problems.addAll(MirrorLoops.find(documents, sensors));
+    for (YamlDocument d : documents) {
+      FilterCheck.check(d, problems);
+    }
     return problems;
   }
 

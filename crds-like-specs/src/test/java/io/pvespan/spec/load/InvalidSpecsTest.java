@@ -69,6 +69,21 @@ class InvalidSpecsTest {
             "16:47: spec.filter[1].ports[0]: port 0 is outside 1..65535",
             "17:28: spec.filter[2].cidr: '10.0.0.0' is not an IPv4 or IPv6 CIDR (address/prefix)"),
         bad(
+            "filter-rules",
+            "17:3: spec.filter: 5 of 6 rules have a number: number every rule (they order"
+                + " evaluation) or none",
+            "18:68: spec.filter[0].source.ports: port range 2000-1000 runs backwards",
+            "19:16: spec.filter[1].number: rule number 100 is also used at line 18: numbers order"
+                + " the rules and must be unique",
+            "19:69: spec.filter[1].source.ports: ports need protocol tcp, udp or sctp, not 'icmp'",
+            "20:7: spec.filter[2]: cidr and ports (either side) cannot be combined with source or"
+                + " destination; write the address and ports under source or destination",
+            "21:7: spec.filter[3]: source 10.0.0.0/8 and destination 2001:db8::/32 are of different"
+                + " IP versions: the rule can never match",
+            "22:48: spec.filter[4].direction: the rule applies to ingress but the session mirrors"
+                + " only egress: it would never apply",
+            "23:65: spec.filter[5].destination.ports[1]: port 70000 is outside 1..65535"),
+        bad(
             "bad-values",
             "4:18: metadata.name: 'Bad_Name' must be lower-case letters, digits and '-' (max 63,"
                 + " no leading or trailing '-')",

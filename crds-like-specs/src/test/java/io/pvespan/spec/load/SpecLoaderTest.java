@@ -39,8 +39,9 @@ class SpecLoaderTest {
             "dmz-no-102",
             "dmz-tagged",
             "web-https",
-            "web-local")
-        .hasSize(7);
+            "web-local",
+            "web-numbered")
+        .hasSize(8);
     Sensor ids1 = sensor(specs, "ids-1");
     assertThat(ids1.spec().vm().vmid()).isEqualTo(VmId.of(200));
     assertThat(ids1.spec().vm().nic()).isEqualTo(NicId.parse("net1"));

@@ -197,17 +197,19 @@ final class ConvergePlanner {
               + (tunnel ? " cannot be created" : " absent")
         };
       }
+      // Each hook runs only the rules for its side; a side none of the rules is for needs no
+      // filter (with a filter, unmatched traffic is not mirrored).
       Map<TcSide, FilterMatch> matches = new java.util.EnumMap<>(TcSide.class);
       try {
         for (TcSide side : TcSide.forVmDirection(m.direction())) {
-          matches.put(side, match(m, side));
+          match(m, side).ifPresent(found -> matches.put(side, found));
         }
       } catch (IllegalArgumentException e) {
         return new String[] {"failed", e.getMessage()};
       }
       List<DesiredFilter> mine = new ArrayList<>();
       boolean settling = false;
-      for (TcSide side : TcSide.forVmDirection(m.direction())) {
+      for (TcSide side : matches.keySet()) {
         FilterMatch match = matches.get(side);
         if (held.contains(m.device()) && needsQdisc(m.device(), side)) {
           settling = true; // Proxmox may be plugging it: its qdisc, or ours once it is quiet
@@ -252,8 +254,11 @@ final class ConvergePlanner {
       return root.isEmpty() || root.get().kernelDefault();
     }
 
-    /** What {@code m} copies on {@code side}: its rules after that side's exclusions. */
-    FilterMatch match(MirrorEntry m, TcSide side) {
+    /**
+     * What {@code m} copies on {@code side}: the rules for that side after that side's exclusions;
+     * empty when the entry has rules but none for this side (that hook needs no filter).
+     */
+    Optional<FilterMatch> match(MirrorEntry m, TcSide side) {
       // tc ingress of the tap is what the VM sends (egress seen from the VM), and the other way.
       // Without the bpf classifier the exclusions cannot be expressed: copy everything (the
       // sensor may see a packet twice, never zero times) rather than fail the entry.
@@ -265,10 +270,14 @@ final class ConvergePlanner {
         throw new IllegalArgumentException(
             "filter rules need the bpf classifier, which this kernel lacks");
       }
-      if (m.filter().isEmpty() && !features.matchall() && !features.u32()) {
+      if (m.sample() != null && !features.bpf()) {
+        throw new IllegalArgumentException(
+            "sample " + m.sample() + " needs the bpf classifier, which this kernel lacks");
+      }
+      if (m.filter().isEmpty() && m.sample() == null && !features.matchall() && !features.u32()) {
         throw new IllegalArgumentException("this kernel has neither matchall nor u32");
       }
-      return FilterMatch.of(m.filter(), exclusions, features);
+      return FilterMatch.forHook(m.filter(), m.sample(), exclusions, side, features);
     }
 
     void delivery(Delivery d, boolean only) {

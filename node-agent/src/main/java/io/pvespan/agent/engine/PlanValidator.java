@@ -112,8 +112,10 @@ public final class PlanValidator {
         out.add(what + ": the source is also a planned tunnel device");
       }
       for (FilterRule rule : m.filter()) {
-        if (rule.cidr() != null && !cidr(rule.cidr())) {
-          out.add(what + ": filter cidr '" + rule.cidr() + "' is not an IP address or prefix");
+        for (String c : cidrs(rule)) {
+          if (!cidr(c)) {
+            out.add(what + ": filter cidr '" + c + "' is not an IP address or prefix");
+          }
         }
       }
       for (io.pvespan.plan.Exclusion e : m.exclusions()) {
@@ -188,6 +190,20 @@ public final class PlanValidator {
   }
 
   /** An IP literal, optionally with {@code /N} within its family's length (as the kernel reads). */
+  private static List<String> cidrs(FilterRule rule) {
+    List<String> out = new ArrayList<>();
+    if (rule.cidr() != null) {
+      out.add(rule.cidr());
+    }
+    if (rule.source() != null && rule.source().cidr() != null) {
+      out.add(rule.source().cidr());
+    }
+    if (rule.destination() != null && rule.destination().cidr() != null) {
+      out.add(rule.destination().cidr());
+    }
+    return out;
+  }
+
   private static boolean cidr(String text) {
     int slash = text.indexOf('/');
     String address = slash < 0 ? text : text.substring(0, slash);

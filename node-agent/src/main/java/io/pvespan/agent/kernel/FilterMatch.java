@@ -1,12 +1,14 @@
 package io.pvespan.agent.kernel;
 
+import io.pvespan.model.Sample;
 import io.pvespan.spec.FilterRule;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a mirror filter matches, rendered as the classifier part of {@code tc filter add}: every
  * frame ({@code matchall} where the kernel has it, else {@code u32 match u32 0 0}), or a session's
- * filter rules compiled to classic BPF (see {@link BpfCompiler} for why not u32).
+ * filter rules and sample compiled to classic BPF (see {@link BpfCompiler} for why not u32).
  */
 public sealed interface FilterMatch {
   /** Appends the classifier and its arguments. */
@@ -15,25 +17,57 @@ public sealed interface FilterMatch {
   /** A stable description, hashed into the ownership cookie's content part. */
   String describe();
 
-  /**
-   * The match for a plan entry's rules and one side's exclusions (each packet once per sensor; see
-   * {@link ExclusionCompiler}) on a kernel with {@code features}.
-   */
-  static FilterMatch of(
-      List<FilterRule> rules, List<io.pvespan.plan.Exclusion> exclusions, KernelFeatures features) {
-    if (exclusions.isEmpty()) {
-      return of(rules, features);
-    }
-    return new Rules(
-        ExclusionCompiler.compile(exclusions, rules.isEmpty() ? null : BpfCompiler.compile(rules)));
-  }
-
-  /** The match for a plan entry's rules on a kernel with {@code features}. */
+  /** The match for a plan entry's rules on a kernel with {@code features} (both hooks). */
   static FilterMatch of(List<FilterRule> rules, KernelFeatures features) {
     if (!rules.isEmpty()) {
       return new Rules(BpfCompiler.compile(rules));
     }
     return features.matchall() ? new MatchAll() : new U32All();
+  }
+
+  /**
+   * The match on hook {@code side} of a guest's device for a plan entry's rules and sample: only
+   * the rules whose direction includes this side (tc ingress of the tap = what the VM sends). Empty
+   * when the entry has rules but none for this side: with a filter, unmatched traffic is not
+   * mirrored, so that hook needs no filter at all.
+   */
+  static Optional<FilterMatch> forHook(
+      List<FilterRule> rules, Sample sample, TcSide side, KernelFeatures features) {
+    return forHook(rules, sample, List.of(), side, features);
+  }
+
+  /**
+   * {@link #forHook(List, Sample, TcSide, KernelFeatures)} with this side's exclusions (each packet
+   * once per sensor; see {@link ExclusionCompiler}) in front of the entry's own match.
+   */
+  static Optional<FilterMatch> forHook(
+      List<FilterRule> rules,
+      Sample sample,
+      List<io.pvespan.plan.Exclusion> exclusions,
+      TcSide side,
+      KernelFeatures features) {
+    List<FilterRule> mine =
+        rules.stream()
+            .filter(
+                r ->
+                    side == TcSide.INGRESS
+                        ? r.appliesTo().includesVmEgress()
+                        : r.appliesTo().includesVmIngress())
+            .toList();
+    if (!rules.isEmpty() && mine.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean all = mine.isEmpty() && (sample == null || sample.everything());
+    if (!exclusions.isEmpty()) {
+      return Optional.of(
+          new Rules(
+              ExclusionCompiler.compile(
+                  exclusions, all ? null : BpfCompiler.compile(mine, sample))));
+    }
+    if (all) {
+      return Optional.of(features.matchall() ? new MatchAll() : new U32All());
+    }
+    return Optional.of(new Rules(BpfCompiler.compile(mine, sample)));
   }
 
   /** {@code matchall}. */

@@ -200,6 +200,7 @@ class ConvergePlannerTest {
             m.filter(),
             false,
             List.of(),
+            null,
             List.of(
                 new io.pvespan.plan.Exclusion(
                     Direction.INGRESS, List.of("bc:24:11:00:00:0a"), List.of())));
