@@ -103,18 +103,7 @@ class ConvergePlannerTest {
   private static NodeMirrorPlan roamingSensor() {
     var tunnel = Plans.vxlanSend("pspv1", "198.18.0.1", "198.18.0.2", 42);
     var m = mirror("s1", 101, Direction.EGRESS, Plans.vxlanTarget("pspv1", "198.18.0.2", 42));
-    var withStandby =
-        new io.pvespan.plan.MirrorEntry(
-            m.session(),
-            m.vmid(),
-            m.nic(),
-            m.device(),
-            m.direction(),
-            m.state(),
-            m.target(),
-            m.filter(),
-            false,
-            List.of(local("tap900i0")));
+    var withStandby = Plans.with(m, List.of(local("tap900i0")), List.of());
     return NodeMirrorPlan.of("node1", 1, List.of(withStandby), List.of(tunnel), List.of());
   }
 
@@ -189,18 +178,9 @@ class ConvergePlannerTest {
     ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0");
     var m = mirror("s1", 101, Direction.BOTH, local("tap900i0"));
     var once =
-        new io.pvespan.plan.MirrorEntry(
-            m.session(),
-            m.vmid(),
-            m.nic(),
-            m.device(),
-            m.direction(),
-            m.state(),
-            m.target(),
-            m.filter(),
-            false,
+        Plans.with(
+            m,
             List.of(),
-            null,
             List.of(
                 new io.pvespan.plan.Exclusion(
                     Direction.INGRESS, List.of("bc:24:11:00:00:0a"), List.of())));

@@ -36,24 +36,17 @@ class PlanValidatorTest {
   void standbyTargetsAreCheckedLikeTheTarget() {
     var m = Plans.local("s1", 101, "tap900i0");
     var bad =
-        new io.pvespan.plan.MirrorEntry(
-            m.session(),
-            m.vmid(),
-            m.nic(),
-            m.device(),
-            m.direction(),
-            m.state(),
-            m.target(),
-            m.filter(),
-            false,
-            List.of(
+        io.pvespan.agent.engine.Plans.with(
+            m,
+            List.<io.pvespan.plan.MirrorTarget>of(
                 new io.pvespan.plan.LocalTarget(m.device()),
                 new io.pvespan.plan.TunnelTarget(
                     io.pvespan.model.Encapsulation.VXLAN,
                     io.pvespan.model.InterfaceName.of("pspnone"),
                     "198.18.0.9",
                     io.pvespan.model.Vni.of(7),
-                    null)));
+                    null)),
+            List.of());
     assertThat(problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(bad), List.of(), List.of())))
         .containsExactly(
             "mirror s1 tap101i0 standby mirrors into itself",

@@ -76,4 +76,24 @@ final class Plans {
   static NodeMirrorPlan plan(long gen, List<MirrorEntry> mirrors) {
     return NodeMirrorPlan.of("node1", gen, mirrors, List.of(), List.of());
   }
+
+  /** {@code m} with {@code standby} targets and {@code exclusions} instead of its own. */
+  static MirrorEntry with(
+      MirrorEntry m,
+      List<io.pvespan.plan.MirrorTarget> standby,
+      List<io.pvespan.plan.Exclusion> exclusions) {
+    return new MirrorEntry(
+        m.session(),
+        m.vmid(),
+        m.nic(),
+        m.device(),
+        m.direction(),
+        m.state(),
+        m.target(),
+        m.filter(),
+        m.rateLimited(),
+        standby,
+        m.sample(),
+        exclusions);
+  }
 }
