@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 /**
  * Live capture through the controller ({@code docs/capture.md}); the rest of the API is read-only
  * and open, but captured frames are guests' traffic, so these paths answer only clients on the
- * controller's own host (loopback), where {@code ./pvespan capture} runs:
+ * controller's own host ({@link #sameHost}), where {@code ./pvespan capture} runs:
  *
  * <ul>
  *   <li>{@code POST /v1/captures} {@code {"session","vm","filter","seconds","bytes"}}: 201 {@code
@@ -46,7 +46,7 @@ final class CaptureEndpoint {
   }
 
   void handle(HttpExchange ex) throws IOException {
-    if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
+    if (!sameHost(ex)) {
       send(ex, 403, error("capture is only for clients on the controller's host"));
       return;
     }
@@ -69,6 +69,15 @@ final class CaptureEndpoint {
     } else {
       send(ex, 404, error("no such resource: " + path));
     }
+  }
+
+  /**
+   * A client on this host: it connects from loopback, or from the very address the controller
+   * listens on (a controller bound to one address; TCP's handshake keeps others from posing as it).
+   */
+  static boolean sameHost(HttpExchange ex) {
+    var remote = ex.getRemoteAddress().getAddress();
+    return remote.isLoopbackAddress() || remote.equals(ex.getLocalAddress().getAddress());
   }
 
   private void start(HttpExchange ex) throws IOException {

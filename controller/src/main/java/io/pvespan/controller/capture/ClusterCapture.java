@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterCapture implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterCapture.class);
-  static final long HOLD_MILLIS = 500;
+
+  /** Longer than the spread of the agents' delivery delays, so their frames fall into place. */
+  static final long HOLD_MILLIS = 1000;
+
   static final long DUPLICATE_WINDOW_MICROS = 50_000;
   static final long TICK_MILLIS = 100;
 

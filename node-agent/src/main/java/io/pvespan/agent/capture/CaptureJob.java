@@ -100,13 +100,16 @@ final class CaptureJob implements Runnable {
       p.destroy();
     }
     AtomicReference<String> firstError = new AtomicReference<>();
-    Thread errors = drainErrors(p, firstError);
+    AtomicReference<String> drops = new AtomicReference<>();
+    Thread errors = drainErrors(p, firstError, drops);
     boolean gotHeader = false;
+    long records = 0;
     try {
       PcapFraming framing = new PcapFraming(p.getInputStream());
       byte[] header = framing.header();
       if (header != null) {
         gotHeader = true;
+        LOG.info("capture {}: tcpdump on {} listening", id, spec.device());
         if (framing.linkType() != 1) {
           return "device "
               + spec.device()
@@ -127,6 +130,7 @@ final class CaptureJob implements Runnable {
             return null;
           }
           recordBytes += r.length;
+          records++;
         }
       }
     } finally {
@@ -136,6 +140,18 @@ final class CaptureJob implements Runnable {
       running.compareAndSet(p, null);
     }
     String error = firstError.get();
+    if (gotHeader) {
+      LOG.info(
+          "capture {}: tcpdump on {} stopped after {} frames{}{}",
+          id,
+          spec.device(),
+          records,
+          drops.get() == null ? "" : " (" + drops.get() + ")",
+          error == null ? "" : ": " + error);
+    }
+    if (!gotHeader && error != null) {
+      LOG.debug("capture {}: tcpdump on {}: {}", id, spec.device(), error);
+    }
     if (!gotHeader && stopReason == null && error != null && !deviceMissing(error)) {
       return "tcpdump: " + error;
     }
@@ -160,7 +176,8 @@ final class CaptureJob implements Runnable {
         || line.isBlank();
   }
 
-  private static Thread drainErrors(Process p, AtomicReference<String> firstError) {
+  private static Thread drainErrors(
+      Process p, AtomicReference<String> firstError, AtomicReference<String> drops) {
     Thread t =
         new Thread(
             () -> {
@@ -168,6 +185,10 @@ final class CaptureJob implements Runnable {
                   new BufferedReader(
                       new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
+                  // Frames the kernel could not hand to tcpdump: worth a word in the log.
+                  if (line.contains("dropped by kernel") && !line.startsWith("0 ")) {
+                    drops.set(line.strip());
+                  }
                   if (firstError.get() == null && !banner(line)) {
                     firstError.set(line.length() > 200 ? line.substring(0, 200) : line);
                   }

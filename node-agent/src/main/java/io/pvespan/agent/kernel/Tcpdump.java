@@ -21,6 +21,20 @@ public final class Tcpdump {
   /** Debian and Proxmox install it in /usr/bin; some distributions in /usr/sbin. */
   private static final List<String> CANDIDATES = List.of("/usr/bin/tcpdump", "/usr/sbin/tcpdump");
 
+  /**
+   * The kernel ring, KiB, and the snap length. {@code --immediate-mode} hands each frame over at
+   * once in a ring of fixed slots; without it frames wait in blocks for up to tcpdump's 1 s
+   * timeout, and the open block is lost when the device disappears (measured: the source tap's last
+   * second before a live migration's end). On a device with offloads on (a guest's tap; GSO frames
+   * up to 64 KiB) libpcap sizes each slot by the snap length: with tcpdump's 256 KiB and libpcap's
+   * 2 MiB ring that was 8 slots, and a busy moment (a migration on two cores) dropped hundreds of
+   * frames. 64 KiB snap length and a 16 MiB ring: 256 slots at worst, thousands for MTU-sized
+   * slots.
+   */
+  static final int BUFFER_KIB = 16384;
+
+  static final int SNAP_LENGTH = 65535;
+
   private final NetnsName netns;
   private final String binary;
 
@@ -47,7 +61,8 @@ public final class Tcpdump {
     }
     argv.add(binary == null ? CANDIDATES.get(0) : binary);
     argv.addAll(List.of("-i", device.value(), "-p", "-n", "-U", "--immediate-mode"));
-    argv.addAll(List.of("-s", "262144", "-w", "-", "-Q", queue(direction)));
+    argv.addAll(List.of("-B", String.valueOf(BUFFER_KIB), "-s", String.valueOf(SNAP_LENGTH)));
+    argv.addAll(List.of("-w", "-", "-Q", queue(direction)));
     if (filter.isPresent()) {
       argv.add("--");
       argv.add(filter.get().value());
