@@ -4,10 +4,12 @@ import io.pvespan.controller.capture.CaptureClient;
 import io.pvespan.model.Direction;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.PlanJson;
+import io.pvespan.spec.FilterRule;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import okhttp3.MediaType;
@@ -39,6 +41,7 @@ public final class HttpCaptureClient implements CaptureClient {
       InterfaceName device,
       Direction direction,
       Optional<String> filter,
+      List<FilterRule> rules,
       Duration duration,
       long maxBytes)
       throws IOException {
@@ -47,6 +50,9 @@ public final class HttpCaptureClient implements CaptureClient {
     body.put("device", device.value());
     body.put("direction", direction.json());
     filter.ifPresent(f -> body.put("filter", f));
+    if (!rules.isEmpty()) {
+      body.put("rules", rules);
+    }
     body.put("seconds", Math.max(1, duration.toSeconds()));
     body.put("bytes", maxBytes);
     Request req =

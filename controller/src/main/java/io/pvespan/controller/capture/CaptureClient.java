@@ -2,9 +2,11 @@ package io.pvespan.controller.capture;
 
 import io.pvespan.model.Direction;
 import io.pvespan.model.InterfaceName;
+import io.pvespan.spec.FilterRule;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The agents' live-capture API ({@code /v1/captures}, see {@code docs/capture.md}). */
@@ -16,7 +18,10 @@ public interface CaptureClient {
     }
   }
 
-  /** {@code POST /v1/captures}: the capture's id on that agent. */
+  /**
+   * {@code POST /v1/captures}: the capture's id on that agent. {@code rules}: the session's filter
+   * rules (the agent keeps only what they mirror; empty: everything).
+   */
   String start(
       URI agent,
       String node,
@@ -24,6 +29,7 @@ public interface CaptureClient {
       InterfaceName device,
       Direction direction,
       Optional<String> filter,
+      List<FilterRule> rules,
       Duration duration,
       long maxBytes)
       throws IOException;

@@ -241,6 +241,7 @@ final class ClusterCapture implements Runnable {
               target.device(),
               target.direction(),
               request.filter(),
+              rules(),
               java.time.Duration.ofSeconds(left),
               Math.min(request.maxBytes() + 24, CaptureRequest.MAX_BYTES));
       agentId = a;
@@ -263,6 +264,19 @@ final class ClusterCapture implements Runnable {
         agentId = null;
         client.cancel(agent, target.node(), a);
       }
+    }
+
+    /** The session's filter rules in force (the agent keeps what they mirror). */
+    private List<io.pvespan.spec.FilterRule> rules() {
+      ControllerSnapshot s = snapshots.get();
+      if (s.specs() == null) {
+        return List.of();
+      }
+      return s.specs().sessions().stream()
+          .filter(m -> m.name().equals(request.session()))
+          .findFirst()
+          .map(m -> m.spec().filter())
+          .orElse(List.of());
     }
 
     /**

@@ -50,6 +50,7 @@ class CaptureCommandIT {
         InterfaceName device,
         Direction direction,
         Optional<String> filter,
+        List<io.pvespan.spec.FilterRule> rules,
         Duration duration,
         long maxBytes) {
       started.put(node, device + " " + direction.json() + " " + filter.orElse(""));

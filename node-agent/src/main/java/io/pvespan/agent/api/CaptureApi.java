@@ -1,13 +1,17 @@
 package io.pvespan.agent.api;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.pvespan.agent.capture.CaptureSpec;
 import io.pvespan.agent.capture.Captures;
+import io.pvespan.agent.kernel.BpfCompiler;
+import io.pvespan.agent.kernel.BpfProgram;
 import io.pvespan.agent.kernel.PcapFilter;
 import io.pvespan.model.Direction;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.PlanJson;
+import io.pvespan.spec.FilterRule;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -21,8 +25,9 @@ import java.util.regex.Pattern;
  * Live captures ({@code docs/capture.md}), for the controller only (the caller checked access):
  *
  * <ul>
- *   <li>{@code POST /v1/captures} with {@code {"session","device","direction","filter","seconds",
- *       "bytes"}}: 201 {@code {"id":...}}; 400 invalid; 429 too many running; 503 no tcpdump.
+ *   <li>{@code POST /v1/captures} with {@code {"session","device","direction","filter","rules",
+ *       "seconds","bytes"}} ({@code rules}: the session's filter rules): 201 {@code {"id":...}};
+ *       400 invalid; 429 too many running; 503 no tcpdump.
  *   <li>{@code GET /v1/captures/ID?from=N}: the pcap stream's bytes from offset N (waits up to 1 s
  *       for some), headers {@code X-Capture-Offset} (where the body starts), {@code
  *       X-Capture-State} ({@code running} or {@code ended}) and {@code X-Capture-Reason}; 404
@@ -104,7 +109,8 @@ final class CaptureApi {
     var fields = n.fieldNames();
     while (fields.hasNext()) {
       String f = fields.next();
-      if (!List.of("session", "device", "direction", "filter", "seconds", "bytes").contains(f)) {
+      if (!List.of("session", "device", "direction", "filter", "rules", "seconds", "bytes")
+          .contains(f)) {
         throw new IllegalArgumentException("unknown field " + f);
       }
     }
@@ -114,7 +120,21 @@ final class CaptureApi {
         n.has("direction") ? Direction.parse(text(n, "direction")) : Direction.BOTH,
         n.hasNonNull("filter") ? Optional.of(new PcapFilter(text(n, "filter"))) : Optional.empty(),
         Duration.ofSeconds(number(n, "seconds")),
-        number(n, "bytes"));
+        number(n, "bytes"),
+        sessionMatch(n.get("rules")));
+  }
+
+  /** The session's filter rules, compiled as for its mirror filters; empty: mirror everything. */
+  private static Optional<BpfProgram> sessionMatch(JsonNode rules) {
+    if (rules == null || rules.isNull()) {
+      return Optional.empty();
+    }
+    if (!rules.isArray()) {
+      throw new IllegalArgumentException("rules must be a list of filter rules");
+    }
+    List<FilterRule> list =
+        PlanJson.MAPPER.convertValue(rules, new TypeReference<List<FilterRule>>() {});
+    return list.isEmpty() ? Optional.empty() : Optional.of(BpfCompiler.compile(list));
   }
 
   private static String text(JsonNode n, String field) {

@@ -1,5 +1,6 @@
 package io.pvespan.agent.capture;
 
+import io.pvespan.agent.kernel.ClassicBpf;
 import io.pvespan.agent.kernel.Tcpdump;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -122,6 +123,9 @@ final class CaptureJob implements Runnable {
           headerSent = true;
         }
         for (byte[] r = framing.record(); r != null; r = framing.record()) {
+          if (!inSession(framing, r)) {
+            continue;
+          }
           if (recordBytes + r.length > spec.maxBytes()) {
             recordBytes = spec.maxBytes();
             return null;
@@ -156,6 +160,15 @@ final class CaptureJob implements Runnable {
       return "tcpdump: " + error;
     }
     return null;
+  }
+
+  /** Whether the session's filter rules (if any) mirror this frame. */
+  private boolean inSession(PcapFraming framing, byte[] record) {
+    if (spec.sessionMatch().isEmpty()) {
+      return true;
+    }
+    byte[] frame = java.util.Arrays.copyOfRange(record, PcapFraming.RECORD_HEADER, record.length);
+    return ClassicBpf.matches(spec.sessionMatch().get(), frame, framing.wireLength(record));
   }
 
   /** tcpdump's words for a device that is absent or not up (yet): try again. */

@@ -1,5 +1,6 @@
 package io.pvespan.agent.capture;
 
+import io.pvespan.agent.kernel.BpfProgram;
 import io.pvespan.agent.kernel.PcapFilter;
 import io.pvespan.model.Direction;
 import io.pvespan.model.GuestNicDevice;
@@ -13,7 +14,9 @@ import java.util.Optional;
  * One capture the controller asks for: a guest device ({@code tap<vmid>i<n>} or {@code
  * veth<vmid>i<n>}, never a bridge, an uplink or one of ours: the controller may already mirror any
  * guest device by plan, so it gains nothing new), the VM's direction, an optional pcap filter, and
- * limits within the agent's bounds. {@code session} only labels it (logs).
+ * limits within the agent's bounds. {@code sessionMatch}: the session's filter rules compiled as
+ * for its mirror filters ({@link io.pvespan.agent.kernel.BpfCompiler}); a frame it does not match
+ * is left out, so the capture holds what the session mirrors. {@code session} labels it (logs).
  */
 public record CaptureSpec(
     String session,
@@ -21,7 +24,8 @@ public record CaptureSpec(
     Direction direction,
     Optional<PcapFilter> filter,
     Duration duration,
-    long maxBytes) {
+    long maxBytes,
+    Optional<BpfProgram> sessionMatch) {
   public static final Duration MAX_DURATION = Duration.ofHours(1);
   public static final long MAX_BYTES = 1L << 30;
 
@@ -34,6 +38,7 @@ public record CaptureSpec(
     }
     Objects.requireNonNull(direction, "direction");
     filter = filter == null ? Optional.empty() : filter;
+    sessionMatch = sessionMatch == null ? Optional.empty() : sessionMatch;
     if (duration == null || duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("duration must be positive");
     }
@@ -43,5 +48,18 @@ public record CaptureSpec(
     if (maxBytes <= 0 || maxBytes > MAX_BYTES) {
       throw new IllegalArgumentException("bytes must be 1.." + MAX_BYTES);
     }
+  }
+
+  /**
+   * A capture of everything on the device in {@code direction} (a session without filter rules).
+   */
+  public CaptureSpec(
+      String session,
+      InterfaceName device,
+      Direction direction,
+      Optional<PcapFilter> filter,
+      Duration duration,
+      long maxBytes) {
+    this(session, device, direction, filter, duration, maxBytes, Optional.empty());
   }
 }

@@ -56,6 +56,11 @@ final class PcapFraming {
     return ByteBuffer.wrap(header, 20, 4).order(order).getInt();
   }
 
+  /** A record's length on the wire (its header's orig_len). */
+  int wireLength(byte[] record) {
+    return ByteBuffer.wrap(record, 12, 4).order(order).getInt();
+  }
+
   /** The next whole record (its 16-byte header and data); null at the end of the stream. */
   byte[] record() throws IOException {
     byte[] rh = new byte[RECORD_HEADER];

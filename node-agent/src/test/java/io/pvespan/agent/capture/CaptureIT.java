@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pvespan.agent.engine.ConvergeReport;
 import io.pvespan.agent.engine.KernelConverger;
+import io.pvespan.agent.kernel.BpfCompiler;
 import io.pvespan.agent.kernel.KernelFeatures;
 import io.pvespan.agent.kernel.KernelProbe;
 import io.pvespan.agent.kernel.NetnsName;
@@ -18,6 +19,9 @@ import io.pvespan.plan.EntryState;
 import io.pvespan.plan.LocalTarget;
 import io.pvespan.plan.MirrorEntry;
 import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.spec.FilterRule;
+import io.pvespan.spec.FilterRule.Action;
+import io.pvespan.spec.FilterRule.Protocol;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -121,6 +125,32 @@ class CaptureIT {
     readUntil(
         id, pcap, next, () -> frames(pcap.toByteArray(), FRAME) >= 50, Duration.ofSeconds(10));
     assertThat(frames(pcap.toByteArray(), FRAME)).isEqualTo(50);
+  }
+
+  @Test
+  void theSessionsFilterRulesDecideWhatTheCaptureHolds() throws Exception {
+    var rules = List.of(new FilterRule(Action.ACCEPT, Protocol.UDP, null, List.of(9)));
+    String id =
+        captures.start(
+            new CaptureSpec(
+                "s1",
+                InterfaceName.of("tap101i0"),
+                Direction.EGRESS,
+                Optional.empty(),
+                Duration.ofSeconds(30),
+                1L << 24,
+                Optional.of(BpfCompiler.compile(rules))));
+    ByteArrayOutputStream pcap = new ByteArrayOutputStream();
+    // Nothing is written before the first frame the rules keep.
+    lab.udp(vm, "198.18.1.102", 10, 20, 900);
+    lab.udp(vm, "198.18.1.102", 9, 30, 1000);
+    lab.udp(vm, "198.18.1.102", 10, 20, 900);
+    long next =
+        readUntil(
+            id, pcap, 0, () -> frames(pcap.toByteArray(), FRAME) >= 30, Duration.ofSeconds(10));
+    readUntil(id, pcap, next, () -> false, Duration.ofMillis(500));
+    assertThat(frames(pcap.toByteArray(), FRAME)).as("UDP port 9: mirrored").isEqualTo(30);
+    assertThat(frames(pcap.toByteArray(), 942)).as("UDP port 10: not mirrored").isZero();
   }
 
   @Test
