@@ -105,6 +105,7 @@ final class CaptureJob implements Runnable {
     Thread errors = drainErrors(p, firstError, drops);
     boolean gotHeader = false;
     long records = 0;
+    long outside = 0;
     try {
       PcapFraming framing = new PcapFraming(p.getInputStream());
       byte[] header = framing.header();
@@ -124,6 +125,7 @@ final class CaptureJob implements Runnable {
         }
         for (byte[] r = framing.record(); r != null; r = framing.record()) {
           if (!inSession(framing, r)) {
+            outside++;
             continue;
           }
           if (recordBytes + r.length > spec.maxBytes()) {
@@ -146,10 +148,11 @@ final class CaptureJob implements Runnable {
     String error = firstError.get();
     if (gotHeader) {
       LOG.info(
-          "capture {}: tcpdump on {} stopped after {} frames{}{}",
+          "capture {}: tcpdump on {} stopped after {} frames ({} outside the session's rules){}{}",
           id,
           spec.device(),
           records,
+          outside,
           drops.get() == null ? "" : " (" + drops.get() + ")",
           error == null ? "" : ": " + error);
     }

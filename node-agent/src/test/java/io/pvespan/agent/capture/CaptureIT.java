@@ -46,6 +46,7 @@ class CaptureIT {
   private NetnsName node;
   private NetnsName vm;
   private NetnsName sensor;
+  private NetnsName peer;
   private Captures captures;
 
   @BeforeEach
@@ -53,7 +54,7 @@ class CaptureIT {
     lab = new Lab();
     node = lab.node("n1");
     vm = lab.vm(node, 101, "198.18.1.101/24", true);
-    lab.vm(node, 102, "198.18.1.102/24", true);
+    peer = lab.vm(node, 102, "198.18.1.102/24", true);
     sensor = lab.vm(node, 900, null, false);
     captures = new Captures(new Tcpdump(node));
   }
@@ -129,6 +130,7 @@ class CaptureIT {
 
   @Test
   void theSessionsFilterRulesDecideWhatTheCaptureHolds() throws Exception {
+    awaitPath();
     var rules = List.of(new FilterRule(Action.ACCEPT, Protocol.UDP, null, List.of(9)));
     String id =
         captures.start(
@@ -141,13 +143,14 @@ class CaptureIT {
                 1L << 24,
                 Optional.of(BpfCompiler.compile(rules))));
     ByteArrayOutputStream pcap = new ByteArrayOutputStream();
-    // Nothing is written before the first frame the rules keep.
+    // tcpdump listens once it wrote its header (the job passes it on whatever the rules say).
+    long next = readUntil(id, pcap, 0, () -> pcap.size() >= 24, Duration.ofSeconds(10));
     lab.udp(vm, "198.18.1.102", 10, 20, 900);
     lab.udp(vm, "198.18.1.102", 9, 30, 1000);
     lab.udp(vm, "198.18.1.102", 10, 20, 900);
-    long next =
+    next =
         readUntil(
-            id, pcap, 0, () -> frames(pcap.toByteArray(), FRAME) >= 30, Duration.ofSeconds(10));
+            id, pcap, next, () -> frames(pcap.toByteArray(), FRAME) >= 30, Duration.ofSeconds(10));
     readUntil(id, pcap, next, () -> false, Duration.ofMillis(500));
     assertThat(frames(pcap.toByteArray(), FRAME)).as("UDP port 9: mirrored").isEqualTo(30);
     assertThat(frames(pcap.toByteArray(), 942)).as("UDP port 10: not mirrored").isZero();
@@ -155,6 +158,7 @@ class CaptureIT {
 
   @Test
   void theByteLimitEndsTheCapture() throws Exception {
+    awaitPath();
     String id =
         captures.start(
             new CaptureSpec(
@@ -179,6 +183,23 @@ class CaptureIT {
     // The limit counts every record (an ARP request may take one data frame's place).
     assertThat(frames(pcap.toByteArray(), FRAME)).isBetween(9, 10);
     assertThat(pcap.size()).isLessThanOrEqualTo(24 + 10 * (FRAME + 16));
+  }
+
+  /**
+   * Until 101 reaches 102: a fresh bridge port forwards only once the kernel's link watch has seen
+   * its carrier, up to a second after the veth came up.
+   */
+  private void awaitPath() throws InterruptedException {
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < until) {
+      long before = lab.bytes(peer, "eth0", "rx");
+      lab.udp(vm, "198.18.1.102", 7, 1, 100);
+      Thread.sleep(100);
+      if (lab.bytes(peer, "eth0", "rx") - before >= 100) {
+        return;
+      }
+    }
+    throw new AssertionError("198.18.1.102 not reachable from 101");
   }
 
   private CaptureSpec spec(String device, Direction d) {
