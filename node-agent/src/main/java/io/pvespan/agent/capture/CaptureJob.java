@@ -21,6 +21,9 @@ final class CaptureJob implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(CaptureJob.class);
   static final long RETRY_MILLIS = 100;
 
+  /** How often a device that does not exist is looked for (no process: a file check). */
+  static final long ABSENT_POLL_MILLIS = 50;
+
   private final String id;
   private final CaptureSpec spec;
   private final Tcpdump tcpdump;
@@ -61,6 +64,10 @@ final class CaptureJob implements Runnable {
     String end = "duration reached";
     try {
       while (stopReason == null && System.nanoTime() < deadline) {
+        if (!tcpdump.mayExist(spec.device())) {
+          Thread.sleep(ABSENT_POLL_MILLIS);
+          continue;
+        }
         String failure = once();
         if (failure != null) {
           end = failure;

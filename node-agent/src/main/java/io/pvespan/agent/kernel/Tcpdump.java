@@ -51,6 +51,15 @@ public final class Tcpdump {
   }
 
   /**
+   * False when {@code device} certainly does not exist: a look at {@code /sys/class/net} in the
+   * agent's own namespace (in a lab namespace reached through {@code ip netns exec}, always true),
+   * so a capture waiting for a device that lives on another node spawns no process while it waits.
+   */
+  public boolean mayExist(InterfaceName device) {
+    return netns != null || Files.exists(Path.of("/sys/class/net", device.value()));
+  }
+
+  /**
    * The argument list for a capture of {@code device}; {@code direction} is the VM's view: what the
    * VM sends enters the device ({@code -Q in}), what it receives leaves it ({@code -Q out}).
    */
