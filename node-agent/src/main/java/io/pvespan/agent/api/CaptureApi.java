@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
 final class CaptureApi {
   static final String PREFIX = "/v1/captures";
   static final int BODY_LIMIT = 4096;
-  static final int MAX_CHUNK = 1024 * 1024;
+  static final int MAX_CHUNK = 256 * 1024;
   static final long WAIT_MILLIS = 1000;
   private static final Pattern ONE = Pattern.compile("/v1/captures/([0-9a-f]{16})");
 

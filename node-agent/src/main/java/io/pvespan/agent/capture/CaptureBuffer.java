@@ -11,7 +11,11 @@ import java.util.ArrayDeque;
  * production traffic) instead of growing the agent's memory.
  */
 final class CaptureBuffer {
-  static final int CAPACITY = 4 * 1024 * 1024;
+  /**
+   * Small: the agent runs with a 64 MiB heap and up to {@link Captures#MAX_RUNNING} captures; the
+   * kernel ring behind tcpdump (16 MiB) absorbs the bursts.
+   */
+  static final int CAPACITY = 1024 * 1024;
 
   private final ArrayDeque<byte[]> pieces = new ArrayDeque<>();
   private long base; // stream offset of the first kept byte
