@@ -9,6 +9,9 @@ package io.pvespan.agent.kernel;
  * forward).
  */
 public final class ClassicBpf {
+  /** {@code SKF_AD_OFF}: absolute loads from here on are the kernel's extensions, not the frame. */
+  private static final long ANCILLARY = 0xFFFF_F000L;
+
   private ClassicBpf() {}
 
   /** True when {@code program} returns non-zero for {@code frame} ({@code wireLength}: len). */
@@ -32,6 +35,14 @@ public final class ClassicBpf {
             case 0x00 -> v = k; // IMM
             case 0x20, 0x40 -> { // ABS, IND
               long off = (code & 0xe0) == 0x40 ? (x + k) & 0xFFFF_FFFFL : k;
+              if ((code & 0xe0) == 0x20 && off >= ANCILLARY) {
+                Long extension = ancillary(off - ANCILLARY, p);
+                if (extension == null) {
+                  return 0;
+                }
+                v = extension;
+                break;
+              }
               int size = size(code);
               if (size == 0 || off + size > p.length) {
                 return 0;
@@ -122,6 +133,21 @@ public final class ClassicBpf {
       }
     }
     return 0;
+  }
+
+  /**
+   * The kernel's ancillary loads ({@code SKF_AD_OFF} + n) that make sense for a captured frame:
+   * {@code protocol} (the EtherType) and {@code rand} (a session's {@code sample: 1/N}: a capture
+   * then holds a sample of its own, about 1/N). Others: null (the program ends with 0).
+   */
+  private static Long ancillary(long n, byte[] p) {
+    if (n == 0) { // SKF_AD_PROTOCOL
+      return p.length >= 14 ? load(p, 12, 2) : null;
+    }
+    if (n == 56) { // SKF_AD_RANDOM
+      return java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 32);
+    }
+    return null;
   }
 
   private static int size(int code) {

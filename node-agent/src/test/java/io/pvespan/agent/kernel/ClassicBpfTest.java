@@ -60,4 +60,35 @@ class ClassicBpfTest {
     assertThat(matches(rules, ipv4(6, "198.18.9.9", "198.18.1.7", 40000, 443))).isTrue();
     assertThat(matches(rules, ipv4(6, "198.18.9.9", "198.18.8.7", 40000, 443))).isFalse();
   }
+
+  @Test
+  void theKernelsRandomNumberSamplesAndItsProtocolIsTheEtherType() {
+    // ld rand; jge 2^31 ? ret 0 : ret -1  (about half of the frames)
+    BpfProgram half =
+        new BpfProgram(
+            List.of(
+                new BpfProgram.Insn(0x20, 0, 0, 0xFFFF_F000L + 56),
+                new BpfProgram.Insn(0x35, 0, 1, 0x8000_0000L),
+                new BpfProgram.Insn(0x06, 0, 0, 0),
+                new BpfProgram.Insn(0x06, 0, 0, 0xFFFF_FFFFL)));
+    byte[] frame = ipv4(17, "198.18.1.1", "198.18.1.2", 1, 2);
+    int n = 0;
+    for (int i = 0; i < 10_000; i++) {
+      n += ClassicBpf.matches(half, frame, frame.length) ? 1 : 0;
+    }
+    assertThat(n).isBetween(4_500, 5_500);
+    // ld proto; jeq 0x0800 ? ret -1 : ret 0
+    BpfProgram ipv4Only =
+        new BpfProgram(
+            List.of(
+                new BpfProgram.Insn(0x28, 0, 0, 0xFFFF_F000L),
+                new BpfProgram.Insn(0x15, 0, 1, 0x0800),
+                new BpfProgram.Insn(0x06, 0, 0, 0xFFFF_FFFFL),
+                new BpfProgram.Insn(0x06, 0, 0, 0)));
+    assertThat(ClassicBpf.matches(ipv4Only, frame, frame.length)).isTrue();
+    byte[] arp = new byte[42];
+    arp[12] = 0x08;
+    arp[13] = 0x06;
+    assertThat(ClassicBpf.matches(ipv4Only, arp, arp.length)).isFalse();
+  }
 }
