@@ -3,6 +3,7 @@ package io.pvespan.controller;
 import io.pvespan.controller.agents.AgentTls;
 import io.pvespan.controller.agents.HttpAgentClient;
 import io.pvespan.controller.api.ApiServer;
+import io.pvespan.controller.capture.Captures;
 import io.pvespan.controller.config.ControllerConfig;
 import io.pvespan.controller.daemon.QuartzSchedule;
 import io.pvespan.controller.daemon.QuartzSchedule.Every;
@@ -158,14 +159,24 @@ public final class ControllerDaemon implements AutoCloseable {
     Controller controller =
         new Controller(ports, agentIo, reconcile, specChecks, SpecRefresh.DEFAULT_BUDGET);
     var listen = config.listen();
+    AgentAddressing addressing =
+        new AgentAddressing(agentsConf.scheme(), agentsConf.port(), agentsConf.urls());
+    Captures captures =
+        new Captures(
+            controller::snapshot,
+            client.captures(),
+            (s, node) ->
+                addressing.urlFor(node, s.inventory() == null ? null : s.inventory().node(node)));
     ApiServer api;
     try {
       api =
           ApiServer.start(
               new InetSocketAddress(listen.host(), listen.port()),
               controller::snapshot,
-              ha == null ? () -> true : ha::leading);
+              ha == null ? () -> true : ha::leading,
+              captures);
     } catch (IOException e) {
+      captures.close();
       reconcile.shutdownNow();
       specChecks.shutdownNow();
       agentIo.shutdownNow();

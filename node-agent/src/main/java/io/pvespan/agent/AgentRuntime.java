@@ -4,12 +4,15 @@ import io.pvespan.agent.api.ApiServer;
 import io.pvespan.agent.api.ApiTransport;
 import io.pvespan.agent.api.PemTls;
 import io.pvespan.agent.api.PlanIntake;
+import io.pvespan.agent.capture.Captures;
 import io.pvespan.agent.engine.AgentReconciler;
 import io.pvespan.agent.engine.Converger;
 import io.pvespan.agent.engine.KernelEvents;
 import io.pvespan.agent.engine.PlanSource;
 import io.pvespan.agent.engine.PlanValidator;
 import io.pvespan.agent.engine.Underlay;
+import io.pvespan.agent.kernel.NetnsName;
+import io.pvespan.agent.kernel.Tcpdump;
 import io.pvespan.agent.state.PlanStore;
 import io.pvespan.agent.state.StoredPlan;
 import java.io.IOException;
@@ -34,8 +37,11 @@ public final class AgentRuntime implements AutoCloseable {
   private final ApiServer server;
   private final AgentReconciler reconciler;
   private final KernelEvents events;
+  private final Captures captures;
 
-  private AgentRuntime(ApiServer server, AgentReconciler reconciler, KernelEvents events) {
+  private AgentRuntime(
+      ApiServer server, AgentReconciler reconciler, KernelEvents events, Captures captures) {
+    this.captures = captures;
     this.server = server;
     this.reconciler = reconciler;
     this.events = events;
@@ -66,6 +72,7 @@ public final class AgentRuntime implements AutoCloseable {
     }
     AgentReconciler reconciler =
         new AgentReconciler(options.node(), converger, clock, options.resync());
+    Captures captures = new Captures(new Tcpdump(options.netns().map(NetnsName::new).orElse(null)));
     ApiServer server;
     try {
       server =
@@ -74,8 +81,10 @@ public final class AgentRuntime implements AutoCloseable {
               transport,
               token,
               new PlanIntake(options.node(), options.underlay(), store, reconciler),
-              reconciler);
+              reconciler,
+              captures);
     } catch (BindException e) {
+      captures.close();
       reconciler.close();
       throw new IOException(
           "cannot listen on " + describe(options.listen()) + ": " + e.getMessage());
@@ -88,6 +97,7 @@ public final class AgentRuntime implements AutoCloseable {
       events.start(reconciler::kernelChanged);
     } catch (RuntimeException e) {
       server.close();
+      captures.close();
       reconciler.close();
       throw new IOException("kernel events: " + e.getMessage());
     }
@@ -103,7 +113,7 @@ public final class AgentRuntime implements AutoCloseable {
     if (transport instanceof ApiTransport.PlainHttp) {
       LOG.warn("--insecure-lab-http: serving plain HTTP; plans and the token travel in clear text");
     }
-    return new AgentRuntime(server, reconciler, events);
+    return new AgentRuntime(server, reconciler, events, captures);
   }
 
   /** The transport the options ask for; mutual TLS checks this node's own certificate. */
@@ -154,6 +164,7 @@ public final class AgentRuntime implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    captures.close();
     events.close();
     reconciler.close();
   }

@@ -58,6 +58,11 @@ public final class HttpAgentClient implements AgentClient {
     this.http = b.build();
   }
 
+  /** A live-capture client sharing this client's connections, TLS and credential. */
+  public HttpCaptureClient captures() {
+    return new HttpCaptureClient(http, authorization);
+  }
+
   @Override
   public PushOutcome push(URI agent, NodeMirrorPlan plan) {
     Request req =

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.pvespan.controller.ControllerSnapshot;
+import io.pvespan.controller.capture.Captures;
 import io.pvespan.plan.PlanJson;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,12 +45,17 @@ public final class ApiServer implements AutoCloseable {
   private final ExecutorService executor;
   private final Supplier<ControllerSnapshot> snapshots;
   private final MetricsEndpoint metrics;
+  private final CaptureEndpoint captures;
+  private final Captures captureRegistry;
 
   private ApiServer(
       HttpServer server,
       ExecutorService executor,
       Supplier<ControllerSnapshot> s,
-      BooleanSupplier leading) {
+      BooleanSupplier leading,
+      Captures captures) {
+    this.captures = captures == null ? null : new CaptureEndpoint(captures);
+    this.captureRegistry = captures;
     this.server = server;
     this.executor = executor;
     this.snapshots = s;
@@ -65,17 +71,21 @@ public final class ApiServer implements AutoCloseable {
    */
   public static ApiServer start(InetSocketAddress address, Supplier<ControllerSnapshot> snapshots)
       throws IOException {
-    return start(address, snapshots, () -> true);
+    return start(address, snapshots, () -> true, null);
   }
 
   /**
    * Starts serving on {@code address}; {@code leading} says whether this controller plans and
-   * pushes now ({@code pvespan_controller_leader}).
+   * pushes now ({@code pvespan_controller_leader}); live captures ({@code /v1/captures}) when
+   * {@code captures} is not null.
    *
    * @throws IOException when the address cannot be bound
    */
   public static ApiServer start(
-      InetSocketAddress address, Supplier<ControllerSnapshot> snapshots, BooleanSupplier leading)
+      InetSocketAddress address,
+      Supplier<ControllerSnapshot> snapshots,
+      BooleanSupplier leading,
+      Captures captures)
       throws IOException {
     // Read once, when the JDK's server configuration is first loaded, so set before the first
     // HttpServer exists (unless the operator set them with -D). nodelay: small answers otherwise
@@ -98,7 +108,7 @@ public final class ApiServer implements AutoCloseable {
               return t;
             });
     executor.allowCoreThreadTimeOut(true);
-    ApiServer api = new ApiServer(server, executor, snapshots, leading);
+    ApiServer api = new ApiServer(server, executor, snapshots, leading, captures);
     server.createContext("/", api::handle);
     server.setExecutor(executor);
     server.start();
@@ -118,6 +128,10 @@ public final class ApiServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String path = ex.getRequestURI().getPath();
+      if (captures != null && path.startsWith(CaptureEndpoint.PREFIX)) {
+        captures.handle(ex);
+        return;
+      }
       boolean known =
           JSON_ROUTES.containsKey(path) || path.equals("/healthz") || path.equals("/metrics");
       if (!known) {
@@ -164,6 +178,9 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (captureRegistry != null) {
+      captureRegistry.close();
+    }
     server.stop(0);
     executor.shutdownNow();
   }

@@ -58,6 +58,7 @@ public final class Main {
         new InventoryCommand(stdin),
         new ControllerCommand(InventorySourceFactory.production()),
         new StatusCommand(),
+        new CaptureCommand(),
         new CertsCommand());
   }
 

@@ -37,8 +37,20 @@ final class AgentApi implements HttpHandler {
   private final AgentReconciler reconciler;
   private final long bodyLimit;
   private final MetricsEndpoint metrics;
+  private final CaptureApi captures;
 
   AgentApi(ApiAccess access, PlanIntake intake, AgentReconciler reconciler, long bodyLimit) {
+    this(access, intake, reconciler, bodyLimit, null);
+  }
+
+  /** {@code captures} null: {@code /v1/captures} answers 404 (no live capture on this agent). */
+  AgentApi(
+      ApiAccess access,
+      PlanIntake intake,
+      AgentReconciler reconciler,
+      long bodyLimit,
+      CaptureApi captures) {
+    this.captures = captures;
     this.access = access;
     this.intake = intake;
     this.reconciler = reconciler;
@@ -90,7 +102,14 @@ final class AgentApi implements HttpHandler {
           }
         }
       }
-      default -> Replies.error(ex, 404, "not found", List.of(path));
+      default -> {
+        // Live capture (docs/capture.md): controller only, like plans.
+        if (captures != null && path.startsWith(CaptureApi.PREFIX) && authorised(ex)) {
+          captures.handle(ex, method, path);
+        } else if (captures == null || !path.startsWith(CaptureApi.PREFIX)) {
+          Replies.error(ex, 404, "not found", List.of(path));
+        }
+      }
     }
   }
 

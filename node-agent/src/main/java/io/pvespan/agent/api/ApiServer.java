@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.pvespan.agent.capture.Captures;
 import io.pvespan.agent.engine.AgentReconciler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -55,6 +56,18 @@ public final class ApiServer implements AutoCloseable {
       PlanIntake intake,
       AgentReconciler reconciler)
       throws IOException {
+    return start(address, transport, token, intake, reconciler, null);
+  }
+
+  /** As above, with live captures ({@code /v1/captures}) when {@code captures} is not null. */
+  public static ApiServer start(
+      InetSocketAddress address,
+      ApiTransport transport,
+      Optional<String> token,
+      PlanIntake intake,
+      AgentReconciler reconciler,
+      Captures captures)
+      throws IOException {
     ApiAccess access = new ApiAccess(transport instanceof ApiTransport.MutualTls, token);
     deadlines();
     HttpServer server;
@@ -83,7 +96,14 @@ public final class ApiServer implements AutoCloseable {
               return t;
             });
     executor.allowCoreThreadTimeOut(true);
-    server.createContext("/", new AgentApi(access, intake, reconciler, BODY_LIMIT));
+    server.createContext(
+        "/",
+        new AgentApi(
+            access,
+            intake,
+            reconciler,
+            BODY_LIMIT,
+            captures == null ? null : new CaptureApi(captures)));
     server.setExecutor(executor);
     server.start();
     return new ApiServer(server, executor);
