@@ -45,8 +45,22 @@ public final class NodeReconciler implements NodeQueue.Handler {
       if (seen == null || seen.url() == null) {
         return NodeResult.DONE; // left the cluster, or no address: the next plan may bring one
       }
-      if (readStatus && !status.read(node, seen.url())) {
-        return NodeResult.DONE; // not the agent we expect, or none: the next round tries again
+      if (readStatus) {
+        Instant now = store.clock().instant();
+        if (Boolean.FALSE.equals(seen.reachable())
+            && seen.retryAt() != null
+            && now.isBefore(seen.retryAt())) {
+          // Unreachable: probed again (by status read or push) when its backoff ends, not every
+          // status interval.
+          return NodeResult.at(seen.retryAt());
+        }
+        if (!status.read(node, seen.url())) {
+          NodeObservation after = store.get().nodes().get(node);
+          if (after != null && Boolean.FALSE.equals(after.reachable())) {
+            return push.unreachable(node, after.lastError());
+          }
+          return NodeResult.DONE; // not the agent we expect: the next round tries again
+        }
       }
       return converge(node);
     } catch (RuntimeException e) {
