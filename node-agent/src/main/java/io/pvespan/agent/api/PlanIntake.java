@@ -132,7 +132,15 @@ public final class PlanIntake {
     try {
       store.save(plan);
     } catch (IOException e) {
-      return new Outcome.StoreFailed("cannot persist the plan: " + e);
+      String why =
+          "cannot write generation "
+              + plan.generation()
+              + " to "
+              + store.file().getParent()
+              + ": "
+              + e;
+      reconciler.storeFailed(why);
+      return new Outcome.StoreFailed(why);
     }
     reconciler.accept(plan, PlanSource.PUSHED);
     return new Outcome.Accepted(plan.generation(), plan.digest());

@@ -35,6 +35,7 @@ final class StatusBook {
   private PlanSource source;
   private String noPlanReason = "NoPlan";
   private String noPlanMessage = "no plan received yet";
+  private String storeProblem;
   private NodeMirrorPlan applied;
   private ConvergeReport lastReport;
   private Instant observedAt;
@@ -55,6 +56,15 @@ final class StatusBook {
   void planAccepted(NodeMirrorPlan plan, PlanSource from, Instant now) {
     accepted = plan;
     source = from;
+    if (from == PlanSource.PUSHED) {
+      storeProblem = null; // it was written to the state directory before it was accepted
+    }
+    refreshConditions(now);
+  }
+
+  /** A pushed plan could not be written to the state directory and was refused. */
+  void storeFailed(String message, Instant now) {
+    storeProblem = message;
     refreshConditions(now);
   }
 
@@ -131,6 +141,13 @@ final class StatusBook {
     set("Ready", ready, generation, now);
     set("PlanAccepted", planAccepted, generation, now);
     set("Converged", converged, generation, now);
+    set(
+        "PlanStored",
+        storeProblem == null
+            ? new String[] {"True", "StateWritable", "the last pushed plan was written to disk"}
+            : new String[] {"False", "StateNotWritable", storeProblem},
+        generation,
+        now);
   }
 
   /** Ready=False when a planned entry failed (the kernel cannot hold it), else null. */
