@@ -131,10 +131,12 @@ final class StatusBook {
             ? new String[] {"False", "KernelUnusable", unusable}
             : !"True".equals(planAccepted[0])
                 ? new String[] {"False", planAccepted[1], planAccepted[2]}
-                : !"True".equals(converged[0])
-                    ? new String[] {"False", converged[1], converged[2]}
-                    : entriesFailed != null
-                        ? entriesFailed
+                // An entry that failed says which mirror is missing and why (the kernel's
+                // refusal of its command); Converged still carries the first failure line.
+                : entriesFailed != null
+                    ? entriesFailed
+                    : !"True".equals(converged[0])
+                        ? new String[] {"False", converged[1], converged[2]}
                         : new String[] {
                           "True", "AgentReady", "the kernel matches the accepted plan"
                         };
