@@ -53,7 +53,7 @@ final class ControllerMetrics implements MultiCollector {
         gauge(
             "pvespan_controller_pve_up",
             "1 when the newest inventory poll of the Proxmox API succeeded; 0 while it fails (the"
-                + " plans in force stay; the reason is in GET /v1/plans lastPollError and in"
+                + " plans in force stay; the reason is in GET /v1/plans inventoryError and in"
                 + " pvespan_controller_inventory_poll_failures_total).",
             s.polls() > 0 && s.lastPollError() == null ? 1 : 0));
     out.add(gauge("pvespan_controller_inventory_guests", "Guests in the last inventory.", guests));
