@@ -92,6 +92,47 @@ class AgentUnreachableIT {
     }
   }
 
+  @Test
+  void anAgentInSyncThatStopsAnsweringIsProbedWithBackoffAndStaysMarked() throws Exception {
+    try (ProxmoxStandIn standIn =
+            ProxmoxStandIn.builder(PveFaultsIT.cluster(), StandInToken.parse(PveFaultsIT.TOKEN))
+                .start();
+        FakeAgent agent = new FakeAgent("pve1");
+        ControllerDaemon d =
+            ControllerDaemon.start(
+                ConfigLoader.load(config(standIn.url(), agent.url())),
+                InventorySourceFactory.production())) {
+      await("the first plan is applied", () -> active(agent) == 1 && inSync(d));
+      int readsBefore = agent.statusReads.get();
+      agent.down(); // nothing changes in the plan: the node stays "in sync" with what it held
+      long downAt = System.nanoTime();
+      List<Attempt> attempts = new ArrayList<>();
+      Instant seen = null;
+      while (attempts.size() < 4) {
+        AgentSnapshot a = node(d);
+        if (a.nextAttempt() != null && !a.nextAttempt().equals(seen)) {
+          seen = a.nextAttempt();
+          attempts.add(new Attempt(d.controller().snapshot().now(), seen));
+        }
+        if (!attempts.isEmpty()) {
+          assertThat(a.reachable()).as("stays marked unreachable").isFalse();
+          assertThat(a.lastError()).as("the reason stays").isNotNull();
+        }
+        assertThat(System.nanoTime() - downAt)
+            .as("four probes within 40 s: %s", attempts)
+            .isLessThan(Duration.ofSeconds(40).toNanos());
+        Thread.sleep(20);
+      }
+      List<Duration> waits =
+          attempts.stream().map(t -> Duration.between(t.at(), t.retryAt())).toList();
+      assertThat(waits.get(3)).as("waits %s", waits).isGreaterThan(waits.get(0).multipliedBy(3));
+      agent.up();
+      await("reachable again", () -> Boolean.TRUE.equals(node(d).reachable()) && inSync(d));
+      assertThat(agent.statusReads.get()).isGreaterThan(readsBefore);
+      System.out.printf("AgentUnreachableIT (in sync): probe waits %s%n", waits);
+    }
+  }
+
   private static AgentSnapshot node(ControllerDaemon d) {
     return d.controller().snapshot().agents().stream()
         .filter(a -> a.node().equals("pve1"))

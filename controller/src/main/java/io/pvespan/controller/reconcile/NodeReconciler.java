@@ -45,7 +45,9 @@ public final class NodeReconciler implements NodeQueue.Handler {
       if (seen == null || seen.url() == null) {
         return NodeResult.DONE; // left the cluster, or no address: the next plan may bring one
       }
-      if (readStatus) {
+      // An agent that did not answer is probed by a status read (not a push) when its backoff
+      // ends: a push to nobody, or "in sync" with what it held before, would reset the backoff.
+      if (readStatus || Boolean.FALSE.equals(seen.reachable())) {
         Instant now = store.clock().instant();
         if (Boolean.FALSE.equals(seen.reachable())
             && seen.retryAt() != null
