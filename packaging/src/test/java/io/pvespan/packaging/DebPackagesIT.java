@@ -156,6 +156,9 @@ class DebPackagesIT {
             machine.path("/etc/pvespan/tls/controller.crt"),
             machine.path("/etc/pvespan/tls/controller.key"));
     await("the agent answers /healthz", Duration.ofSeconds(40), () -> agent.get("/healthz")).ok();
+    assertThat(machine.sh("tr '\\0' ' ' < /proc/" + mainPid(AGENT) + "/cmdline").out())
+        .as("agent.env's PVESPAN_TLS_CA turns mutual TLS on")
+        .contains("--tls-ca /etc/pvespan/tls/ca.crt");
 
     JsonNode status = agent.getJson("/v1/status");
     assertThat(status.path("capabilities").path("mirred").asBoolean())
