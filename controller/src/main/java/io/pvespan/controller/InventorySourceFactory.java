@@ -8,6 +8,7 @@ import io.pvespan.controller.pve.PveException;
 import io.pvespan.controller.pve.PveInventorySource;
 import io.pvespan.controller.pve.PveTls;
 import io.pvespan.controller.pve.PveToken;
+import java.time.Duration;
 
 /**
  * Builds the controller's {@link InventorySource} from the {@code pve} config section: the seam
@@ -26,6 +27,11 @@ public interface InventorySourceFactory {
    * guest configs (a NIC edited on a running guest changes nothing in {@code /cluster/resources}).
    */
   public static InventorySourceFactory production() {
+    return production(PveConnection.DEFAULT_CONNECT_TIMEOUT, PveConnection.DEFAULT_READ_TIMEOUT);
+  }
+
+  /** As {@link #production()}, with other timeouts for the Proxmox API (tests of a slow API). */
+  public static InventorySourceFactory production(Duration connectTimeout, Duration readTimeout) {
     return pve -> {
       if (pve.inventoryFile() != null) {
         return new FileInventorySource(pve.inventoryFile());
@@ -40,7 +46,8 @@ public interface InventorySourceFactory {
                     : pve.insecure() ? new PveTls.Insecure() : new PveTls.SystemTrust();
         PveInventorySource source =
             PveInventorySource.open(
-                PveConnection.of(pve.url().toString(), PveToken.parse(pve.token().value()), tls));
+                PveConnection.of(pve.url().toString(), PveToken.parse(pve.token().value()), tls)
+                    .withTimeouts(connectTimeout, readTimeout));
         source.setRollingRefresh(PveInventorySource.CONTROLLER_ROLLING_REFRESH);
         return source;
       } catch (IllegalArgumentException | PveException e) {

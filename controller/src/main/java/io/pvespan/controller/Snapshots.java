@@ -1,10 +1,13 @@
 package io.pvespan.controller;
 
+import io.pvespan.controller.pve.PveException;
 import io.pvespan.controller.state.ControllerState;
 import io.pvespan.controller.state.NodeObservation;
 import io.pvespan.plan.NodeMirrorPlan;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The API's {@link ControllerSnapshot} of one immutable state; pure. */
 final class Snapshots {
@@ -29,7 +32,14 @@ final class Snapshots {
         agents,
         s.desired().reconciles(),
         s.specs().appliedCommit(),
-        s.specs().commit());
+        s.specs().commit(),
+        byLabel(inv.failuresByCause()));
+  }
+
+  private static Map<String, Long> byLabel(Map<PveException.Cause, Long> byCause) {
+    Map<String, Long> out = new TreeMap<>();
+    byCause.forEach((c, n) -> out.put(c.label(), n));
+    return out;
   }
 
   private static AgentSnapshot agent(NodeObservation o, NodeMirrorPlan desired) {

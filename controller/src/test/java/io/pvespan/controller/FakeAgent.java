@@ -41,7 +41,8 @@ final class FakeAgent implements AutoCloseable {
   final List<NodeMirrorPlan> puts = new CopyOnWriteArrayList<>();
   final CountDownLatch hangEntered = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
-  private final HttpServer server;
+  private final int port;
+  private HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   volatile Mode mode = Mode.OK;
   volatile boolean conflictBodyHasGeneration = true;
@@ -56,14 +57,36 @@ final class FakeAgent implements AutoCloseable {
 
   FakeAgent(String node) throws IOException {
     this.node = node;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    server.createContext("/", this::handle);
-    server.setExecutor(executor);
-    server.start();
+    server = listen(0);
+    port = server.getAddress().getPort();
+  }
+
+  private HttpServer listen(int p) throws IOException {
+    HttpServer s =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), p), 16);
+    s.createContext("/", this::handle);
+    s.setExecutor(executor);
+    s.start();
+    return s;
   }
 
   URI url() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+    return URI.create("http://127.0.0.1:" + port + "/");
+  }
+
+  /** Closes the port: the controller's connections are refused until {@link #up()}. */
+  synchronized void down() {
+    if (server != null) {
+      server.stop(0);
+      server = null;
+    }
+  }
+
+  /** Listens again on the same port, with the state it had (the agent kept its plan). */
+  synchronized void up() throws IOException {
+    if (server == null) {
+      server = listen(port);
+    }
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -159,7 +182,7 @@ final class FakeAgent implements AutoCloseable {
   @Override
   public void close() {
     release();
-    server.stop(0);
+    down();
     executor.shutdownNow();
   }
 }

@@ -52,6 +52,10 @@ public record MirrorEntry(
 
   public MirrorEntry {
     Objects.requireNonNull(session, "session");
+    if (session.isEmpty()) {
+      // Empty fields are left out when written (NON_EMPTY): an empty session would not read back.
+      throw new IllegalArgumentException("mirror " + device + ": the session name is empty");
+    }
     Objects.requireNonNull(vmid, "vmid");
     Objects.requireNonNull(nic, "nic");
     Objects.requireNonNull(device, "interface");

@@ -70,4 +70,14 @@ class ExclusionTest {
     assertThat(PlanJson.write(entry(Direction.BOTH, List.of()))).doesNotContain("exclusions");
     assertThat(with.exclusionsOn(Direction.EGRESS)).hasSize(1);
   }
+
+  @Test
+  void anEmptySessionNameIsRefusedAsItWouldNotReadBack() {
+    assertThatThrownBy(
+            () ->
+                PlanJson.MAPPER.readValue(
+                    PlanJson.write(entry(Direction.BOTH, List.of())).replace("\"web\"", "\"\""),
+                    MirrorEntry.class))
+        .hasMessageContaining("the session name is empty");
+  }
 }

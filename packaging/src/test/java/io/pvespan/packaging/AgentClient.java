@@ -21,12 +21,17 @@ final class AgentClient {
   private final String url;
   private final Path ca;
   private final String token;
+  private final Path cert;
+  private final Path key;
 
-  AgentClient(String netns, String url, Path ca, String token) {
+  /** {@code cert}, {@code key}: the controller's client certificate (mutual TLS). */
+  AgentClient(String netns, String url, Path ca, String token, Path cert, Path key) {
     this.netns = netns;
     this.url = url;
     this.ca = ca;
     this.token = token;
+    this.cert = cert;
+    this.key = key;
   }
 
   /** {@code GET path}: the answer's HTTP status and body. */
@@ -63,6 +68,7 @@ final class AgentClient {
     List<String> argv = new ArrayList<>();
     argv.addAll(List.of("ip", "netns", "exec", netns, "curl", "-sS", "--fail-with-body"));
     argv.addAll(List.of("--max-time", "10", "--cacert", ca.toString()));
+    argv.addAll(List.of("--cert", cert.toString(), "--key", key.toString()));
     argv.addAll(List.of("-H", "Authorization: Bearer " + token));
     argv.addAll(List.of("-H", "Content-Type: application/json"));
     argv.addAll(extra);

@@ -122,15 +122,28 @@ class DebPackagesIT {
     assertThat(machine.exec("systemctl", "is-enabled", AGENT).out().strip())
         .as("a fresh install enables nothing: the agent needs its node name and token first")
         .isEqualTo("disabled");
-    // The steps of agent.env's comments: a 0600 token, a PEM certificate and a PKCS#8 key.
+    // The steps of agent.env's comments, with openssl instead of ./pvespan certs (the controller
+    // package is not installed yet): a CA, this node's certificate and the controller's (the
+    // subjects ./pvespan certs writes), PKCS#8 keys mode 0600, a 0600 token.
     machine.sh(
         "install -m 600 /dev/null /etc/pvespan/agent-token\n"
             + "openssl rand -hex 32 > /etc/pvespan/agent-token\n"
             + "install -d -m 700 /etc/pvespan/tls\n"
+            + "cd /etc/pvespan/tls\n"
             + "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
-            + " -subj /CN=pve1 -addext subjectAltName=IP:127.0.0.1"
-            + " -keyout /etc/pvespan/tls/agent.key -out /etc/pvespan/tls/agent.crt 2>/dev/null\n"
-            + "chmod 600 /etc/pvespan/tls/agent.key\n"
+            + " -subj '/OU=pvespan-ca/CN=pvespan CA' -keyout ca.key -out ca.crt 2>/dev/null\n"
+            + "printf 'subjectAltName=DNS:pve1,IP:127.0.0.1\\n' > agent.ext\n"
+            + "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+            + " -subj /OU=pvespan-agent/CN=pve1 -keyout agent.key -out agent.csr 2>/dev/null\n"
+            + "openssl x509 -req -in agent.csr -days 2 -CA ca.crt -CAkey ca.key -CAcreateserial"
+            + " -extfile agent.ext -out agent.crt 2>/dev/null\n"
+            + "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+            + " -subj /OU=pvespan-controller/CN=pvespan-controller -keyout controller.key"
+            + " -out controller.csr 2>/dev/null\n"
+            + "openssl x509 -req -in controller.csr -days 2 -CA ca.crt -CAkey ca.key"
+            + " -CAcreateserial -out controller.crt 2>/dev/null\n"
+            + "chmod 600 ca.key agent.key controller.key\n"
+            + "rm -f agent.csr controller.csr agent.ext ca.srl\n"
             + "sed -i 's/^PVESPAN_LISTEN=.*/PVESPAN_LISTEN=127.0.0.1:8787/' /etc/pvespan/agent.env\n"
             + "systemctl enable --now "
             + AGENT);
@@ -138,9 +151,14 @@ class DebPackagesIT {
         new AgentClient(
             machine.netns(),
             "https://127.0.0.1:8787",
-            machine.path("/etc/pvespan/tls/agent.crt"),
-            read(machine.path("/etc/pvespan/agent-token")).strip());
+            machine.path("/etc/pvespan/tls/ca.crt"),
+            read(machine.path("/etc/pvespan/agent-token")).strip(),
+            machine.path("/etc/pvespan/tls/controller.crt"),
+            machine.path("/etc/pvespan/tls/controller.key"));
     await("the agent answers /healthz", Duration.ofSeconds(40), () -> agent.get("/healthz")).ok();
+    assertThat(machine.sh("tr '\\0' ' ' < /proc/" + mainPid(AGENT) + "/cmdline").out())
+        .as("agent.env's PVESPAN_TLS_CA turns mutual TLS on")
+        .contains("--tls-ca /etc/pvespan/tls/ca.crt");
 
     JsonNode status = agent.getJson("/v1/status");
     assertThat(status.path("capabilities").path("mirred").asBoolean())
@@ -234,7 +252,7 @@ class DebPackagesIT {
     machine.sh(
         "install -m 600 -o pvespan -g pvespan /etc/pvespan/agent-token"
             + " /etc/pvespan/controller-agent-token\n"
-            + "install -m 644 /etc/pvespan/tls/agent.crt /etc/pvespan/agent-ca.pem\n"
+            + "install -m 644 /etc/pvespan/tls/ca.crt /etc/pvespan/agent-ca.pem\n"
             + "systemctl start "
             + CONTROLLER);
     Cmd.Result health =

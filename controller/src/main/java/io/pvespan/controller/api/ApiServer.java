@@ -34,6 +34,12 @@ public final class ApiServer implements AutoCloseable {
   /** Handler threads, made on demand and ended after 30 s idle; past this, requests queue. */
   public static final int MAX_HANDLERS = 128;
 
+  /**
+   * Requests at once from one peer address ({@link PeerLimit}); one more connection is closed at
+   * once. {@code ./pvespan status} needs 3, Prometheus 1.
+   */
+  public static final int MAX_PER_PEER = 16;
+
   private static final Map<String, Function<ControllerSnapshot, Object>> JSON_ROUTES =
       Map.of(
           "/v1/sessions", ControllerViews::sessions,
@@ -109,7 +115,7 @@ public final class ApiServer implements AutoCloseable {
             });
     executor.allowCoreThreadTimeOut(true);
     ApiServer api = new ApiServer(server, executor, snapshots, leading, captures);
-    server.createContext("/", api::handle);
+    server.createContext("/", api::handle).getFilters().add(new PeerLimit(MAX_PER_PEER));
     server.setExecutor(executor);
     server.start();
     return api;

@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.pvespan.controller.AgentSnapshot;
 import io.pvespan.controller.ControllerSnapshot;
+import io.pvespan.controller.pve.PveException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -66,11 +67,14 @@ final class ControllerMetrics implements MultiCollector {
     out.add(
         counter(
             "pvespan_controller_inventory_polls", "Inventory polls that succeeded.", s.polls()));
+    out.add(pollFailures(s));
     out.add(
-        counter(
-            "pvespan_controller_inventory_poll_failures",
-            "Inventory polls that failed.",
-            s.pollFailures()));
+        gauge(
+            "pvespan_controller_pve_up",
+            "1 when the newest inventory poll of the Proxmox API succeeded; 0 while it fails (the"
+                + " plans in force stay; the reason is in GET /v1/plans inventoryError and in"
+                + " pvespan_controller_inventory_poll_failures_total).",
+            s.polls() > 0 && s.lastPollError() == null ? 1 : 0));
     out.add(gauge("pvespan_controller_inventory_guests", "Guests in the last inventory.", guests));
     out.add(gauge("pvespan_controller_inventory_nodes", "Nodes in the last inventory.", nodes));
     out.add(
@@ -146,6 +150,25 @@ final class ControllerMetrics implements MultiCollector {
         gauge("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes));
     out.add(gauge("jvm_memory_heap_used_bytes", "Java heap in use, in bytes.", heapUsedBytes));
     return new MetricSnapshots(out);
+  }
+
+  /** One series per cause, each from 0, so that rate() and alerts see the first failure. */
+  private static CounterSnapshot pollFailures(ControllerSnapshot s) {
+    CounterSnapshot.Builder b =
+        CounterSnapshot.builder()
+            .name("pvespan_controller_inventory_poll_failures")
+            .help(
+                "Inventory polls that failed, by reason: unreachable, timeout, server_error (HTTP"
+                    + " 5xx/429), unauthorized (401/403), bad_response (not the API's JSON), tls,"
+                    + " other.");
+    for (PveException.Cause c : PveException.Cause.values()) {
+      b.dataPoint(
+          CounterDataPointSnapshot.builder()
+              .labels(Labels.of("reason", c.label()))
+              .value(s.pollFailuresByCause().getOrDefault(c.label(), 0L))
+              .build());
+    }
+    return b.build();
   }
 
   private static GaugeSnapshot gauge(String name, String help, double value) {

@@ -45,14 +45,14 @@ public final class InventoryCommand implements Command, Callable<Integer> {
 
   @Override
   public Integer call() {
-    String problem = pve.present() ? pve.problem() : "--pve-url is required";
+    String problem = pve.problem();
+    if (problem == null && !pve.present()) {
+      problem = "--pve-url is required";
+    }
     if (problem != null) {
       throw new ParameterException(spec.commandLine(), problem);
     }
     PrintWriter err = spec.commandLine().getErr();
-    if (pve.tokenOnCommandLine()) {
-      err.println("pvespan inventory: " + PveOptions.TOKEN_WARNING);
-    }
     try (PveInventorySource source = PveInventorySource.open(pve.connection(stdin))) {
       PrintWriter out = spec.commandLine().getOut();
       out.println(InventoryJson.write(source.poll().inventory()));

@@ -157,9 +157,6 @@ public final class PlanCommand implements Command, Callable<Integer> {
     if (problem != null) {
       throw new ParameterException(spec.commandLine(), problem);
     }
-    if (pve.tokenOnCommandLine()) {
-      err.println("pvespan plan: " + PveOptions.TOKEN_WARNING);
-    }
     LoadResult loaded = specLoader.apply(specs);
     if (!loaded.ok()) {
       for (SpecProblem problemLine : loaded.problems()) {

@@ -15,23 +15,23 @@ import picocli.CommandLine.Option;
  * ({@code inventory}, {@code plan}). {@link #check} refuses impossible combinations (a usage
  * error); {@link #connection} then reads the token and validates the values.
  *
- * <p>The token is a secret: on the command line ({@code --pve-token}) every user of the host sees
- * it in {@code ps}, so {@code --pve-token-file FILE} (mode 600) or {@code --pve-token-file -}
- * (standard input) is the way to give it; {@code --pve-token} stays for the brief's compatibility
- * and prints {@link #TOKEN_WARNING}.
+ * <p>The token is a secret: on the command line every user of the host would see it in {@code ps},
+ * so it comes only from {@code --pve-token-file FILE} (mode 600) or {@code --pve-token-file -}
+ * (standard input). {@code --pve-token TOKEN} is still recognised, only to refuse it with {@link
+ * #TOKEN_REFUSED} (a usage error) rather than a "did you mean".
  */
 final class PveOptions {
-  /** Printed (after the command's name) whenever {@code --pve-token} is used. */
-  static final String TOKEN_WARNING =
-      "warning: --pve-token puts the secret where every user of this host sees it (ps);"
-          + " use --pve-token-file FILE, or --pve-token-file - to read it from stdin";
+  /** The usage error for {@code --pve-token}. */
+  static final String TOKEN_REFUSED =
+      "--pve-token is not accepted: the secret would show in ps; put the token in a file (mode"
+          + " 600) and give --pve-token-file FILE, or pipe it to --pve-token-file -";
 
   /** Standard input is never a token file of this size; a larger one is a mistake. */
   private static final int MAX_STDIN_TOKEN = 4096;
 
   /** The options in a synopsis (a command's {@code customSynopsis}). */
   static final String SYNOPSIS =
-      "--pve-url URL (--pve-token-file FILE|- | --pve-token TOKEN)%n"
+      "--pve-url URL --pve-token-file FILE|-%n"
           + "    [--pve-fingerprint SHA256 | --pve-ca-file FILE | --pve-insecure]";
 
   /** {@code --pve-token-file -} reads the token from standard input. */
@@ -51,12 +51,8 @@ final class PveOptions {
               + " '-' reads the token from standard input")
   String tokenFile;
 
-  @Option(
-      names = "--pve-token",
-      paramLabel = "TOKEN",
-      description =
-          "the API token USER@REALM!TOKENID=SECRET itself; visible to every user in ps:"
-              + " prefer --pve-token-file")
+  /** Refused ({@link #TOKEN_REFUSED}); hidden from the help. */
+  @Option(names = "--pve-token", paramLabel = "TOKEN", hidden = true)
   String token;
 
   @Option(
@@ -79,19 +75,17 @@ final class PveOptions {
     return url != null;
   }
 
-  /** True when the token was given on the command line (warn: it shows in ps). */
-  boolean tokenOnCommandLine() {
-    return token != null;
-  }
-
   /** Null when the options can be used together, else a one-line usage problem. */
   String problem() {
-    boolean any = token != null || tokenFile != null || fingerprint != null || caFile != null;
+    if (token != null) {
+      return TOKEN_REFUSED;
+    }
+    boolean any = tokenFile != null || fingerprint != null || caFile != null;
     if (url == null) {
       return any || insecure ? "--pve-* options need --pve-url" : null;
     }
-    if ((token == null) == (tokenFile == null)) {
-      return "give exactly one of --pve-token and --pve-token-file";
+    if (tokenFile == null) {
+      return "--pve-url needs --pve-token-file FILE (or - for standard input)";
     }
     int tls = (fingerprint != null ? 1 : 0) + (caFile != null ? 1 : 0) + (insecure ? 1 : 0);
     if (tls > 1) {
@@ -106,16 +100,20 @@ final class PveOptions {
    * @throws PveException one line: bad URL, token, fingerprint, or an unsafe token file
    */
   PveConnection connection(InputStream stdin) throws PveException {
+    if (token != null) {
+      throw new PveException(TOKEN_REFUSED);
+    }
     if (url == null) {
       throw new PveException("--pve-url is missing");
     }
     try {
+      if (tokenFile == null) {
+        throw new PveException("--pve-token-file is missing");
+      }
       PveToken t =
-          tokenFile == null
-              ? PveToken.parse(token)
-              : STDIN.equals(tokenFile)
-                  ? PveToken.parse(readStdin(stdin))
-                  : PveToken.fromFile(Path.of(tokenFile));
+          STDIN.equals(tokenFile)
+              ? PveToken.parse(readStdin(stdin))
+              : PveToken.fromFile(Path.of(tokenFile));
       PveTls tls =
           fingerprint != null
               ? new PveTls.Pinned(fingerprint)
@@ -146,6 +144,6 @@ final class PveOptions {
 
   @Override
   public String toString() {
-    return "PveOptions[url=" + url + ", token=" + (token == null ? null : "<secret>") + "]";
+    return "PveOptions[url=" + url + ", tokenFile=" + tokenFile + "]";
   }
 }

@@ -88,7 +88,9 @@ final class StatusTables {
     } else {
       out.println("ERRORS AND WARNINGS");
       problems.forEach(p -> out.println("  " + p));
-      if (!plans.path("specErrors").isEmpty() || !plans.path("plannerErrors").isEmpty()) {
+      if (!plans.path("specErrors").isEmpty()
+          || !plans.path("plannerErrors").isEmpty()
+          || plans.hasNonNull("inventoryError")) {
         out.println("  (the last good plans stay in force until this is fixed)");
       }
     }

@@ -45,6 +45,9 @@ public final class InventoryPoller {
   /** Serializes polls and refreshes against the source. */
   private final Object io = new Object();
 
+  /** Failures counted when the API last recovered (for the recovery log line); under io. */
+  private long lastFailuresReported;
+
   public void poll() {
     synchronized (io) {
       pollNow();
@@ -56,20 +59,34 @@ public final class InventoryPoller {
     try {
       snapshot = source.poll();
     } catch (PveException | RuntimeException e) {
-      String error = e.getMessage();
-      store.update(st -> st.withInventory(st.inventory().pollFailed(error)));
-      LOG.warn("inventory poll failed: {}", e.getMessage());
+      String error = String.valueOf(e.getMessage());
+      PveException.Cause cause = e instanceof PveException p ? p.cause() : PveException.Cause.OTHER;
+      InventoryState before =
+          store
+              .getAndUpdate(st -> st.withInventory(st.inventory().pollFailed(cause, error)))
+              .inventory();
+      // One warning when the API goes bad or the reason changes, not one per poll.
+      if (!error.equals(before.lastPollError())) {
+        LOG.warn(
+            "inventory poll failed ({}): {}; the plans in force stay as they are",
+            cause.label(),
+            error);
+      }
       return;
     }
     Inventory inventory = withOverrides(snapshot.inventory()).sorted();
     InventorySnapshot next =
         new InventorySnapshot(inventory, snapshot.migrations(), snapshot.requests());
     Instant at = store.clock().instant();
-    Inventory before =
-        store
-            .getAndUpdate(st -> st.withInventory(st.inventory().polled(next, at)))
-            .inventory()
-            .inventory();
+    InventoryState previous =
+        store.getAndUpdate(st -> st.withInventory(st.inventory().polled(next, at))).inventory();
+    if (previous.lastPollError() != null) {
+      LOG.info(
+          "inventory poll succeeded again after {} failure(s)",
+          previous.pollFailures() - lastFailuresReported);
+    }
+    lastFailuresReported = previous.pollFailures();
+    Inventory before = previous.inventory();
     boolean changed = before == null || !before.equals(inventory);
     if (!snapshot.migrations().isEmpty()) {
       LOG.info("migrations seen: {}; re-planning now", snapshot.migrations());

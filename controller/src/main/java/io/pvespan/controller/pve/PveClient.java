@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.pvespan.controller.pve.PveException.Cause;
 import io.pvespan.controller.pve.internal.ResponseDecoder;
 import io.pvespan.controller.pve.internal.ResponseDecoder.RetryableFailure;
 import io.pvespan.controller.tls.TlsSetup;
@@ -161,7 +162,8 @@ public final class PveClient implements AutoCloseable {
       return attempt.get();
     } catch (RetryableFailure f) {
       int n = retry.getRetryConfig().getMaxAttempts();
-      throw new PveException(f.getMessage() + (n > 1 ? " (after " + n + " attempts)" : ""));
+      throw new PveException(
+          f.failure().cause(), f.getMessage() + (n > 1 ? " (after " + n + " attempts)" : ""));
     } catch (Wrapped w) {
       throw w.failure;
     }
@@ -172,7 +174,7 @@ public final class PveClient implements AutoCloseable {
       inFlight.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Wrapped(new PveException(what + ": interrupted"));
+      throw new Wrapped(new PveException(Cause.OTHER, what + ": interrupted"));
     }
     requests.incrementAndGet();
     try (Response response = http.newCall(request).execute()) {
@@ -193,7 +195,7 @@ public final class PveClient implements AutoCloseable {
   private RuntimeException classify(String what, IOException e) {
     UntrustedCertificateException cert = find(e, UntrustedCertificateException.class);
     if (cert != null) {
-      return new Wrapped(new PveException(what + ": " + cert.getMessage()));
+      return new Wrapped(new PveException(Cause.TLS, what + ": " + cert.getMessage()));
     }
     String where = base.host() + ":" + base.port();
     if (e instanceof ConnectException
@@ -203,14 +205,17 @@ public final class PveClient implements AutoCloseable {
                 .toLowerCase(java.util.Locale.ROOT)
                 .contains("connect"))) {
       return new RetryableFailure(
-          new PveException(what + ": cannot connect to " + where + ": " + e.getMessage()));
+          new PveException(
+              Cause.UNREACHABLE, what + ": cannot connect to " + where + ": " + e.getMessage()));
     }
     if (e instanceof UnknownHostException) {
-      return new Wrapped(new PveException(what + ": unknown host " + base.host()));
+      return new Wrapped(
+          new PveException(Cause.UNREACHABLE, what + ": unknown host " + base.host()));
     }
     if (e instanceof InterruptedIOException) {
       return new Wrapped(
           new PveException(
+              Cause.TIMEOUT,
               what
                   + ": no answer from "
                   + where
@@ -220,12 +225,13 @@ public final class PveClient implements AutoCloseable {
     }
     if (e instanceof javax.net.ssl.SSLException) {
       return new Wrapped(
-          new PveException(what + ": TLS failed with " + where + ": " + e.getMessage()));
+          new PveException(Cause.TLS, what + ": TLS failed with " + where + ": " + e.getMessage()));
     }
     // A connection reset or closed before an answer on a fresh connection (okhttp has already
     // retried a stale pooled one): the server or a proxy is restarting.
     return new RetryableFailure(
-        new PveException(what + ": connection to " + where + " failed: " + e.getMessage()));
+        new PveException(
+            Cause.UNREACHABLE, what + ": connection to " + where + " failed: " + e.getMessage()));
   }
 
   private static <T extends Throwable> T find(Throwable t, Class<T> type) {

@@ -133,14 +133,16 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
     try {
       guests = ClusterReader.guests(client.get("cluster/resources?type=vm"));
     } catch (IllegalArgumentException e) {
-      throw new PveException("GET /cluster/resources: " + e.getMessage());
+      throw new PveException(
+          PveException.Cause.BAD_RESPONSE, "GET /cluster/resources: " + e.getMessage());
     }
     Set<String> guestNodes = guests.stream().map(Guest::node).collect(Collectors.toSet());
     if (state.nodesDue(statusEvery) || !state.knowsNodes(guestNodes)) {
       try {
         state.nodes(ClusterReader.nodes(client.get("cluster/status")));
       } catch (IllegalArgumentException e) {
-        throw new PveException("GET /cluster/status: " + e.getMessage());
+        throw new PveException(
+            PveException.Cause.BAD_RESPONSE, "GET /cluster/status: " + e.getMessage());
       }
     }
     Predicate<Guest> wanted = interest;
@@ -228,7 +230,8 @@ public final class PveInventorySource implements InventorySource, AutoCloseable 
       state.configRead(g, nics);
       return nics;
     } catch (IllegalArgumentException e) {
-      throw new PveException("GET /" + path + ": " + e.getMessage());
+      throw new PveException(
+          PveException.Cause.BAD_RESPONSE, "GET /" + path + ": " + e.getMessage());
     }
   }
 

@@ -57,8 +57,24 @@ public final class NodeReconciler implements NodeQueue.Handler {
       if (seen == null || seen.url() == null) {
         return NodeResult.DONE; // left the cluster, or no address: the next plan may bring one
       }
-      if (readStatus && !status.read(node, seen.url())) {
-        return NodeResult.DONE; // not the agent we expect, or none: the next round tries again
+      // An agent that did not answer is probed by a status read (not a push) when its backoff
+      // ends: a push to nobody, or "in sync" with what it held before, would reset the backoff.
+      if (readStatus || Boolean.FALSE.equals(seen.reachable())) {
+        Instant now = store.clock().instant();
+        if (Boolean.FALSE.equals(seen.reachable())
+            && seen.retryAt() != null
+            && now.isBefore(seen.retryAt())) {
+          // Unreachable: probed again (by status read or push) when its backoff ends, not every
+          // status interval.
+          return NodeResult.at(seen.retryAt());
+        }
+        if (!status.read(node, seen.url())) {
+          NodeObservation after = store.get().nodes().get(node);
+          if (after != null && Boolean.FALSE.equals(after.reachable())) {
+            return push.unreachable(node, after.lastError());
+          }
+          return NodeResult.DONE; // not the agent we expect: the next round tries again
+        }
       }
       return converge(node);
     } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import io.pvespan.controller.state.NodeObservation;
 import io.pvespan.controller.state.StateStore;
 import io.pvespan.plan.NodeMirrorPlan;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +103,40 @@ final class PlanPush {
     if (o != null && o.refusals() > MAX_REFUSALS) {
       failed(node, "agent keeps refusing generations as stale: " + stale.reason(), true, true);
     }
+  }
+
+  /**
+   * The longest wait between probes of an agent that does not answer at all: it may come back any
+   * time, and its new plan should follow soon after (the pushes it then fails keep the full {@link
+   * PushBackoff}).
+   */
+  static final Duration MAX_PROBE_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * A status read found no agent (refused, unreachable, timed out): the next probe waits as a push
+   * would, up to {@link #MAX_PROBE_WAIT}; not counted as a push failure.
+   */
+  NodeResult unreachable(String node, String error) {
+    ControllerState after =
+        store.update(
+            st ->
+                st.observe(
+                    node,
+                    o -> {
+                      Duration wait = backoff.after(o.failures() + 1);
+                      if (wait.compareTo(MAX_PROBE_WAIT) > 0) {
+                        wait = MAX_PROBE_WAIT;
+                      }
+                      return o.failed(error, false, store.clock().instant().plus(wait), false);
+                    }));
+    NodeObservation o = after.nodes().get(node);
+    if (o == null) {
+      return NodeResult.DONE;
+    }
+    if (o.failures() == 1) {
+      LOG.warn("node {}: agent unreachable: {} (probing again with backoff)", node, error);
+    }
+    return NodeResult.at(o.retryAt());
   }
 
   /**

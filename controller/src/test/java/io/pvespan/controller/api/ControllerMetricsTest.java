@@ -65,7 +65,10 @@ class ControllerMetricsTest {
                 agents.get(0),
                 new AgentSnapshot(
                     "pve2", "u", null, null, 0, null, 0, null, drifting, null, 0, 0, false, null)),
-        9);
+        9,
+        null,
+        null,
+        java.util.Map.of("timeout", 1L));
   }
 
   private static String scrape(ControllerSnapshot s, String accept) throws Exception {
@@ -81,7 +84,9 @@ class ControllerMetricsTest {
         .contains(
             "# TYPE pvespan_controller_inventory_polls_total counter\n"
                 + "pvespan_controller_inventory_polls_total 5.0\n",
-            "pvespan_controller_inventory_poll_failures_total 1.0\n",
+            "pvespan_controller_inventory_poll_failures_total{reason=\"bad_response\"} 0.0\n",
+            "pvespan_controller_inventory_poll_failures_total{reason=\"timeout\"} 1.0\n",
+            "pvespan_controller_pve_up 1.0\n",
             "pvespan_controller_inventory_guests 0.0\n",
             "pvespan_controller_inventory_nodes 0.0\n",
             "pvespan_controller_spec_errors 1.0\n",

@@ -105,15 +105,17 @@ class InventoryCommandTest {
   }
 
   @Test
-  void aTokenOnTheCommandLineWorksWithAWarningThatPsShowsIt() {
+  void aTokenOnTheCommandLineIsAUsageErrorPointingAtTheFileOption() {
+    long before = standIn.totalRequests();
     int code = run("--pve-url", standIn.url().toString(), "--pve-token", TOKEN);
 
-    assertThat(code).isZero();
-    assertThat(err.toString().lines())
-        .singleElement()
-        .asString()
-        .startsWith("pvespan inventory: warning: --pve-token puts the secret where every user")
-        .contains("--pve-token-file -")
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .startsWith("pvespan inventory: --pve-token is not accepted")
+        .contains("--pve-token-file FILE")
         .doesNotContain("0a1b2c3d");
+    assertThat(err.toString()).doesNotContain("0a1b2c3d");
+    assertThat(standIn.totalRequests()).isEqualTo(before);
   }
 }

@@ -51,8 +51,8 @@ class PlanCommandLiveClusterTest {
               examples,
               "--pve-url",
               standIn.url().toString(),
-              "--pve-token",
-              TOKEN,
+              "--pve-token-file",
+              tokenFile(TOKEN).toString(),
               "--output",
               "json");
 
@@ -98,8 +98,8 @@ class PlanCommandLiveClusterTest {
             PlanCommandTest.LAB,
             "--pve-url",
             "https://pve1",
-            "--pve-token",
-            TOKEN,
+            "--pve-token-file",
+            "-",
             "--pve-insecure");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("exclude each other");

@@ -38,11 +38,30 @@ class PveOptionsTest {
 
   @Test
   void bothValueFormsAndTheTrustChoice() throws Exception {
-    PveOptions o = parse("--pve-url", "https://pve1", "--pve-token=" + TOKEN, "--pve-insecure");
+    PveOptions o = parse("--pve-url", "https://pve1", "--pve-token-file=-", "--pve-insecure");
     assertThat(o.problem()).isNull();
-    assertThat(o.tokenOnCommandLine()).isTrue();
-    assertThat(o.connection(InputStream.nullInputStream()).tls()).isEqualTo(new PveTls.Insecure());
+    assertThat(o.connection(stdin(TOKEN)).tls()).isEqualTo(new PveTls.Insecure());
     assertThat(o.toString()).doesNotContain(SECRET);
+  }
+
+  @Test
+  void aTokenOnTheCommandLineIsRefusedPointingAtTheFileOption() throws Exception {
+    for (String[] args :
+        List.of(
+            new String[] {"--pve-url", "https://pve1", "--pve-token=" + TOKEN},
+            new String[] {"--pve-url", "https://pve1", "--pve-token", TOKEN, "--pve-token-file=-"},
+            new String[] {"--pve-token", TOKEN})) {
+      PveOptions o = parse(args);
+      assertThat(o.problem())
+          .isEqualTo(PveOptions.TOKEN_REFUSED)
+          .contains("--pve-token-file FILE")
+          .doesNotContain(SECRET)
+          .hasLineCount(1);
+      assertThatThrownBy(() -> o.connection(stdin(TOKEN)))
+          .isInstanceOf(PveException.class)
+          .hasMessage(PveOptions.TOKEN_REFUSED);
+      assertThat(o.toString()).doesNotContain(SECRET);
+    }
   }
 
   @Test
@@ -51,16 +70,17 @@ class PveOptionsTest {
             parse(
                     "--pve-url",
                     "https://x",
-                    "--pve-token",
-                    TOKEN,
+                    "--pve-token-file",
+                    "-",
                     "--pve-insecure",
                     "--pve-fingerprint",
                     "AA")
                 .problem())
         .isEqualTo("give at most one of --pve-fingerprint, --pve-ca-file and --pve-insecure");
     assertThat(parse("--pve-url", "https://x").problem())
-        .isEqualTo("give exactly one of --pve-token and --pve-token-file");
-    assertThat(parse("--pve-token", TOKEN).problem()).isEqualTo("--pve-* options need --pve-url");
+        .isEqualTo("--pve-url needs --pve-token-file FILE (or - for standard input)");
+    assertThat(parse("--pve-token-file", "-").problem())
+        .isEqualTo("--pve-* options need --pve-url");
     assertThat(parse("x").present()).isFalse();
     assertThat(parse("x").problem()).isNull();
   }
@@ -69,7 +89,6 @@ class PveOptionsTest {
   void theTokenFileDashReadsStandardInput() throws Exception {
     PveOptions o = parse("--pve-url", "https://pve1", "--pve-token-file", "-");
     assertThat(o.problem()).isNull();
-    assertThat(o.tokenOnCommandLine()).isFalse();
     assertThat(o.connection(stdin(TOKEN + "\n")).token()).isEqualTo(PveToken.parse(TOKEN));
     assertThat(o.connection(stdin(TOKEN + "\n")).url().getHost()).isEqualTo("pve1");
 

@@ -115,8 +115,8 @@ class PveClientTest {
         .isInstanceOf(PveException.class)
         .hasMessage(
             "GET /cluster/resources failed: HTTP 401 authentication failure: Proxmox refused the"
-                + " API token; check USER@REALM!TOKENID and the secret (--pve-token /"
-                + " --pve-token-file)")
+                + " API token; check USER@REALM!TOKENID and the secret (--pve-token-file /"
+                + " pve.tokenFile)")
         .hasMessageNotContaining("0a1b2c3d");
     wm.verify(1, getRequestedFor(urlEqualTo("/api2/json/cluster/resources?type=vm")));
   }

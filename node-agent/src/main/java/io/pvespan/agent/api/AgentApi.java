@@ -147,7 +147,8 @@ final class AgentApi implements HttpHandler {
       LOG.warn("refused a plan: {}: {}", i.error(), i.details());
       Replies.error(ex, 400, i.error(), i.details());
     } else if (outcome instanceof PlanIntake.Outcome.StoreFailed f) {
-      LOG.error(f.message());
+      // 507 Insufficient Storage would fit a full disk only; 500 covers read-only and I/O errors
+      // too. The controller retries with backoff; the current plan stays applied meanwhile.
       Replies.error(ex, 500, "plan not persisted", List.of(f.message()));
     }
   }

@@ -78,6 +78,9 @@ final class AgentMetrics implements MultiCollector {
     boolean ready =
         status.conditions().stream()
             .anyMatch(c -> "Ready".equals(c.type()) && "True".equals(c.status()));
+    boolean stored =
+        status.conditions().stream()
+            .noneMatch(c -> "PlanStored".equals(c.type()) && "False".equals(c.status()));
     List<MetricSnapshot> out = new ArrayList<>();
     out.add(BuildInfo.snapshot("agent"));
     out.add(
@@ -144,6 +147,13 @@ final class AgentMetrics implements MultiCollector {
             "1 when the kernel holds the whole plan (Ready=True), 0 otherwise; the reason is in"
                 + " /v1/status.",
             ready ? 1 : 0));
+    out.add(
+        gauge(
+            "pvespan_agent_plan_stored",
+            "0 after a pushed plan could not be written to the state directory (disk full,"
+                + " read-only) and was refused (HTTP 500; the current plan stays applied), 1"
+                + " otherwise; the reason is in /v1/status condition PlanStored.",
+            stored ? 1 : 0));
     GaugeSnapshot.Builder entries =
         GaugeSnapshot.builder()
             .name("pvespan_agent_entries")

@@ -23,7 +23,9 @@ import javax.net.ssl.SSLParameters;
  * client that connects and sends nothing used to occupy one of two threads forever (two such
  * sockets froze {@code /healthz} and plan pushes). Now a request must be read within {@link
  * #REQUEST_DEADLINE_SECONDS} and answered within {@link #RESPONSE_DEADLINE_SECONDS} (the JDK closes
- * the connection otherwise), and up to {@link #MAX_HANDLERS} handler threads exist on demand.
+ * the connection otherwise), up to {@link #MAX_HANDLERS} handler threads exist on demand, and one
+ * peer address may have at most {@link #MAX_PER_PEER} requests in progress (more are closed at
+ * once: {@link PeerLimit}).
  */
 public final class ApiServer implements AutoCloseable {
   /** Bodies above this are refused with 413 (a plan for 1,000 devices is well under 1 MiB). */
@@ -34,6 +36,12 @@ public final class ApiServer implements AutoCloseable {
 
   /** Threads are made on demand and end after 30 s idle; past this, requests queue. */
   public static final int MAX_HANDLERS = 128;
+
+  /**
+   * Requests at once from one peer address ({@link PeerLimit}); one more connection is closed at
+   * once. The controller needs 2 (a status read and a push), Prometheus 1.
+   */
+  public static final int MAX_PER_PEER = 16;
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -96,14 +104,17 @@ public final class ApiServer implements AutoCloseable {
               return t;
             });
     executor.allowCoreThreadTimeOut(true);
-    server.createContext(
-        "/",
-        new AgentApi(
-            access,
-            intake,
-            reconciler,
-            BODY_LIMIT,
-            captures == null ? null : new CaptureApi(captures)));
+    server
+        .createContext(
+            "/",
+            new AgentApi(
+                access,
+                intake,
+                reconciler,
+                BODY_LIMIT,
+                captures == null ? null : new CaptureApi(captures)))
+        .getFilters()
+        .add(new PeerLimit(MAX_PER_PEER));
     server.setExecutor(executor);
     server.start();
     return new ApiServer(server, executor);

@@ -1,6 +1,7 @@
 package io.pvespan.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.pvespan.agent.engine.AgentReconciler;
@@ -21,10 +22,13 @@ import java.util.Optional;
  * passed and the plan is on disk. Offers are serialised so generations cannot race.
  */
 public final class PlanIntake {
+  // A key given twice would otherwise mean its last value: two readers of the same body (an
+  // auditing proxy and this agent) could then disagree on what the plan says.
   private static final ObjectReader READER =
       PlanJson.MAPPER
           .readerFor(NodeMirrorPlan.class)
-          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
   /**
    * How far one plan may move the generation forward. The controller adds 1 per change; a jump of
@@ -128,7 +132,15 @@ public final class PlanIntake {
     try {
       store.save(plan);
     } catch (IOException e) {
-      return new Outcome.StoreFailed("cannot persist the plan: " + e);
+      String why =
+          "cannot write generation "
+              + plan.generation()
+              + " to "
+              + store.file().getParent()
+              + ": "
+              + e;
+      reconciler.storeFailed(why);
+      return new Outcome.StoreFailed(why);
     }
     reconciler.accept(plan, PlanSource.PUSHED);
     return new Outcome.Accepted(plan.generation(), plan.digest());

@@ -80,6 +80,17 @@ public final class AgentReconciler implements AutoCloseable {
     queue.add(Trigger.PLAN_CHANGED);
   }
 
+  /**
+   * Records that a pushed plan was refused because it could not be persisted (a full or read-only
+   * state directory): the current plan and the kernel stay; the next stored push clears it.
+   */
+  public void storeFailed(String message) {
+    synchronized (book) {
+      book.storeFailed(message, clock.instant());
+    }
+    LOG.error("{}; the current plan stays applied", message);
+  }
+
   /** Records why the agent has no plan (e.g. a corrupt state file); the kernel is left alone. */
   public void noPlan(String reason, String message) {
     synchronized (book) {

@@ -191,7 +191,7 @@ public final class KernelConverger implements Converger {
           failures.add("after apply still " + f.kind().json() + ": " + f.object());
         }
       }
-      entries = statuses(last);
+      entries = statuses(last, failures);
     } catch (KernelCommandException | RuntimeException e) {
       failures.add("converge: " + e.getMessage());
     }
@@ -249,6 +249,23 @@ public final class KernelConverger implements Converger {
     return writes;
   }
 
+  /**
+   * The first failed tc command on {@code dev} ({@code tc filter add dev DEV ...: reason}); the
+   * first {@code dev} of a tc line is the device it acts on (a later one is a mirred target).
+   */
+  private static java.util.Optional<String> refusalOn(InterfaceName dev, List<String> failures) {
+    return failures.stream()
+        .filter(
+            f -> {
+              int at = f.indexOf(" dev ");
+              return f.startsWith("tc ")
+                  && at >= 0
+                  && f.startsWith(dev.value() + " ", at + " dev ".length());
+            })
+        .findFirst()
+        .map(f -> "the kernel refused: " + f);
+  }
+
   /** Drift with since-when; a full converge forgets what it no longer sees, a narrow one not. */
   private List<DriftItem> stamp(List<ConvergeStep.Finding> findings, Instant now, boolean full) {
     Map<String, Instant> still = new HashMap<>();
@@ -266,17 +283,21 @@ public final class KernelConverger implements Converger {
     return out;
   }
 
-  /** Entry states with counters that never go down ({@link CounterCarry}). */
-  private List<EntryStatus> statuses(ConvergeStep step) {
+  /**
+   * Entry states with counters that never go down ({@link CounterCarry}). An entry still missing
+   * after apply is failed, with the kernel's refusal of a command on its device when there was one
+   * (else "not in the kernel after apply").
+   */
+  private List<EntryStatus> statuses(ConvergeStep step, List<String> failures) {
     List<EntryStatus> out = new ArrayList<>();
     for (ConvergeStep.EntryOutcome e : step.entries()) {
       String state = e.state();
       String message = e.message();
+      InterfaceName dev = e.key().device();
       if ("pending".equals(state)) {
         state = "failed";
-        message = "not in the kernel after apply";
+        message = refusalOn(dev, failures).orElse("not in the kernel after apply");
       }
-      InterfaceName dev = e.key().device();
       long[] total = counters.totals(e.key(), e.counts());
       out.add(
           new EntryStatus(

@@ -35,6 +35,7 @@ final class StatusBook {
   private PlanSource source;
   private String noPlanReason = "NoPlan";
   private String noPlanMessage = "no plan received yet";
+  private String storeProblem;
   private NodeMirrorPlan applied;
   private ConvergeReport lastReport;
   private Instant observedAt;
@@ -55,6 +56,15 @@ final class StatusBook {
   void planAccepted(NodeMirrorPlan plan, PlanSource from, Instant now) {
     accepted = plan;
     source = from;
+    if (from == PlanSource.PUSHED) {
+      storeProblem = null; // it was written to the state directory before it was accepted
+    }
+    refreshConditions(now);
+  }
+
+  /** A pushed plan could not be written to the state directory and was refused. */
+  void storeFailed(String message, Instant now) {
+    storeProblem = message;
     refreshConditions(now);
   }
 
@@ -121,16 +131,25 @@ final class StatusBook {
             ? new String[] {"False", "KernelUnusable", unusable}
             : !"True".equals(planAccepted[0])
                 ? new String[] {"False", planAccepted[1], planAccepted[2]}
-                : !"True".equals(converged[0])
-                    ? new String[] {"False", converged[1], converged[2]}
-                    : entriesFailed != null
-                        ? entriesFailed
+                // An entry that failed says which mirror is missing and why (the kernel's
+                // refusal of its command); Converged still carries the first failure line.
+                : entriesFailed != null
+                    ? entriesFailed
+                    : !"True".equals(converged[0])
+                        ? new String[] {"False", converged[1], converged[2]}
                         : new String[] {
                           "True", "AgentReady", "the kernel matches the accepted plan"
                         };
     set("Ready", ready, generation, now);
     set("PlanAccepted", planAccepted, generation, now);
     set("Converged", converged, generation, now);
+    set(
+        "PlanStored",
+        storeProblem == null
+            ? new String[] {"True", "StateWritable", "the last pushed plan was written to disk"}
+            : new String[] {"False", "StateNotWritable", storeProblem},
+        generation,
+        now);
   }
 
   /** Ready=False when a planned entry failed (the kernel cannot hold it), else null. */

@@ -120,6 +120,10 @@ class AgentApiIT {
     assertThat(json(unknown).get("details").get(0).asText()).contains("extra");
     assertThat(agent.put("").statusCode()).isEqualTo(400);
     assertThat(agent.put(Plans.json(Plans.simple(1)) + " {}").statusCode()).isEqualTo(400);
+    HttpResponse<String> twice =
+        agent.put(Plans.json(Plans.simple(1)).replaceFirst("\\{", "{\"generation\":9,"));
+    assertThat(twice.statusCode()).isEqualTo(400);
+    assertThat(json(twice).get("details").get(0).asText()).contains("Duplicate field 'generation'");
     assertThat(agent.converger.calls()).isZero();
   }
 

@@ -84,7 +84,7 @@ class AgentMetricsTest {
               "# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\})?"
                   + " [0-9.E-]+");
     }
-    assertThat(s.body().lines().filter(l -> l.startsWith("# TYPE ")).count()).isEqualTo(14);
+    assertThat(s.body().lines().filter(l -> l.startsWith("# TYPE ")).count()).isEqualTo(15);
   }
 
   @Test

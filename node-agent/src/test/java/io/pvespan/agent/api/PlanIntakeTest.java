@@ -96,4 +96,29 @@ class PlanIntakeTest {
     }
     assertThat(reconciler.plan()).isEmpty();
   }
+
+  /** A key given twice (top level or nested) is refused, not read as its last value. */
+  @Test
+  void aKeyGivenTwiceIsRefusedWithTheKeyNamed() {
+    String good = Plans.json(Plans.full(3));
+    String topLevel = good.replaceFirst("\\{", "{\"generation\":2,");
+    String nested = good.replaceFirst("\"vni\":(\\d+)", "\"vni\":$1,\"vni\":4242");
+    for (String[] bad : new String[][] {{topLevel, "generation"}, {nested, "vni"}}) {
+      assertThat(bad[0]).isNotEqualTo(good);
+      assertThat(intake().offer(bad[0].getBytes(StandardCharsets.UTF_8)))
+          .as(bad[0])
+          .isInstanceOfSatisfying(
+              PlanIntake.Outcome.Invalid.class,
+              i -> {
+                assertThat(i.error()).isEqualTo("malformed plan");
+                assertThat(i.details())
+                    .singleElement()
+                    .asString()
+                    .contains("Duplicate field '" + bad[1] + "'");
+              });
+    }
+    assertThat(reconciler.plan()).isEmpty();
+    assertThat(intake().offer(good.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(PlanIntake.Outcome.Accepted.class);
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pvespan.controller.pve.PveException;
+import io.pvespan.controller.pve.PveException.Cause;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -69,12 +70,13 @@ public final class ResponseDecoder {
       String detail = envelopeMessage(json, reason);
       String line = status(what, code, detail, html, text);
       if (code >= 500 || code == 429) {
-        throw new RetryableFailure(new PveException(line));
+        throw new RetryableFailure(new PveException(Cause.SERVER_ERROR, line));
       }
-      throw new PveException(line);
+      throw new PveException(code == 401 || code == 403 ? Cause.UNAUTHORIZED : Cause.OTHER, line);
     }
     if (html) {
       throw new PveException(
+          Cause.BAD_RESPONSE,
           what
               + " answered an HTML page"
               + title(text)
@@ -82,10 +84,11 @@ public final class ResponseDecoder {
               + " (https://HOST:8006)?");
     }
     if (jsonProblem != null) {
-      throw new PveException(jsonProblem);
+      throw new PveException(Cause.BAD_RESPONSE, jsonProblem);
     }
     if (json == null || !json.isObject() || !json.has("data")) {
-      throw new PveException(what + " answered without the {\"data\": ...} envelope");
+      throw new PveException(
+          Cause.BAD_RESPONSE, what + " answered without the {\"data\": ...} envelope");
     }
     return json.get("data");
   }
@@ -99,7 +102,7 @@ public final class ResponseDecoder {
       case 401 ->
           base
               + ": Proxmox refused the API token; check USER@REALM!TOKENID and the secret"
-              + " (--pve-token / --pve-token-file)";
+              + " (--pve-token-file / pve.tokenFile)";
       case 403 ->
           base
               + ": the token lacks a privilege; it needs VM.Audit and Sys.Audit on / (role"
