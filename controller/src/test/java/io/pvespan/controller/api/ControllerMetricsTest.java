@@ -112,7 +112,7 @@ class ControllerMetricsTest {
             "jvm_memory_heap_used_bytes 2.0E7\n",
             "# TYPE pvespan_controller_leader gauge\npvespan_controller_leader 1.0\n");
     assertThat(text.lines().filter(l -> l.startsWith("# TYPE ")).count())
-        .isEqualTo(21); // session metrics: none without specs (SessionMetricsTest)
+        .isEqualTo(22); // session metrics: none without specs (SessionMetricsTest)
     for (String line : text.split("\n")) {
       assertThat(line)
           .matches(
