@@ -107,10 +107,11 @@ public final class SensorCapture {
   }
 
   /** IPv4 frames received and how many of them are distinct (byte for byte). */
-  public record Copies(String what, long frames, long distinct) {
+  public record Copies(String what, long frames, long distinct, List<String> repeated) {
     @Override
     public String toString() {
-      return String.format("%s: %,d IPv4 frames, %,d distinct", what, frames, distinct);
+      return String.format("%s: %,d IPv4 frames, %,d distinct", what, frames, distinct)
+          + (repeated.isEmpty() ? "" : "; repeated, e.g.: " + String.join(" | ", repeated));
     }
   }
 
@@ -137,6 +138,7 @@ public final class SensorCapture {
     }
     long frames = 0;
     java.util.Set<java.nio.ByteBuffer> distinct = new java.util.HashSet<>();
+    List<String> repeated = new java.util.ArrayList<>();
     int at = 24;
     while (at + 16 <= all.length) {
       int captured = b.getInt(at + 8);
@@ -146,12 +148,47 @@ public final class SensorCapture {
       }
       if (captured >= 14 && (all[start + 12] & 0xff) == 0x08 && all[start + 13] == 0x00) {
         frames++;
-        distinct.add(
-            java.nio.ByteBuffer.wrap(java.util.Arrays.copyOfRange(all, start, start + captured)));
+        byte[] frame = java.util.Arrays.copyOfRange(all, start, start + captured);
+        if (!distinct.add(java.nio.ByteBuffer.wrap(frame)) && repeated.size() < 5) {
+          repeated.add(describe(frame));
+        }
       }
       at = start + captured;
     }
-    return new Copies(what, frames, distinct.size());
+    return new Copies(what, frames, distinct.size(), repeated);
+  }
+
+  /** Ethernet source and destination, IP protocol, addresses and ports of an IPv4 frame. */
+  private static String describe(byte[] f) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 6; i < 12; i++) {
+      b.append(String.format(i == 6 ? "%02x" : ":%02x", f[i]));
+    }
+    b.append(" > ");
+    for (int i = 0; i < 6; i++) {
+      b.append(String.format(i == 0 ? "%02x" : ":%02x", f[i]));
+    }
+    if (f.length >= 38) {
+      int ihl = (f[14] & 0xf) * 4;
+      b.append(
+          String.format(
+              " proto %d %d.%d.%d.%d > %d.%d.%d.%d",
+              f[23] & 0xff,
+              f[26] & 0xff,
+              f[27] & 0xff,
+              f[28] & 0xff,
+              f[29] & 0xff,
+              f[30] & 0xff,
+              f[31] & 0xff,
+              f[32] & 0xff,
+              f[33] & 0xff));
+      if (f.length >= 14 + ihl + 4) {
+        int sp = ((f[14 + ihl] & 0xff) << 8) | (f[15 + ihl] & 0xff);
+        int dp = ((f[16 + ihl] & 0xff) << 8) | (f[17 + ihl] & 0xff);
+        b.append(" ports ").append(sp).append(" > ").append(dp);
+      }
+    }
+    return b.toString() + " (" + f.length + " B)";
   }
 
   /** Reads the file back (after {@link #halt}): {@code show} frames as tcpdump prints them. */
