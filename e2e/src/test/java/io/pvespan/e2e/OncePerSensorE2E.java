@@ -55,7 +55,7 @@ class OncePerSensorE2E {
     List<SensorCapture.Copies> once = talk("once", collectors);
     for (SensorCapture.Copies c : once) {
       System.out.println("[e2e] duplicates suppressed: " + c);
-      assertThat(c.distinct()).as(c.what()).isEqualTo(c.frames());
+      assertThat(c.distinct()).as(c.toString()).isEqualTo(c.frames());
     }
     assertThat(once.get(0).frames()).as("frames at ids-1").isPositive();
 
@@ -75,7 +75,10 @@ class OncePerSensorE2E {
         .isLessThan(twice.get(0).frames());
   }
 
-  /** Waits until every node's kernel holds the plan's mirrors (exclusions included). */
+  /**
+   * Waits until every node's kernel holds the plan's mirrors (exclusions included) and every agent
+   * reports each entry active (none waiting for a quiet device).
+   */
   private void awaitApplied(LabPlan plan) {
     Await.orFail(
         Duration.ofSeconds(60),
@@ -93,6 +96,14 @@ class OncePerSensorE2E {
                             .body()
                             .contains("\"appliedDigest\":\"" + p.digest() + "\"")),
         () -> "the agents have not applied the plan's digests yet");
+    Await.orFail(
+        Duration.ofSeconds(30),
+        () ->
+            plan.result().plans().stream()
+                .map(p -> s.cluster.agentStatus(p.node()).body())
+                .noneMatch(
+                    b -> b.contains("\"state\":\"waiting\"") || b.contains("\"state\":\"failed\"")),
+        () -> "entries still waiting or failed");
   }
 
   /** 101 -> 102 (same node), 101 -> 103 and 103 -> 102 (across nodes), captured everywhere. */
