@@ -146,7 +146,12 @@ public final class SensorCapture {
       if (captured < 0 || start + captured > all.length) {
         break; // the last record, cut short when tcpdump stopped
       }
-      if (captured >= 14 && (all[start + 12] & 0xff) == 0x08 && all[start + 13] == 0x00) {
+      // IP ID 0: a packet the kernel sends from no socket (a RST, a time-wait ACK); two of those
+      // for two different packets can be equal byte for byte, so they prove nothing either way.
+      if (captured >= 34
+          && (all[start + 12] & 0xff) == 0x08
+          && all[start + 13] == 0x00
+          && (all[start + 18] != 0 || all[start + 19] != 0)) {
         frames++;
         byte[] frame = java.util.Arrays.copyOfRange(all, start, start + captured);
         if (!distinct.add(java.nio.ByteBuffer.wrap(frame)) && repeated.size() < 5) {
