@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.pvespan.controller.ControllerSnapshot;
 import io.pvespan.controller.capture.Captures;
 import io.pvespan.plan.PlanJson;
+import io.pvespan.server.PeerLimit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,6 +1,7 @@
 package io.pvespan.controller.capture;
 
 import io.pvespan.controller.ControllerSnapshot;
+import io.pvespan.server.OffsetBuffer;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -79,7 +80,7 @@ public final class Captures implements AutoCloseable {
       return Optional.empty();
     }
     e.touched[0] = now();
-    StreamBuffer.Chunk c = e.capture.output().read(from, max, waitMillis);
+    OffsetBuffer.Chunk c = e.capture.output().read(from, max, waitMillis);
     e.touched[0] = now();
     return Optional.of(new Read(c.offset(), c.bytes(), c.ended(), c.reason()));
   }

@@ -1,6 +1,7 @@
 package io.pvespan.controller.capture;
 
 import io.pvespan.controller.ControllerSnapshot;
+import io.pvespan.server.OffsetBuffer;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -34,7 +35,14 @@ final class ClusterCapture implements Runnable {
   private final Supplier<ControllerSnapshot> snapshots;
   private final CaptureClient client;
   private final BiFunction<ControllerSnapshot, String, URI> agentUrl;
-  private final StreamBuffer output = new StreamBuffer();
+
+  /**
+   * The merged pcap until the CLI reads it: the merge waits while 4 MiB are unread, so a slow
+   * client slows the agents' reads (the kernel then drops copies at tcpdump's socket, never
+   * production traffic) instead of growing the controller's memory.
+   */
+  private final OffsetBuffer output = new OffsetBuffer(4 * 1024 * 1024);
+
   private final PcapMerge merge = new PcapMerge(HOLD_MILLIS, DUPLICATE_WINDOW_MICROS);
   private final Map<CaptureTarget, AgentStream> streams = new LinkedHashMap<>();
   private volatile String stopReason;
@@ -53,7 +61,7 @@ final class ClusterCapture implements Runnable {
     this.agentUrl = agentUrl;
   }
 
-  StreamBuffer output() {
+  OffsetBuffer output() {
     return output;
   }
 

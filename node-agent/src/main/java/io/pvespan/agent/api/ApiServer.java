@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.pvespan.agent.capture.Captures;
 import io.pvespan.agent.engine.AgentReconciler;
+import io.pvespan.server.PeerLimit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package io.pvespan.agent.capture;
 
 import io.pvespan.agent.kernel.ClassicBpf;
 import io.pvespan.agent.kernel.Tcpdump;
+import io.pvespan.server.OffsetBuffer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,7 +28,13 @@ final class CaptureJob implements Runnable {
   private final String id;
   private final CaptureSpec spec;
   private final Tcpdump tcpdump;
-  private final CaptureBuffer buffer = new CaptureBuffer();
+
+  /**
+   * Small: the agent runs with a 64 MiB heap and up to {@link Captures#MAX_RUNNING} captures; the
+   * kernel ring behind tcpdump (16 MiB) absorbs the bursts.
+   */
+  private final OffsetBuffer buffer = new OffsetBuffer(1024 * 1024);
+
   private final AtomicReference<Process> running = new AtomicReference<>();
   private volatile String stopReason;
   private boolean headerSent;
@@ -39,7 +46,7 @@ final class CaptureJob implements Runnable {
     this.tcpdump = tcpdump;
   }
 
-  CaptureBuffer buffer() {
+  OffsetBuffer buffer() {
     return buffer;
   }
 

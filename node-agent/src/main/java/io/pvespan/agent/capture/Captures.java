@@ -1,6 +1,7 @@
 package io.pvespan.agent.capture;
 
 import io.pvespan.agent.kernel.Tcpdump;
+import io.pvespan.server.OffsetBuffer;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class Captures implements AutoCloseable {
     return id;
   }
 
-  /** Reads from a capture (see {@link CaptureBuffer#read}); empty for an unknown id. */
+  /** Reads from a capture (see {@link OffsetBuffer#read}); empty for an unknown id. */
   public Optional<Read> read(String id, long from, int max, long waitMillis)
       throws InterruptedException {
     Entry e = entries.get(id);
@@ -82,7 +83,7 @@ public final class Captures implements AutoCloseable {
       return Optional.empty();
     }
     e.touched[0] = now();
-    CaptureBuffer.Chunk c = e.job.buffer().read(from, max, waitMillis);
+    OffsetBuffer.Chunk c = e.job.buffer().read(from, max, waitMillis);
     e.touched[0] = now();
     return Optional.of(new Read(c.offset(), c.bytes(), c.ended(), c.reason()));
   }

@@ -1,18 +1,17 @@
-package io.pvespan.controller.capture;
+package io.pvespan.server;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 
 /**
- * The merged pcap stream of one capture, between the controller and the CLI, addressed by offset in
- * the whole stream so that a retried read gets the same bytes; reading from offset N forgets what
- * lies before N (the client has it). The same shape as the agent's buffer, which this module cannot
- * import. Bounded: the merge waits while {@link #CAPACITY} bytes are unread, so a slow client slows
- * the agents' reads (the kernel then drops copies at tcpdump's socket, never production traffic)
- * instead of growing the controller's memory.
+ * A byte stream between a writer and a reader over HTTP, addressed by offset in the whole stream so
+ * that a retried read gets the same bytes. Reading from offset N forgets what lies before N (the
+ * reader has it). Bounded: a writer waits while {@code capacity} bytes are unread, so a slow reader
+ * slows the writer instead of growing memory. The agent buffers tcpdump's pcap for the controller
+ * with it, the controller the merged pcap for the CLI.
  */
-final class StreamBuffer {
-  static final int CAPACITY = 4 * 1024 * 1024;
+public final class OffsetBuffer {
+  private final int capacity;
 
   private final ArrayDeque<byte[]> pieces = new ArrayDeque<>();
   private long base; // stream offset of the first kept byte
@@ -21,9 +20,21 @@ final class StreamBuffer {
   private boolean ended;
   private String reason = "";
 
+  /** A buffer that holds at most {@code capacity} unread bytes (more only for one large append). */
+  public OffsetBuffer(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity " + capacity + " < 1");
+    }
+    this.capacity = capacity;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
   /** Appends, waiting while the buffer is full; false when the capture ended meanwhile. */
-  synchronized boolean append(byte[] bytes) throws InterruptedException {
-    while (!ended && size > 0 && size + bytes.length > CAPACITY) {
+  public synchronized boolean append(byte[] bytes) throws InterruptedException {
+    while (!ended && size > 0 && size + bytes.length > capacity) {
       wait(200);
     }
     if (ended) {
@@ -36,7 +47,7 @@ final class StreamBuffer {
   }
 
   /** Marks the end (the first reason wins); readers get what is left, then the end. */
-  synchronized void end(String why) {
+  public synchronized void end(String why) {
     if (!ended) {
       ended = true;
       reason = why;
@@ -44,12 +55,12 @@ final class StreamBuffer {
     }
   }
 
-  synchronized boolean ended() {
+  public synchronized boolean ended() {
     return ended;
   }
 
   /** The stream offset the next append starts at. */
-  synchronized long written() {
+  public synchronized long written() {
     return base + size;
   }
 
@@ -58,7 +69,7 @@ final class StreamBuffer {
    * everything before {@code from} is dropped. An offset before what is kept reads from the oldest
    * kept byte (the answer's offset says where it starts).
    */
-  synchronized Chunk read(long from, int max, long waitMillis) throws InterruptedException {
+  public synchronized Chunk read(long from, int max, long waitMillis) throws InterruptedException {
     long until = System.nanoTime() + waitMillis * 1_000_000;
     while (!ended && written() <= from) {
       long left = (until - System.nanoTime()) / 1_000_000;
@@ -101,8 +112,8 @@ final class StreamBuffer {
   }
 
   /** {@code bytes} starting at stream offset {@code offset}; {@code ended}: nothing follows. */
-  record Chunk(long offset, byte[] bytes, boolean ended, String reason) {
-    long next() {
+  public record Chunk(long offset, byte[] bytes, boolean ended, String reason) {
+    public long next() {
       return offset + bytes.length;
     }
   }

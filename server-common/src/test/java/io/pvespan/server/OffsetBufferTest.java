@@ -1,20 +1,22 @@
-package io.pvespan.agent.capture;
+package io.pvespan.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class CaptureBufferTest {
+class OffsetBufferTest {
+  private static final int CAPACITY = 1024 * 1024;
+
   @Test
   void readsAreAddressedByStreamOffsetSoARetriedReadGetsTheSameBytes() throws Exception {
-    CaptureBuffer b = new CaptureBuffer();
+    OffsetBuffer b = new OffsetBuffer(CAPACITY);
     b.append(new byte[] {1, 2, 3});
     b.append(new byte[] {4, 5});
-    CaptureBuffer.Chunk first = b.read(0, 4, 0);
+    OffsetBuffer.Chunk first = b.read(0, 4, 0);
     assertThat(first.offset()).isZero();
     assertThat(first.bytes()).containsExactly(1, 2, 3, 4);
     assertThat(b.read(0, 4, 0).bytes()).as("the same read again").containsExactly(1, 2, 3, 4);
-    CaptureBuffer.Chunk second = b.read(first.next(), 100, 0);
+    OffsetBuffer.Chunk second = b.read(first.next(), 100, 0);
     assertThat(second.offset()).isEqualTo(4);
     assertThat(second.bytes()).containsExactly(5);
     assertThat(b.read(2, 100, 0).offset()).as("forgotten bytes: from the oldest kept").isEqualTo(4);
@@ -23,8 +25,8 @@ class CaptureBufferTest {
 
   @Test
   void theEndIsReportedOnceEverythingWasReadAndAWaitingWriterIsReleased() throws Exception {
-    CaptureBuffer b = new CaptureBuffer();
-    b.append(new byte[CaptureBuffer.CAPACITY]);
+    OffsetBuffer b = new OffsetBuffer(CAPACITY);
+    b.append(new byte[CAPACITY]);
     java.util.concurrent.atomic.AtomicReference<Boolean> appended =
         new java.util.concurrent.atomic.AtomicReference<>();
     Thread writer =
@@ -43,9 +45,9 @@ class CaptureBufferTest {
     writer.join(2000);
     assertThat(writer.isAlive()).isFalse();
     assertThat(appended.get()).as("refused after the end").isFalse();
-    CaptureBuffer.Chunk c = b.read(0, 16, 0);
+    OffsetBuffer.Chunk c = b.read(0, 16, 0);
     assertThat(c.ended()).as("bytes left: not the end yet").isFalse();
-    CaptureBuffer.Chunk last = b.read(CaptureBuffer.CAPACITY, 16, 0);
+    OffsetBuffer.Chunk last = b.read(CAPACITY, 16, 0);
     assertThat(last.ended()).isTrue();
     assertThat(last.reason()).isEqualTo("cancelled");
   }

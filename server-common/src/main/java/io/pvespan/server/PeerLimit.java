@@ -1,4 +1,4 @@
-package io.pvespan.controller.api;
+package io.pvespan.server;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
@@ -15,16 +15,16 @@ import org.slf4j.LoggerFactory;
  * runaway script) can hold at most {@code max} handler threads and never starve the others. The JDK
  * server runs at most one request per connection at a time, so this counts that peer's connections
  * being served. Connections still sending their request line and headers are not counted here: the
- * request deadline ({@link ApiServer#REQUEST_DEADLINE_SECONDS}) closes those.
+ * servers' request deadline closes those. Used by both daemons' APIs.
  */
-final class PeerLimit extends Filter {
+public final class PeerLimit extends Filter {
   private static final Logger LOG = LoggerFactory.getLogger(PeerLimit.class);
 
   private final int max;
   private final ConcurrentHashMap<InetAddress, Integer> inRequest = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
 
-  PeerLimit(int max) {
+  public PeerLimit(int max) {
     if (max < 1) {
       throw new IllegalArgumentException("max must be >= 1");
     }
@@ -57,7 +57,7 @@ final class PeerLimit extends Filter {
   }
 
   /** Connections closed by the cap so far. */
-  long refused() {
+  public long refused() {
     return refused.get();
   }
 
