@@ -79,15 +79,23 @@ class ControllerReconcileIT {
     for (boolean bodyHasGeneration : new boolean[] {true, false}) {
       try (Harness h = new Harness(guest(101, "pve1", "running"))) {
         FakeAgent a = h.agent("pve1");
-        a.appliedGeneration = 7; // e.g. the controller restarted and counts from 1 again
-        a.appliedDigest = "sha256:something-older";
         a.conflictBodyHasGeneration = bodyHasGeneration;
+        h.pollAndSettle(); // generation 1 applied
+        // between the controller's status read and its next push, something else (a controller
+        // from before, run by hand) left the agent at a higher generation
+        a.appliedGeneration = 7;
+        a.appliedDigest = "sha256:something-older";
+        h.specs.set(Fakes.specs("web", 101, 104));
+        h.inventory.inventory =
+            Fakes.inventory(
+                Harness.NODES, guest(101, "pve1", "running"), guest(104, "pve1", "running"));
+        h.controller.checkSpecs();
 
         h.pollAndSettle();
 
         assertThat(a.generationsPut())
             .as("body has generation: " + bodyHasGeneration)
-            .containsExactly(1L, 8L);
+            .containsExactly(1L, 2L, 8L);
         assertThat(a.appliedGeneration).isEqualTo(8);
         assertThat(h.snapshot("pve1").desiredGeneration()).isEqualTo(8);
         assertThat(h.snapshot("pve1").inSync()).isTrue();
@@ -117,6 +125,31 @@ class ControllerReconcileIT {
       assertThat(h.agent("pve1").puts).isEmpty();
       assertThat(h.snapshot("pve1").desiredGeneration()).isEqualTo(5);
       assertThat(h.snapshot("pve1").inSync()).isTrue();
+    }
+  }
+
+  @Test
+  void aStartingControllerReadsEachAgentFirstAndAdoptsThePlanItAlreadyHolds() throws Exception {
+    NodeMirrorPlan planned;
+    try (Harness before = new Harness(guest(101, "pve1", "running"))) {
+      before.agent("pve1").mode = FakeAgent.Mode.FAIL_500;
+      before.pollAndSettle();
+      planned = before.agent("pve1").puts.get(0);
+    }
+    // a controller restarted (or a standby that just took the lead): the agent holds that content
+    // under the generation the one before issued
+    try (Harness h = new Harness(guest(101, "pve1", "running"))) {
+      h.agent("pve1").appliedGeneration = 41;
+      h.agent("pve1").appliedDigest = planned.digest();
+
+      h.pollAndSettle();
+
+      assertThat(h.agent("pve1").statusReads.get()).isPositive();
+      assertThat(h.agent("pve1").puts).isEmpty();
+      assertThat(h.snapshot("pve1").desiredGeneration()).isEqualTo(41);
+      assertThat(h.snapshot("pve1").inSync()).isTrue();
+      // the nodes whose agents hold nothing get their plans as before
+      assertThat(h.agent("pve2").puts).hasSize(1);
     }
   }
 

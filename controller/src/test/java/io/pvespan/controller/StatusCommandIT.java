@@ -50,15 +50,16 @@ class StatusCommandIT {
       assertThat(err.toString(StandardCharsets.UTF_8))
           .isEqualTo(
               "pvespan status: not ready: session web (Degraded: SpecsInvalid), node pve1"
-                  + " (NoStatusYet), node pve2 (NoStatusYet), node pve3 (NoStatusYet), 1 spec"
+                  + " (NoReadyCondition), node pve2 (NoReadyCondition), node pve3 (NoReadyCondition), 1 spec"
                   + " error, inventory (https://pve1:8006: connection refused)\n");
       assertThat(text)
           .contains("SESSIONS\nNAME  SENSOR  SOURCES  DEVICES  BYTES  STATE\n")
           .contains("web   ids     2        2        0      Ready, Degraded: SpecsInvalid\n")
           .contains("NODES\nNODE  AGENT")
-          .containsPattern("pve1 +http://127.0.0.1:\\d+/ +yes +unknown: NoStatusYet +1 +1 +0 +-\n")
           .containsPattern(
-              "pve3 +http://127.0.0.1:\\d+/ +yes +unknown: NoStatusYet +0 \\(behind\\) +1 +0 +push of generation 1 failed: HTTP 500: kernel said no; tc: exit 2\n")
+              "pve1 +http://127.0.0.1:\\d+/ +yes +unknown: NoReadyCondition +1 +1 +0 +-\n")
+          .containsPattern(
+              "pve3 +http://127.0.0.1:\\d+/ +yes +unknown: NoReadyCondition +0 \\(behind\\) +1 +0 +push of generation 1 failed: HTTP 500: kernel said no; tc: exit 2\n")
           .contains(
               "  error: spec: specs/bad.yaml:3:5: spec.direction: 'sideways' is not both, ingress or egress\n")
           .contains("  error: inventory: https://pve1:8006: connection refused\n")

@@ -59,7 +59,9 @@ public final class NodeReconciler implements NodeQueue.Handler {
       }
       // An agent that did not answer is probed by a status read (not a push) when its backoff
       // ends: a push to nobody, or "in sync" with what it held before, would reset the backoff.
-      if (readStatus || Boolean.FALSE.equals(seen.reachable())) {
+      // An agent never tried yet (this controller just started, or just took the lead) is read
+      // first too: what it holds from before is adopted, not pushed again under a new number.
+      if (readStatus || !Boolean.TRUE.equals(seen.reachable())) {
         Instant now = store.clock().instant();
         if (Boolean.FALSE.equals(seen.reachable())
             && seen.retryAt() != null
