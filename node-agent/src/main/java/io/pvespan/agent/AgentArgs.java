@@ -1,17 +1,12 @@
 package io.pvespan.agent;
 
+import io.pvespan.server.cli.CommandLineStyle;
 import io.pvespan.version.PvespanVersion;
-import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.MissingParameterException;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.OverwrittenOptionException;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The agent's command line as picocli sees it: the options as given (text), their help, and the
@@ -135,36 +130,9 @@ final class AgentArgs {
     try {
       line.parseArgs(args);
     } catch (ParameterException e) {
-      throw new UsageException(message(e));
+      throw new UsageException(CommandLineStyle.oneLine(e, null));
     }
     return line.getCommand();
-  }
-
-  private static String message(ParameterException e) {
-    if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-      String arg = u.getUnmatched().get(0);
-      String what =
-          (u.isUnknownOption() ? "unknown option '" : "unexpected argument '") + arg + "'";
-      return u.getSuggestions().isEmpty()
-          ? what
-          : what + "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
-    }
-    if (e instanceof OverwrittenOptionException o) {
-      return name(o.getOverwritten()) + " given twice";
-    }
-    if (e instanceof MissingParameterException m
-        && m.getMissing().size() == 1
-        && m.getMissing().get(0).isOption()) {
-      return name(m.getMissing().get(0)) + " needs a value";
-    }
-    String text = e.getMessage().lines().findFirst().orElse("");
-    return text.isEmpty()
-        ? text
-        : text.substring(0, 1).toLowerCase(Locale.ROOT) + text.substring(1);
-  }
-
-  private static String name(ArgSpec arg) {
-    return arg instanceof OptionSpec o ? o.longestName() : arg.paramLabel();
   }
 
   /** {@code --version}: the Maven project version, filled in at build time. */

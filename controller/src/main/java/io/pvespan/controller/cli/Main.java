@@ -1,6 +1,7 @@
 package io.pvespan.controller.cli;
 
 import io.pvespan.controller.InventorySourceFactory;
+import io.pvespan.server.cli.CommandLineStyle;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -69,7 +70,7 @@ public final class Main {
       line.addSubcommand(c);
     }
     ElsewhereCommand.addTo(line);
-    CliStyle.apply(line);
+    CommandLineStyle.apply(line, "commands:", "unknown command '%s'");
     return line;
   }
 

@@ -1,5 +1,6 @@
 package io.pvespan.lab.cli;
 
+import io.pvespan.server.cli.CommandLineStyle;
 import io.pvespan.version.PvespanVersion;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -7,21 +8,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.MissingParameterException;
-import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.OverwrittenOptionException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Entry point of the lab jar: the subcommands of {@code ./pvespan} that are test and demo tooling,
@@ -64,17 +58,7 @@ public final class Main implements Callable<Integer> {
     CommandLine line = new CommandLine(new Main());
     line.addSubcommand(new DemoCommand(out));
     line.addSubcommand(new PveStandInCommand());
-    style(line);
-    line.setParameterExceptionHandler(Main::usageError);
-    line.setExecutionExceptionHandler(
-        (e, failed, parsed) -> {
-          // A bug, not a user mistake: say so in one line; the stack trace only on request.
-          failed.getErr().println(who(failed) + ": internal error: " + e);
-          if (System.getenv("PVESPAN_DEBUG") != null) {
-            e.printStackTrace(failed.getErr());
-          }
-          return 1;
-        });
+    CommandLineStyle.apply(line, "lab commands:", "'%s' is not a lab command");
     return line;
   }
 
@@ -90,72 +74,6 @@ public final class Main implements Callable<Integer> {
       o.flush();
       e.flush();
     }
-  }
-
-  private static void style(CommandLine line) {
-    UsageMessageSpec usage = line.getCommandSpec().usageMessage();
-    usage
-        .synopsisHeading("usage: ")
-        .descriptionHeading("%n")
-        .optionListHeading("%noptions:%n")
-        .commandListHeading("%nlab commands:%n")
-        .sortOptions(false)
-        .sortSynopsis(false)
-        .width(100);
-    line.getSubcommands().values().forEach(Main::style);
-  }
-
-  private static String who(CommandLine line) {
-    return line.getParent() == null ? "pvespan" : "pvespan " + line.getCommandName();
-  }
-
-  private static int usageError(ParameterException e, String[] args) {
-    CommandLine line = e.getCommandLine();
-    PrintWriter err = line.getErr();
-    boolean top = line.getParent() == null;
-    err.println(who(line) + ": " + message(e, top) + (top ? " (see ./pvespan --help)" : ""));
-    if (!top) {
-      CommandLine.Help help = line.getHelp();
-      err.print(help.synopsisHeading() + help.synopsis(help.synopsisHeadingLength()));
-    }
-    err.flush();
-    return 2;
-  }
-
-  private static String message(ParameterException e, boolean top) {
-    if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-      String arg = u.getUnmatched().get(0);
-      String what =
-          u.isUnknownOption()
-              ? "unknown option '" + arg + "'"
-              : top ? "'" + arg + "' is not a lab command" : "unexpected argument '" + arg + "'";
-      return u.getSuggestions().isEmpty()
-          ? what
-          : what + "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
-    }
-    if (e instanceof OverwrittenOptionException o) {
-      return name(o.getOverwritten()) + " given twice";
-    }
-    if (e instanceof MissingParameterException m
-        && e.getMessage().startsWith("Missing required option")
-        && m.getMissing().stream().allMatch(ArgSpec::isOption)) {
-      // One at a time, in declaration order, as the other one-line messages.
-      return name(m.getMissing().get(0)) + " is required";
-    }
-    if (e instanceof MissingParameterException m
-        && m.getMissing().size() == 1
-        && m.getMissing().get(0).isOption()
-        && e.getMessage().startsWith("Missing required parameter")) {
-      return name(m.getMissing().get(0)) + " needs a value";
-    }
-    String text = e.getMessage().lines().findFirst().orElse("");
-    return text.isEmpty()
-        ? text
-        : text.substring(0, 1).toLowerCase(Locale.ROOT) + text.substring(1);
-  }
-
-  private static String name(ArgSpec arg) {
-    return arg instanceof OptionSpec o ? o.longestName() : arg.paramLabel();
   }
 
   /** {@code --version}: the Maven project version, filled in at build time. */

@@ -1,4 +1,4 @@
-package io.pvespan.controller.cli;
+package io.pvespan.server.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -12,20 +12,27 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * How every {@code ./pvespan} command looks and fails: lower-case help headings in declaration
- * order, and a user mistake as one {@code pvespan COMMAND: message} line (with picocli's "did you
- * mean" suggestions) followed by the synopsis, exit 2; a bug as one "internal error" line, exit 1,
- * the stack trace only with {@code PVESPAN_DEBUG} set.
+ * How every pvespan command line ({@code ./pvespan}, its lab commands, the node agent) looks and
+ * fails: lower-case help headings in declaration order, a user mistake as one {@code pvespan
+ * COMMAND: message} line (with picocli's "did you mean" suggestions) followed by the synopsis, exit
+ * 2; a bug as one "internal error" line, exit 1, the stack trace only with {@code PVESPAN_DEBUG}
+ * set.
  */
-final class CliStyle {
-  static final int USAGE_ERROR = 2;
+public final class CommandLineStyle {
+  public static final int USAGE_ERROR = 2;
 
-  private CliStyle() {}
+  private CommandLineStyle() {}
 
-  static void apply(CommandLine root) {
-    style(root);
+  /**
+   * Styles {@code root} and its subcommands and installs the two error handlers.
+   *
+   * @param commandListHeading the heading above the subcommands, e.g. {@code "commands:"}
+   * @param unknownCommand what an unknown word at the top is called, with {@code %s} for it
+   */
+  public static void apply(CommandLine root, String commandListHeading, String unknownCommand) {
+    style(root, commandListHeading);
     root.setCaseInsensitiveEnumValuesAllowed(true);
-    root.setParameterExceptionHandler(CliStyle::usageError);
+    root.setParameterExceptionHandler((e, args) -> usageError(e, unknownCommand));
     root.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           line.getErr().println(who(line) + ": internal error: " + e);
@@ -36,30 +43,34 @@ final class CliStyle {
         });
   }
 
-  private static void style(CommandLine line) {
+  private static void style(CommandLine line, String commandListHeading) {
     UsageMessageSpec usage = line.getCommandSpec().usageMessage();
     usage
         .synopsisHeading("usage: ")
         .descriptionHeading("%n")
         .parameterListHeading("%narguments:%n")
         .optionListHeading("%noptions:%n")
-        .commandListHeading("%ncommands:%n")
+        .commandListHeading("%n" + commandListHeading + "%n")
         .sortOptions(false)
         .sortSynopsis(false)
         .width(100);
-    line.getSubcommands().values().forEach(CliStyle::style);
+    line.getSubcommands().values().forEach(sub -> style(sub, commandListHeading));
   }
 
   /** {@code pvespan} or {@code pvespan COMMAND}, as errors start. */
-  static String who(CommandLine line) {
+  public static String who(CommandLine line) {
     return line.getParent() == null ? "pvespan" : "pvespan " + line.getCommandName();
   }
 
-  private static int usageError(ParameterException e, String[] args) {
+  private static int usageError(ParameterException e, String unknownCommand) {
     CommandLine line = e.getCommandLine();
     PrintWriter err = line.getErr();
     boolean top = line.getParent() == null;
-    err.println(who(line) + ": " + message(e, top) + (top ? " (see ./pvespan --help)" : ""));
+    err.println(
+        who(line)
+            + ": "
+            + oneLine(e, top ? unknownCommand : null)
+            + (top ? " (see ./pvespan --help)" : ""));
     if (!top) {
       CommandLine.Help help = line.getHelp();
       err.print(help.synopsisHeading() + help.synopsis(help.synopsisHeadingLength()));
@@ -68,14 +79,22 @@ final class CliStyle {
     return USAGE_ERROR;
   }
 
-  /** One line for the user, in the commands' own words where picocli's are clumsy. */
-  static String message(ParameterException e, boolean top) {
+  /**
+   * One line for the user, in our own words where picocli's are clumsy.
+   *
+   * @param unknownCommand what an unmatched word (not an option) is called, with {@code %s} for it;
+   *     null: an unexpected argument
+   */
+  public static String oneLine(ParameterException e, String unknownCommand) {
     if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String arg = u.getUnmatched().get(0);
       String what =
           u.isUnknownOption()
               ? "unknown option '" + arg + "'"
-              : top ? "unknown command '" + arg + "'" : "unexpected argument '" + arg + "'";
+              : String.format(
+                  Locale.ROOT,
+                  unknownCommand == null ? "unexpected argument '%s'" : unknownCommand,
+                  arg);
       return u.getSuggestions().isEmpty()
           ? what
           : what + "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
@@ -91,8 +110,7 @@ final class CliStyle {
     }
     if (e instanceof MissingParameterException m
         && m.getMissing().size() == 1
-        && m.getMissing().get(0).isOption()
-        && e.getMessage().startsWith("Missing required parameter")) {
+        && m.getMissing().get(0).isOption()) {
       return name(m.getMissing().get(0)) + " needs a value";
     }
     String text = e.getMessage().lines().findFirst().orElse("");
