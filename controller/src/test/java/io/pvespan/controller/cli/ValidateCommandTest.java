@@ -36,7 +36,7 @@ class ValidateCommandTest {
     Run run = run("validate", EXAMPLES);
 
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).isEqualTo("11 specs valid in 8 files\n");
+    assertThat(run.out()).isEqualTo("13 specs valid in 9 files\n");
     assertThat(run.err()).isEmpty();
   }
 
@@ -73,7 +73,7 @@ class ValidateCommandTest {
     Run run = run("validate", INVALID);
 
     assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.errLines()).hasSize(34).allMatch(l -> l.matches("\\S+\\.yaml:\\d+:\\d+: .+"));
+    assertThat(run.errLines()).hasSize(40).allMatch(l -> l.matches("\\S+\\.yaml:\\d+:\\d+: .+"));
     assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
@@ -149,7 +149,7 @@ class ValidateCommandTest {
     assertThat(typo.exit()).isEqualTo(1);
     assertThat(typo.errLines())
         .containsExactly(
-            dir + "/typo.yaml:5:14: spec.sensorRef: no Sensor named 'idz' in these specs");
+            dir + "/typo.yaml:5:14: spec.sensorRef: no Sensor or SensorGroup named 'idz' in these specs");
     assertThat(whole.exit()).isEqualTo(1);
     assertThat(whole.err()).contains("broken.yaml:").contains("typo.yaml:5:14:");
   }

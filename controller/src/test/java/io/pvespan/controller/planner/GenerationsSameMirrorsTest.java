@@ -52,7 +52,8 @@ class GenerationsSameMirrorsTest {
           true,
           List.of(new LocalTarget(InterfaceName.of("tap902i0"))),
           Sample.parse("1/10"),
-          List.of(new Exclusion(Direction.INGRESS, List.of("bc:24:11:00:00:01"), List.of())));
+          List.of(new Exclusion(Direction.INGRESS, List.of("bc:24:11:00:00:01"), List.of())))
+          .withShare(new io.pvespan.plan.Share(1, 2, "ids-b"));
 
   @Test
   void everyComponentCounts() throws Exception {
