@@ -1,8 +1,8 @@
 package io.pvespan.plan;
 
 /**
- * A sensor group member's share of a mirror entry's frames (see {@code docs/sensor-groups.md}):
- * the entry copies a frame only when the frame's symmetric flow hash modulo {@code count} is {@code
+ * A sensor group member's share of a mirror entry's frames (see {@code docs/sensor-groups.md}): the
+ * entry copies a frame only when the frame's symmetric flow hash modulo {@code count} is {@code
  * index}. The planner writes one entry per live member of the group, indexes 0..count-1, so every
  * frame the session selects goes to exactly one member, and both directions of a flow to the same
  * one. {@code member} names the member's Sensor (for the report and {@code plan}).

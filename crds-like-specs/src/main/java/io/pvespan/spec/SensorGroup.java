@@ -17,7 +17,10 @@ public record SensorGroup(
 
   public static SensorGroup of(String name, String... members) {
     return new SensorGroup(
-        SpecApi.VERSION, KIND, new ObjectMeta(name), new SensorGroupSpec(java.util.List.of(members)));
+        SpecApi.VERSION,
+        KIND,
+        new ObjectMeta(name),
+        new SensorGroupSpec(java.util.List.of(members)));
   }
 
   public String name() {

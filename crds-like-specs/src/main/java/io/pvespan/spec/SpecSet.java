@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * A validated set of specs: names unique per kind (Sensors and SensorGroups share one set of
- * names), every sensorRef resolves to a Sensor or a SensorGroup, every group member to a sensor
- * VM. Sorted by name.
+ * names), every sensorRef resolves to a Sensor or a SensorGroup, every group member to a sensor VM.
+ * Sorted by name.
  */
-public record SpecSet(List<Sensor> sensors, List<MirrorSession> sessions, List<SensorGroup> groups) {
+public record SpecSet(
+    List<Sensor> sensors, List<MirrorSession> sessions, List<SensorGroup> groups) {
   public SpecSet {
     sensors = sensors.stream().sorted(Comparator.comparing(Sensor::name)).toList();
     sessions = sessions.stream().sorted(Comparator.comparing(MirrorSession::name)).toList();

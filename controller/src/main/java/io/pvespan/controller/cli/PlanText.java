@@ -89,10 +89,8 @@ final class PlanText {
         out.append("  - ").append(w).append('\n');
       }
     }
-    List<String> groups =
-        result.notes().stream().filter(n -> n.startsWith(GROUP_NOTE)).toList();
-    List<String> once =
-        result.notes().stream().filter(n -> !n.startsWith(GROUP_NOTE)).toList();
+    List<String> groups = result.notes().stream().filter(n -> n.startsWith(GROUP_NOTE)).toList();
+    List<String> once = result.notes().stream().filter(n -> !n.startsWith(GROUP_NOTE)).toList();
     if (!once.isEmpty()) {
       out.append("each packet once per sensor (duplicates: suppress):\n");
       for (String n : once) {

@@ -143,8 +143,7 @@ final class SensorGroupPlanner {
    * One line per group that an unpaused session feeds: which members share its flows (index/count,
    * VM and node) and which get none, and why (for {@code plan} and {@code /v1/plans}' notes).
    */
-  static List<String> notes(
-      List<MirrorSession> sessions, SpecFacts facts, InventoryIndex index) {
+  static List<String> notes(List<MirrorSession> sessions, SpecFacts facts, InventoryIndex index) {
     Map<String, List<String>> sessionsByGroup = new java.util.TreeMap<>();
     for (MirrorSession s : sessions) {
       if (!s.spec().isPaused() && facts.groups().containsKey(s.spec().sensorRef())) {
@@ -193,7 +192,9 @@ final class SensorGroupPlanner {
                 .append(" members share the flows by symmetric hash: ")
                 .append(String.join(", ", shares));
           }
-          down.forEach((m, why) -> line.append("; ").append(m).append(" gets none (").append(why).append(')'));
+          down.forEach(
+              (m, why) ->
+                  line.append("; ").append(m).append(" gets none (").append(why).append(')'));
           notes.add(line.toString());
         });
     return notes;

@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * What the planner derives from the specs and the inventory's node names alone: sensors by name
  * (the first of a duplicate name), every sensor VM's own NICs (never sources), the tunnel ids by
  * session (a group's session: by session and member) and sensor node ({@link TunnelIdAllocator}),
- * and the sensor groups by name. Depends on nothing else, so a re-plan
- * with the same specs and nodes reuses it.
+ * and the sensor groups by name. Depends on nothing else, so a re-plan with the same specs and
+ * nodes reuses it.
  */
 record SpecFacts(
     Map<String, Sensor> sensors,

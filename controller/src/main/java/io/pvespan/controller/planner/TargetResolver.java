@@ -59,7 +59,11 @@ final class TargetResolver {
   }
 
   private SensorTarget vmSensor(
-      MirrorSession session, Sensor sensor, SensorVm vm, Encapsulation encapsulation, String idKey) {
+      MirrorSession session,
+      Sensor sensor,
+      SensorVm vm,
+      Encapsulation encapsulation,
+      String idKey) {
     String name = "sensor " + sensor.name() + ": ";
     Guest guest = index.guest(vm.vmid());
     if (guest == null) {
@@ -114,13 +118,7 @@ final class TargetResolver {
               + ")");
     }
     return new SensorTarget.VmSensor(
-        sensor.name(),
-        guest,
-        guest.device(vm.nic()),
-        node,
-        encapsulation,
-        ids.get(idKey),
-        standby);
+        sensor.name(), guest, guest.device(vm.nic()), node, encapsulation, ids.get(idKey), standby);
   }
 
   private SensorTarget collector(

@@ -71,7 +71,8 @@ final class TunnelIdAllocator {
           group == null
               ? List.of(session.name())
               : group.spec().members().stream().map(m -> memberKey(session.name(), m)).toList();
-      List<String> refs = group == null ? List.of(session.spec().sensorRef()) : group.spec().members();
+      List<String> refs =
+          group == null ? List.of(session.spec().sensorRef()) : group.spec().members();
       for (int k = 0; k < keys.size(); k++) {
         Sensor sensor = sensors.get(refs.get(k));
         if (sensor == null || sensor.spec().vm() == null) {
@@ -92,8 +93,8 @@ final class TunnelIdAllocator {
   }
 
   /**
-   * The key of a group session's tunnel ids into {@code member} (hashed as {@code s/m@c}; a '/'
-   * is in no session name, so no single-sensor session has it).
+   * The key of a group session's tunnel ids into {@code member} (hashed as {@code s/m@c}; a '/' is
+   * in no session name, so no single-sensor session has it).
    */
   static String memberKey(String session, String member) {
     return session + "/" + member;

@@ -149,7 +149,8 @@ class ValidateCommandTest {
     assertThat(typo.exit()).isEqualTo(1);
     assertThat(typo.errLines())
         .containsExactly(
-            dir + "/typo.yaml:5:14: spec.sensorRef: no Sensor or SensorGroup named 'idz' in these specs");
+            dir
+                + "/typo.yaml:5:14: spec.sensorRef: no Sensor or SensorGroup named 'idz' in these specs");
     assertThat(whole.exit()).isEqualTo(1);
     assertThat(whole.err()).contains("broken.yaml:").contains("typo.yaml:5:14:");
   }

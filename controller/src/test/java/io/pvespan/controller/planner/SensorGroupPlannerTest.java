@@ -57,12 +57,15 @@ class SensorGroupPlannerTest {
 
     assertThat(r.errors()).isEmpty();
     List<MirrorEntry> at101 = entries(r, "pve1", "tap101i0");
-    assertThat(at101).extracting(MirrorEntry::share)
+    assertThat(at101)
+        .extracting(MirrorEntry::share)
         .containsExactly(new Share(0, 2, "ids-1"), new Share(1, 2, "ids-2"));
-    assertThat(at101).extracting(e -> target(e.target()))
+    assertThat(at101)
+        .extracting(e -> target(e.target()))
         .containsExactly("local tap200i1", "to 198.18.0.3");
     List<MirrorEntry> at103 = entries(r, "pve2", "veth103i0");
-    assertThat(at103).extracting(e -> target(e.target()))
+    assertThat(at103)
+        .extracting(e -> target(e.target()))
         .containsExactly("to 198.18.0.1", "to 198.18.0.3");
     // Each member is fed through tunnels of its own: pve3 receives one, into ids-2's NIC.
     assertThat(nodePlan(r, "pve3").deliveries())
@@ -111,7 +114,8 @@ class SensorGroupPlannerTest {
               assertThat(e.share()).isEqualTo(new Share(0, 1, "ids-1"));
               assertThat(target(e.target())).isEqualTo("local tap200i1");
             });
-    assertThat(entries(r, "pve2", "veth103i0")).singleElement()
+    assertThat(entries(r, "pve2", "veth103i0"))
+        .singleElement()
         .satisfies(e -> assertThat(e.share().everything()).isTrue());
     assertThat(nodePlan(r, "pve3").mirrors()).isEmpty();
     assertThat(nodePlan(r, "pve3").tunnels()).isEmpty();
@@ -153,9 +157,7 @@ class SensorGroupPlannerTest {
   void withNoLiveMemberEveryMemberKeepsItsShareWaiting() {
     Inventory none =
         replace(
-            replace(lab(), 200, g -> withStatus(g, "stopped")),
-            201,
-            g -> withStatus(g, "stopped"));
+            replace(lab(), 200, g -> withStatus(g, "stopped")), 201, g -> withStatus(g, "stopped"));
     PlanResult r = plan(web(), none);
     assertThat(entries(r, "pve1", "tap101i0")).hasSize(2);
     assertThat(r.warnings()).anyMatch(w -> w.startsWith("sensor group pool: no member is running"));
@@ -203,8 +205,7 @@ class SensorGroupPlannerTest {
 
     Inventory stopped = replace(lab(), 201, g -> withStatus(g, "stopped"));
     PlanContext replanned = MirrorPlanner.replan(first, web(), stopped);
-    assertThat(replanned.result())
-        .isEqualTo(MirrorPlanner.plan(web(), stopped, first.plans()));
+    assertThat(replanned.result()).isEqualTo(MirrorPlanner.plan(web(), stopped, first.plans()));
     assertThat(entries(replanned.result(), "pve1", "tap101i0")).hasSize(1);
   }
 
@@ -216,7 +217,8 @@ class SensorGroupPlannerTest {
             session("a", sources().vmids(101).build(), "pool"),
             session("b", sources().vmids(102).build(), "pool"));
     PlanResult r = plan(specs, lab());
-    assertThat(entries(r, "pve1", "tap101i0")).extracting(MirrorEntry::share)
+    assertThat(entries(r, "pve1", "tap101i0"))
+        .extracting(MirrorEntry::share)
         .isEqualTo(entries(r, "pve1", "tap102i0").stream().map(MirrorEntry::share).toList());
     assertThat(r.notes()).anyMatch(n -> n.startsWith("sensor group pool (sessions a, b): 2 of 2"));
   }

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks across all documents that no single schema can express: names unique per kind (and
- * between Sensors and SensorGroups), every group member a sensor VM ({@link SensorGroupCheck}),
- * every {@code sensorRef} resolves, no mirror loop through sensor guests named by {@code vmids} ({@link
+ * Checks across all documents that no single schema can express: names unique per kind (and between
+ * Sensors and SensorGroups), every group member a sensor VM ({@link SensorGroupCheck}), every
+ * {@code sensorRef} resolves, no mirror loop through sensor guests named by {@code vmids} ({@link
  * MirrorLoops}), and the filter rules' cross-field rules ({@link FilterCheck}). Works on the trees,
  * not the records, so that a document with a schema problem elsewhere still takes part (its name
  * still counts).

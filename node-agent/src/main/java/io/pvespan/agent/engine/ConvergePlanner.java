@@ -38,6 +38,7 @@ import java.util.TreeSet;
 final class ConvergePlanner {
   /** The {@link EntryKey#peer()} prefix of a standby target's filters. */
   static final String STANDBY = "standby ";
+
   static final String SHARE = "share ";
 
   private final KernelFeatures features;

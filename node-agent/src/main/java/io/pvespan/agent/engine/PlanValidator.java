@@ -96,8 +96,8 @@ public final class PlanValidator {
 
   /**
    * A sensor group's entries for one device, session and direction all carry a share with the same
-   * count (0 for none: an entry without a share cannot sit beside shared ones), and its member is
-   * a name (it is only reported, never given to the kernel).
+   * count (0 for none: an entry without a share cannot sit beside shared ones), and its member is a
+   * name (it is only reported, never given to the kernel).
    */
   private static void shares(
       String what, String key, MirrorEntry m, Map<String, Integer> counts, List<String> out) {

@@ -50,9 +50,9 @@ public sealed interface FilterMatch {
   }
 
   /**
-   * {@link #forHook(List, Sample, List, TcSide, KernelFeatures)} for a sensor group member's
-   * {@code share} (null, or a share of one: every frame): the flow-hash test ({@link
-   * FlowHashCompiler}) goes in front of everything else.
+   * {@link #forHook(List, Sample, List, TcSide, KernelFeatures)} for a sensor group member's {@code
+   * share} (null, or a share of one: every frame): the flow-hash test ({@link FlowHashCompiler})
+   * goes in front of everything else.
    */
   static Optional<FilterMatch> forHook(
       List<FilterRule> rules,

@@ -159,7 +159,8 @@ class PlanValidatorTest {
     assertThat(problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(a, b), List.of(), List.of())))
         .isEmpty();
     var again = Plans.local("dmz", 101, "tap902i0").withShare(new io.pvespan.plan.Share(1, 2, "x"));
-    assertThat(problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(a, b, again), List.of(), List.of())))
+    assertThat(
+            problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(a, b, again), List.of(), List.of())))
         .containsExactly("mirror dmz tap101i0 both is listed twice");
     var three = Plans.local("dmz", 101, "tap902i0").withShare(new io.pvespan.plan.Share(2, 3, "c"));
     var plain = Plans.local("dmz", 101, "tap903i0");
@@ -167,8 +168,7 @@ class PlanValidatorTest {
             problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(a, b, three), List.of(), List.of())))
         .containsExactly(
             "mirror dmz tap101i0 both: its entries disagree on the group share count (2 and 3)");
-    assertThat(
-            problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(plain, b), List.of(), List.of())))
+    assertThat(problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(plain, b), List.of(), List.of())))
         .containsExactly(
             "mirror dmz tap101i0 both: its entries disagree on the group share count (0 and 2)");
   }

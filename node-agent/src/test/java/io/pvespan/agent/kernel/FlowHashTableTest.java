@@ -46,7 +46,9 @@ class FlowHashTableTest {
         int sport = 40000 + f;
         byte[] there = Frames.ipv4(f % 2 == 0 ? TCP : UDP, a, b, sport, 5201);
         byte[] back = Frames.ipv4(f % 2 == 0 ? TCP : UDP, b, a, 5201, sport);
-        assertThat(member(back, count)).as("flow %d of %d", f, count).isEqualTo(member(there, count));
+        assertThat(member(back, count))
+            .as("flow %d of %d", f, count)
+            .isEqualTo(member(there, count));
       }
     }
   }
