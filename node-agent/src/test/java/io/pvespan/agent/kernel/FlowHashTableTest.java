@@ -115,6 +115,13 @@ class FlowHashTableTest {
   }
 
   @Test
+  void theShareTestIsSmall() {
+    int size = FlowHashCompiler.compile(new Share(0, 2, "a"), null).insns().size();
+    System.out.println("FlowHashTableTest: the share test takes " + size + " instructions");
+    assertThat(size).as("about 280: the frame parser and the hash").isLessThan(400);
+  }
+
+  @Test
   void aShareIsPutInFrontOfTheEntrysOwnProgram() {
     BpfProgram own =
         BpfCompiler.compile(
