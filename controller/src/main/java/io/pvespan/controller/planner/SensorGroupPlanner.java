@@ -67,9 +67,8 @@ final class SensorGroupPlanner {
                       + session.name()
                       + " ("
                       + why
-                      + "); its flows go to the "
-                      + (group.spec().members().size() - down.size())
-                      + " live members"));
+                      + "); its flows go to "
+                      + live(group.spec().members().size() - down.size())));
     }
     List<Guest> selected = selection.select(session.spec().sources());
     Map<String, NodePart> parts = new HashMap<>();
@@ -93,6 +92,10 @@ final class SensorGroupPlanner {
         Collections.unmodifiableMap(parts),
         problems.warnings(),
         problems.errors());
+  }
+
+  private static String live(int n) {
+    return n == 1 ? "the live member" : "the " + n + " live members";
   }
 
   /** The members that get no share, in the group's order, each with why. */

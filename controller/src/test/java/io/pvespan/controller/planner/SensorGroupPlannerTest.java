@@ -122,7 +122,7 @@ class SensorGroupPlannerTest {
     assertThat(r.warnings())
         .contains(
             "sensor group pool: member ids-2 gets no share of session web (VM 201 is stopped);"
-                + " its flows go to the 1 live members");
+                + " its flows go to the live member");
     assertThat(r.notes())
         .contains(
             "sensor group pool (sessions web): 1 of 2 members share the flows by symmetric hash:"
