@@ -49,6 +49,33 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aGroupFileAloneResolvesItsMembersAndItsSessionWithTheSensorsBesideIt(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Run run = run("validate", EXAMPLES + "/sensor-group.yaml");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).isEqualTo("2 specs valid in 1 file\n");
+
+    // A member only a SensorGroup beside it names is still no Sensor.
+    java.nio.file.Files.writeString(
+        dir.resolve("other.yaml"),
+        "apiVersion: pvespan.io/v1alpha1\nkind: SensorGroup\nmetadata: {name: ids-9}\n"
+            + "spec: {members: [a, b]}\n");
+    java.nio.file.Path group = dir.resolve("group.yaml");
+    java.nio.file.Files.writeString(
+        group,
+        "apiVersion: pvespan.io/v1alpha1\nkind: SensorGroup\nmetadata: {name: pool}\n"
+            + "spec: {members: [ids-9, ids-8]}\n");
+    Run alone = run("validate", group.toString());
+    assertThat(alone.exit()).isEqualTo(1);
+    assertThat(alone.errLines())
+        .containsExactly(
+            group + ":4:18: spec.members[0]: no Sensor named 'ids-9' in these specs",
+            group + ":4:25: spec.members[1]: no Sensor named 'ids-8' in these specs");
+  }
+
+  @Test
   void problemsExitOneWithOneLineEachOnStderr() {
     Run run = run("validate", INVALID + "gre-needs-key.yaml", INVALID + "mirror-loop.yaml");
 
