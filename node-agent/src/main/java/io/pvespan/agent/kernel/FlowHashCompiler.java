@@ -21,11 +21,13 @@ import java.util.List;
  * <p>The hash is the same for both directions of a flow because every part of it is an XOR of the
  * two ends: IPv4 {@code src ^ dst}; IPv6 the XOR of the eight 32-bit words of both addresses; for
  * TCP, UDP and SCTP also {@code sport ^ dport}, except for an IPv4 fragment (MF set or an offset:
- * all fragments of a datagram then hash alike) and a later IPv6 fragment; any other EtherType (ARP,
- * LLDP...) the XOR of the two MAC addresses. VLAN tags left in the frame are skipped as the rules
- * skip them ({@link BpfFrameParser}). The XOR is then mixed ({@code h * 0x9E3779B1}, Knuth's
- * multiplicative hash, keeping the upper 16 bits) so that addresses or ports counting up one by one
- * do not simply alternate between members, and reduced {@code mod count} (BPF_MOD, Linux 3.7+).
+ * all fragments of a datagram then hash alike) and a later IPv6 fragment; ARP the XOR of its sender
+ * and target IPv4 addresses (a broadcast request hashes like its unicast reply); any other
+ * EtherType (LLDP...) the XOR of the two MAC addresses. VLAN tags left in the frame are skipped as
+ * the rules skip them ({@link BpfFrameParser}). The XOR is then mixed ({@code h * 0x9E3779B1},
+ * Knuth's multiplicative hash, keeping the upper 16 bits) so that addresses or ports counting up
+ * one by one do not simply alternate between members, and reduced {@code mod count} (BPF_MOD, Linux
+ * 3.7+).
  */
 public final class FlowHashCompiler {
   /** 2^32 divided by the golden ratio, odd: Knuth's multiplier. */
@@ -41,6 +43,7 @@ public final class FlowHashCompiler {
   private static final int TAX = 0x07;
   private static final int M_HASH = 6;
   private static final int M_PORT = 7;
+  private static final int ETH_ARP = 0x0806;
 
   private FlowHashCompiler() {}
 
@@ -80,10 +83,12 @@ public final class FlowHashCompiler {
     String ports = asm.label("ports");
     String noPorts = asm.label("noports");
     String mix = asm.label("mix");
+    String arp = asm.label("arp");
     asm.emit(LD_MEM, BpfFrameParser.M_ETHERTYPE);
     asm.jump(JEQ_K, BpfCompiler.Family.V4.etherType, v4, null);
     asm.jump(JEQ_K, BpfCompiler.Family.V6.etherType, v6, null);
-    // Not IP: destination MAC ^ source MAC, as two words and two half-words.
+    asm.jump(JEQ_K, ETH_ARP, arp, null);
+    // Neither IP nor ARP: destination MAC ^ source MAC, as two words and two half-words.
     asm.emit(LD_W_ABS, 0);
     asm.emit(TAX, 0);
     asm.emit(LD_W_ABS, 6);
@@ -95,6 +100,13 @@ public final class FlowHashCompiler {
     asm.emit(ALU_XOR_X, 0);
     asm.emit(LDX_MEM, M_HASH);
     asm.emit(ALU_XOR_X, 0);
+    asm.ja(mix);
+    asm.place(arp); // sender IPv4 ^ target IPv4: a broadcast request and its reply alike
+    asm.emit(LDX_MEM, BpfFrameParser.M_SHIFT);
+    asm.emit(LD_W_IND, 28);
+    asm.emit(ST, M_HASH);
+    xorWord(asm, 38);
+    asm.emit(LD_MEM, M_HASH);
     asm.ja(mix);
     asm.place(v4);
     asm.emit(LDX_MEM, BpfFrameParser.M_SHIFT);

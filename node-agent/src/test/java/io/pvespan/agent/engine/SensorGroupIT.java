@@ -133,18 +133,28 @@ class SensorGroupIT {
         .asLong();
   }
 
-  /** Copies at sensor a and b while {@code traffic} ran. */
-  long[] copies(Runnable traffic) {
+  /**
+   * Copies at sensor a and b from {@code traffic}: the receive counters move a little after the
+   * sender returns (the veth's backlog), so they are read until {@code expected} copies arrived in
+   * all (or 5 s passed); a window closed early would count its last copies in the next one.
+   */
+  long[] copies(Runnable traffic, long expected) {
     long a = packets(sensorA);
     long b = packets(sensorB);
     traffic.run();
-    return new long[] {packets(sensorA) - a, packets(sensorB) - b};
+    long[] got = new long[2];
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    do {
+      got[0] = packets(sensorA) - a;
+      got[1] = packets(sensorB) - b;
+    } while (got[0] + got[1] < expected && System.nanoTime() < deadline);
+    return got;
   }
 
   /** Which member got flow f's frames in both directions (asserting it is one, and all). */
   int memberOf(int f, boolean tagged) {
-    long[] there = copies(() -> send(vm101, flow(f, false, tagged)));
-    long[] back = copies(() -> send(vm102, flow(f, true, tagged)));
+    long[] there = copies(() -> send(vm101, flow(f, false, tagged)), FRAMES);
+    long[] back = copies(() -> send(vm102, flow(f, true, tagged)), FRAMES);
     String what = "flow " + f + (tagged ? " (802.1Q)" : "");
     assertThat(there[0] + there[1]).as(what + ": every frame the VM sent, once").isEqualTo(FRAMES);
     assertThat(there[0] == 0 || there[1] == 0).as(what + ": on one member").isTrue();
@@ -190,7 +200,8 @@ class SensorGroupIT {
                 send(vm101, flow(f, false, false));
                 send(vm102, flow(f, true, false));
               }
-            });
+            },
+            2L * FRAMES * GroupFlows.FLOWS);
     assertThat(all[0]).as("every flow, both ways, at a").isEqualTo(2L * FRAMES * GroupFlows.FLOWS);
     assertThat(all[1]).as("nothing at b").isZero();
   }

@@ -85,18 +85,51 @@ class FlowHashTableTest {
     }
   }
 
+  static byte[] arp(byte[] dstMac, byte[] srcMac, String sender, String target) {
+    byte[] f = Frames.arp();
+    System.arraycopy(dstMac, 0, f, 0, 6);
+    System.arraycopy(srcMac, 0, f, 6, 6);
+    System.arraycopy(IpAddress.parse(sender).bytes(), 0, f, 28, 4);
+    System.arraycopy(IpAddress.parse(target).bytes(), 0, f, 38, 4);
+    return f;
+  }
+
   @Test
-  void nonIpFramesHashTheirTwoMacsSymmetrically() {
-    byte[] request = Frames.arp();
-    byte[] reply = Frames.arp();
+  void anArpRequestBroadcastAndItsReplyHashTheirAddressesAlike() {
     byte[] x = {0x02, 0x00, 0x00, 0x00, 0x01, 0x01};
     byte[] y = {0x02, 0x00, 0x00, 0x00, 0x02, 0x07};
-    System.arraycopy(x, 0, request, 0, 6);
-    System.arraycopy(y, 0, request, 6, 6);
-    System.arraycopy(y, 0, reply, 0, 6);
-    System.arraycopy(x, 0, reply, 6, 6);
+    byte[] all = {-1, -1, -1, -1, -1, -1};
+    int[] seen = new int[2];
+    for (int h = 0; h < 20; h++) {
+      String a = "198.18.7." + (1 + h);
+      String b = "198.18.9." + (50 + 3 * h);
+      byte[] request = arp(all, x, a, b);
+      byte[] reply = arp(x, y, b, a);
+      int m = member(request, 2);
+      assertThat(member(reply, 2)).as("ARP %s <-> %s", a, b).isEqualTo(m);
+      assertThat(member(Frames.tagged(reply, 0x8100, 10), 2)).isEqualTo(m);
+      seen[m]++;
+    }
+    assertThat(seen[0]).as("ARP spreads too").isPositive();
+    assertThat(seen[1]).isPositive();
+  }
+
+  @Test
+  void otherFramesHashTheirTwoMacsSymmetrically() {
+    byte[] there = Frames.arp();
+    byte[] back = Frames.arp();
+    for (byte[] f : List.of(there, back)) {
+      f[12] = (byte) 0x88;
+      f[13] = (byte) 0xB5; // an experimental EtherType: neither IP nor ARP
+    }
+    byte[] x = {0x02, 0x00, 0x00, 0x00, 0x01, 0x01};
+    byte[] y = {0x02, 0x00, 0x00, 0x00, 0x02, 0x07};
+    System.arraycopy(x, 0, there, 0, 6);
+    System.arraycopy(y, 0, there, 6, 6);
+    System.arraycopy(y, 0, back, 0, 6);
+    System.arraycopy(x, 0, back, 6, 6);
     for (int count = 2; count <= 4; count++) {
-      assertThat(member(reply, count)).isEqualTo(member(request, count));
+      assertThat(member(back, count)).isEqualTo(member(there, count));
     }
   }
 
