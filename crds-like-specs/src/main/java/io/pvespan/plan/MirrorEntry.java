@@ -30,6 +30,10 @@ import java.util.Objects;
  *
  * <p>{@code exclusions} (each packet once per sensor, see {@link Exclusion}): frames this entry
  * must not copy on one side because another capture point already delivers them to the same sensor.
+ *
+ * <p>{@code share} (null unless the session feeds a sensor group): this entry copies only the
+ * frames whose symmetric flow hash falls in its member's share; the same device, session and
+ * direction then has one entry per live member, each with its own {@code share.index} and target.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record MirrorEntry(
@@ -44,11 +48,13 @@ public record MirrorEntry(
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean rateLimited,
     List<MirrorTarget> standbyTargets,
     Sample sample,
-    List<Exclusion> exclusions) {
+    List<Exclusion> exclusions,
+    Share share) {
   static final Comparator<MirrorEntry> ORDER =
       Comparator.comparing(MirrorEntry::device)
           .thenComparing(MirrorEntry::session)
-          .thenComparing(MirrorEntry::direction);
+          .thenComparing(MirrorEntry::direction)
+          .thenComparingInt(e -> e.share() == null ? -1 : e.share().index());
 
   public MirrorEntry {
     Objects.requireNonNull(session, "session");
@@ -93,6 +99,54 @@ public record MirrorEntry(
     }
   }
 
+  /** An entry without a group share (the session feeds one sensor). */
+  public MirrorEntry(
+      String session,
+      VmId vmid,
+      NicId nic,
+      InterfaceName device,
+      Direction direction,
+      EntryState state,
+      MirrorTarget target,
+      List<FilterRule> filter,
+      Boolean rateLimited,
+      List<MirrorTarget> standbyTargets,
+      Sample sample,
+      List<Exclusion> exclusions) {
+    this(
+        session,
+        vmid,
+        nic,
+        device,
+        direction,
+        state,
+        target,
+        filter,
+        rateLimited,
+        standbyTargets,
+        sample,
+        exclusions,
+        null);
+  }
+
+  /** This entry as member {@code share}'s part of a sensor group's copies. */
+  public MirrorEntry withShare(Share share) {
+    return new MirrorEntry(
+        session,
+        vmid,
+        nic,
+        device,
+        direction,
+        state,
+        target,
+        filter,
+        rateLimited,
+        standbyTargets,
+        sample,
+        exclusions,
+        share);
+  }
+
   /** An entry with sampling, without exclusions. */
   public MirrorEntry(
       String session,
@@ -135,7 +189,8 @@ public record MirrorEntry(
         rateLimited,
         standbyTargets,
         sample,
-        exclusions);
+        exclusions,
+        share);
   }
 
   /** The exclusions for one side ({@link Direction#INGRESS} or {@link Direction#EGRESS}). */

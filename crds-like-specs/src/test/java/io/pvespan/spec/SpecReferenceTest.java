@@ -84,7 +84,7 @@ class SpecReferenceTest {
   @Test
   void everyPropertyOfTheSchemasHasARow() throws IOException {
     String rendered = render();
-    for (String kind : List.of("sensor", "mirrorsession")) {
+    for (String kind : List.of("sensor", "sensorgroup", "mirrorsession")) {
       JsonNode root = JSON.readTree(SCHEMAS.resolve(kind + ".schema.json").toFile());
       List<String> paths = new ArrayList<>();
       new Renderer(root).collectPaths(root, "", paths);
@@ -102,10 +102,11 @@ class SpecReferenceTest {
         "<!-- Generated from crds-like-specs/schemas/ by crds-like-specs/.../SpecReferenceTest:");
     md.append(" do not edit.\n     Regenerate: ").append(REGENERATE).append(" -->\n\n");
     md.append(
-        "Every field of the two kinds you write, `Sensor` and `MirrorSession`, as their JSON Schemas"
+        "Every field of the three kinds you write, `Sensor`, `SensorGroup` and `MirrorSession`, as"
+            + " their JSON Schemas"
             + " (draft 2020-12) in\n`crds-like-specs/schemas/` define them. Several documents may"
             + " share a file, separated by `---`;\n`crds-like-specs/schemas/pvespan.schema.json`"
-            + " combines both kinds for editors (see the README's \"Editor\nsupport\")."
+            + " combines the kinds for editors (see the README's \"Editor\nsupport\")."
             + " `./pvespan validate` checks the schema first, then the rules across documents"
             + " that no schema\ncan express (unique names per kind, every `sensorRef` resolves, no"
             + " mirror loop through a sensor guest):\n`crds-like-specs/README.md`, \"Validation\".\n\n"
@@ -113,7 +114,7 @@ class SpecReferenceTest {
             + " \"yes\" when the field must be\npresent whenever its parent is; conditional rules"
             + " follow each table.");
     md.append("\n\n");
-    for (String kind : List.of("sensor", "mirrorsession")) {
+    for (String kind : List.of("sensor", "sensorgroup", "mirrorsession")) {
       Path file = SCHEMAS.resolve(kind + ".schema.json");
       JsonNode root = JSON.readTree(file.toFile());
       new Renderer(root).kind(md, file.getFileName().toString());

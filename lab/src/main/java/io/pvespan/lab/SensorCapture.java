@@ -106,6 +106,11 @@ public final class SensorCapture {
     }
   }
 
+  /** The pcap file tcpdump writes (complete after {@link #halt}). */
+  public Path file() {
+    return file;
+  }
+
   /** IPv4 frames received and how many of them are distinct (byte for byte). */
   public record Copies(String what, long frames, long distinct, List<String> repeated) {
     @Override

@@ -19,9 +19,15 @@ import java.util.List;
 final class PlanText {
   static final String ARROW = "→";
 
+  /** How the planner's sensor group notes begin (the others are each packet once per sensor). */
+  static final String GROUP_NOTE = "sensor group ";
+
   private PlanText() {}
 
-  /** What narrows an entry's copies: its filter rules and sample ("" when it copies all). */
+  /**
+   * What narrows an entry's copies: its filter rules, sample and sensor group share ("" when it
+   * copies all).
+   */
   static String narrowing(MirrorEntry e) {
     List<String> parts = new ArrayList<>();
     if (!e.filter().isEmpty()) {
@@ -29,6 +35,9 @@ final class PlanText {
     }
     if (e.sample() != null) {
       parts.add("sample " + e.sample());
+    }
+    if (e.share() != null) {
+      parts.add("group share " + e.share());
     }
     return parts.isEmpty() ? "" : "  (" + String.join(", ", parts) + ")";
   }
@@ -80,9 +89,17 @@ final class PlanText {
         out.append("  - ").append(w).append('\n');
       }
     }
-    if (!result.notes().isEmpty()) {
+    List<String> groups = result.notes().stream().filter(n -> n.startsWith(GROUP_NOTE)).toList();
+    List<String> once = result.notes().stream().filter(n -> !n.startsWith(GROUP_NOTE)).toList();
+    if (!once.isEmpty()) {
       out.append("each packet once per sensor (duplicates: suppress):\n");
-      for (String n : result.notes()) {
+      for (String n : once) {
+        out.append("  - ").append(n).append('\n');
+      }
+    }
+    if (!groups.isEmpty()) {
+      out.append("sensor groups (each flow, both directions, to one live member):\n");
+      for (String n : groups) {
         out.append("  - ").append(n).append('\n');
       }
     }

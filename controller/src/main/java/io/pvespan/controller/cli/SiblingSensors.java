@@ -1,6 +1,7 @@
 package io.pvespan.controller.cli;
 
 import io.pvespan.spec.Sensor;
+import io.pvespan.spec.SensorGroup;
 import io.pvespan.spec.load.SpecLoader;
 import io.pvespan.spec.load.SpecProblem;
 import io.pvespan.spec.load.YamlDocument;
@@ -26,7 +27,12 @@ import java.util.regex.Pattern;
 final class SiblingSensors {
   /** {@code SemanticCheck}'s message for an unresolved reference (pinned by a test). */
   private static final Pattern UNKNOWN_REF =
-      Pattern.compile("spec\\.sensorRef: no Sensor named '(.*)' in these specs");
+      Pattern.compile(
+          "spec\\.(sensorRef|members\\[\\d+\\]): no Sensor( or SensorGroup)? named '(.*)' in these"
+              + " specs");
+
+  /** Marks a Sensor's name in the set of names beside a file (a group's is kept unmarked). */
+  private static final String SENSOR_ONLY = "sensor:";
 
   private SiblingSensors() {}
 
@@ -48,7 +54,9 @@ final class SiblingSensors {
       Path file = Path.of(problem.file()).toAbsolutePath().normalize();
       if (m.matches() && named.contains(file)) {
         Set<String> sensors = sensorsBesideFile.computeIfAbsent(file, f -> sensorsBeside(f, named));
-        if (sensors.contains(m.group(1))) {
+        // A session's sensorRef may name a SensorGroup too, a group's member only a Sensor.
+        String name = (m.group(2) != null ? "" : SENSOR_ONLY) + m.group(3);
+        if (sensors.contains(name) || sensors.contains(SENSOR_ONLY + m.group(3))) {
           continue;
         }
       }
@@ -80,11 +88,12 @@ final class SiblingSensors {
         continue;
       }
       for (YamlDocument d : YamlDocuments.read(sibling, "specs").documents()) {
-        if (d.root().isObject() && Sensor.KIND.equals(d.text("kind"))) {
-          String name = d.text("metadata", "name");
-          if (name != null) {
-            names.add(name);
-          }
+        String kind = d.root().isObject() ? d.text("kind") : null;
+        String name = kind == null ? null : d.text("metadata", "name");
+        if (name != null && Sensor.KIND.equals(kind)) {
+          names.add(SENSOR_ONLY + name);
+        } else if (name != null && SensorGroup.KIND.equals(kind)) {
+          names.add(name);
         }
       }
     }

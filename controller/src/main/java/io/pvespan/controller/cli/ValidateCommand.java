@@ -61,7 +61,9 @@ public final class ValidateCommand implements Command, Callable<Integer> {
     }
     int specs =
         result.ok()
-            ? result.specs().sensors().size() + result.specs().sessions().size()
+            ? result.specs().sensors().size()
+                + result.specs().groups().size()
+                + result.specs().sessions().size()
             : SiblingSensors.documents(files);
     out.println(
         specs

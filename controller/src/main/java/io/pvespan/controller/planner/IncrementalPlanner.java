@@ -47,6 +47,7 @@ final class IncrementalPlanner {
   /** The next context, or null when a full plan is needed (see {@link MirrorPlanner#replan}). */
   static PlanContext replan(PlanContext previous, SpecSet specs, Inventory inventory) {
     if (previous.duplicateVmids()
+        || !specs.groups().isEmpty() // a member's VM changing moves every group session's shares
         || !specs.equals(previous.specs())
         || !inventory.nodes().equals(previous.nodeList())) {
       return null;

@@ -83,6 +83,17 @@ public final class MirrorPlanner {
     return next != null ? next : planContext(specs, inventory, previous.plans());
   }
 
+  /** Each packet once per sensor's notes, plus one line per sensor group in use. */
+  private static List<String> groupNotes(
+      SpecSet specs, SpecFacts facts, InventoryIndex index, List<String> onceNotes) {
+    if (facts.groups().isEmpty()) {
+      return onceNotes;
+    }
+    List<String> all = new ArrayList<>(onceNotes);
+    all.addAll(SensorGroupPlanner.notes(specs.sessions(), facts, index));
+    return all;
+  }
+
   static PlanContext context(
       SpecSet specs,
       SpecFacts facts,
@@ -97,7 +108,7 @@ public final class MirrorPlanner {
             new ArrayList<>(plans.values()),
             PlanAssembly.lines(outcomes, SessionOutcome::warnings, List.of(once.warnings())),
             PlanAssembly.lines(outcomes, SessionOutcome::errors, nodeErrors.values()),
-            once.notes());
+            groupNotes(specs, facts, index, once.notes()));
     return new PlanContext(
         specs,
         facts,

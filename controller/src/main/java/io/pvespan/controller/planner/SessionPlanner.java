@@ -13,12 +13,14 @@ import io.pvespan.plan.EntryState;
 import io.pvespan.plan.LocalTarget;
 import io.pvespan.plan.MirrorEntry;
 import io.pvespan.plan.MirrorTarget;
+import io.pvespan.plan.Share;
 import io.pvespan.plan.TunnelDevice;
 import io.pvespan.plan.TunnelRole;
 import io.pvespan.plan.TunnelTarget;
 import io.pvespan.spec.MirrorSession;
 import io.pvespan.spec.MirrorSessionSpec;
 import io.pvespan.spec.Sensor;
+import io.pvespan.spec.SensorGroup;
 import io.pvespan.spec.SourceSelector;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,8 +59,21 @@ final class SessionPlanner {
     this.facts = facts;
   }
 
-  /** Resolves the session's sensor, selects its sources and plans them. */
+  /**
+   * One member of a sensor group that a group session feeds: its Sensor's name, the key of its
+   * tunnel ids ({@link TunnelIdAllocator#memberKey}) and its share of the flows.
+   */
+  record Member(String sensorRef, String idKey, Share share) {}
+
+  /**
+   * Resolves the session's sensor, selects its sources and plans them; a session that names a
+   * sensor group is planned once per live member ({@link SensorGroupPlanner}).
+   */
   SessionOutcome plan(MirrorSession session, Selection selection) {
+    SensorGroup group = facts.groups().get(session.spec().sensorRef());
+    if (group != null) {
+      return SensorGroupPlanner.plan(this, index, facts, session, group, selection);
+    }
     PlanProblems problems = new PlanProblems();
     Sensor sensor = facts.sensors().get(session.spec().sensorRef());
     VmId sensorVmid =
@@ -80,12 +95,38 @@ final class SessionPlanner {
         problems.errors());
   }
 
+  /**
+   * Plans {@code selected} (the session's sources) into one group {@code member}, adding to {@code
+   * parts} (not yet frozen) and {@code problems}; every mirror entry carries the member's share.
+   * Returns false when the member's target did not resolve (the reason is an error).
+   */
+  boolean planMember(
+      MirrorSession session,
+      List<Guest> selected,
+      Member member,
+      Map<String, NodePart> parts,
+      PlanProblems problems) {
+    SensorTarget target =
+        new TargetResolver(index, facts.sensors(), facts.tunnelIds(), problems)
+            .resolve(session, member.sensorRef(), member.idKey());
+    if (target == null) {
+      return false;
+    }
+    Run run = new Run(session, target, parts, problems);
+    run.share = member.share();
+    run.plan(selected);
+    return true;
+  }
+
   /** One session's planning: its target, the parts it fills and its problems. */
   private final class Run {
     private final MirrorSession session;
     private final SensorTarget target;
     private final Map<String, NodePart> parts;
     private final PlanProblems problems;
+
+    /** A group member's share of the copies (null: the session feeds one sensor). */
+    private Share share;
 
     /** Sensor nodes that sources send to through tunnels: each needs a RECEIVE and a delivery. */
     private final Set<String> fed = new TreeSet<>();
@@ -201,21 +242,20 @@ final class SessionPlanner {
               here && guest.running() && !targets.sensorWaits()
                   ? EntryState.ACTIVE
                   : EntryState.WAITING;
-          part(nodeName)
-              .mirrors()
-              .add(
-                  new MirrorEntry(
-                      session.name(),
-                      guest.vmid(),
-                      nic.id(),
-                      device,
-                      spec.direction(),
-                      state,
-                      targets.target(),
-                      spec.filter(),
-                      nic.rate() != null && nic.rate() > 0,
-                      targets.standby(),
-                      spec.sample()));
+          MirrorEntry entry =
+              new MirrorEntry(
+                  session.name(),
+                  guest.vmid(),
+                  nic.id(),
+                  device,
+                  spec.direction(),
+                  state,
+                  targets.target(),
+                  spec.filter(),
+                  nic.rate() != null && nic.rate() > 0,
+                  targets.standby(),
+                  spec.sample());
+          part(nodeName).mirrors().add(share == null ? entry : entry.withShare(share));
           int mtu = nic.mtu() == null ? InventoryNode.DEFAULT_MTU : nic.mtu();
           if (here && mtu + overhead > node.mtu()) {
             tooBig.computeIfAbsent(mtu, m -> new ArrayList<>()).add(device);

@@ -37,7 +37,14 @@ final class TargetResolver {
 
   /** The target, or null when it cannot be resolved (the reason is recorded as an error). */
   SensorTarget resolve(MirrorSession session) {
-    String ref = session.spec().sensorRef();
+    return resolve(session, session.spec().sensorRef(), session.name());
+  }
+
+  /**
+   * The target for {@code session}'s copies into Sensor {@code ref} (a group member's for a group
+   * session), with the tunnel ids kept under {@code idKey}; null when it cannot be resolved.
+   */
+  SensorTarget resolve(MirrorSession session, String ref, String idKey) {
     Sensor sensor = sensors.get(ref);
     if (sensor == null) {
       problems.error(
@@ -48,11 +55,15 @@ final class TargetResolver {
     if (sensor.spec().remote() != null) {
       return collector(session, sensor, sensor.spec().remote(), wanted);
     }
-    return vmSensor(session, sensor, sensor.spec().vm(), wanted.resolve());
+    return vmSensor(session, sensor, sensor.spec().vm(), wanted.resolve(), idKey);
   }
 
   private SensorTarget vmSensor(
-      MirrorSession session, Sensor sensor, SensorVm vm, Encapsulation encapsulation) {
+      MirrorSession session,
+      Sensor sensor,
+      SensorVm vm,
+      Encapsulation encapsulation,
+      String idKey) {
     String name = "sensor " + sensor.name() + ": ";
     Guest guest = index.guest(vm.vmid());
     if (guest == null) {
@@ -107,13 +118,7 @@ final class TargetResolver {
               + ")");
     }
     return new SensorTarget.VmSensor(
-        sensor.name(),
-        guest,
-        guest.device(vm.nic()),
-        node,
-        encapsulation,
-        ids.get(session.name()),
-        standby);
+        sensor.name(), guest, guest.device(vm.nic()), node, encapsulation, ids.get(idKey), standby);
   }
 
   private SensorTarget collector(

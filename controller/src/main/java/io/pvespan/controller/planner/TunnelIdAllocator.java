@@ -4,12 +4,14 @@ import io.pvespan.model.Vni;
 import io.pvespan.spec.MirrorSession;
 import io.pvespan.spec.RemoteCollector;
 import io.pvespan.spec.Sensor;
+import io.pvespan.spec.SensorGroup;
 import io.pvespan.spec.SpecSet;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -62,21 +64,40 @@ final class TunnelIdAllocator {
     Map<String, Map<String, Long>> ids = new TreeMap<>();
     // specs.sessions() is sorted by name and the nodes are: the collision order is fixed.
     for (MirrorSession session : specs.sessions()) {
-      Sensor sensor = sensors.get(session.spec().sensorRef());
-      if (sensor == null || sensor.spec().vm() == null) {
-        continue;
-      }
-      Map<String, Long> byNode = new TreeMap<>();
-      for (String node : sortedNodes) {
-        long id = hashId(name(session.name(), node));
-        while (!used.add(id)) {
-          id = id % Vni.MAX + 1;
+      SensorGroup group = specs.group(session.spec().sensorRef());
+      // A group's session has tunnels of its own into each member: two members on one node must
+      // not share a RECEIVE tunnel (its delivery goes into one sensor).
+      List<String> keys =
+          group == null
+              ? List.of(session.name())
+              : group.spec().members().stream().map(m -> memberKey(session.name(), m)).toList();
+      List<String> refs =
+          group == null ? List.of(session.spec().sensorRef()) : group.spec().members();
+      for (int k = 0; k < keys.size(); k++) {
+        Sensor sensor = sensors.get(refs.get(k));
+        if (sensor == null || sensor.spec().vm() == null) {
+          continue;
         }
-        byNode.put(node, id);
+        Map<String, Long> byNode = new TreeMap<>();
+        for (String node : sortedNodes) {
+          long id = hashId(name(keys.get(k), node));
+          while (!used.add(id)) {
+            id = id % Vni.MAX + 1;
+          }
+          byNode.put(node, id);
+        }
+        ids.put(keys.get(k), byNode);
       }
-      ids.put(session.name(), byNode);
     }
     return ids;
+  }
+
+  /**
+   * The key of a group session's tunnel ids into {@code member} (hashed as {@code s/m@c}; a '/' is
+   * in no session name, so no single-sensor session has it).
+   */
+  static String memberKey(String session, String member) {
+    return session + "/" + member;
   }
 
   /** What the id of {@code session}'s tunnels into a sensor on {@code node} is hashed from. */

@@ -36,7 +36,7 @@ class ValidateCommandTest {
     Run run = run("validate", EXAMPLES);
 
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).isEqualTo("11 specs valid in 8 files\n");
+    assertThat(run.out()).isEqualTo("13 specs valid in 9 files\n");
     assertThat(run.err()).isEmpty();
   }
 
@@ -46,6 +46,33 @@ class ValidateCommandTest {
 
     assertThat(run.exit()).isZero();
     assertThat(run.out()).isEqualTo("4 specs valid in 2 files\n");
+  }
+
+  @Test
+  void aGroupFileAloneResolvesItsMembersAndItsSessionWithTheSensorsBesideIt(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Run run = run("validate", EXAMPLES + "/sensor-group.yaml");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).isEqualTo("2 specs valid in 1 file\n");
+
+    // A member only a SensorGroup beside it names is still no Sensor.
+    java.nio.file.Files.writeString(
+        dir.resolve("other.yaml"),
+        "apiVersion: pvespan.io/v1alpha1\nkind: SensorGroup\nmetadata: {name: ids-9}\n"
+            + "spec: {members: [a, b]}\n");
+    java.nio.file.Path group = dir.resolve("group.yaml");
+    java.nio.file.Files.writeString(
+        group,
+        "apiVersion: pvespan.io/v1alpha1\nkind: SensorGroup\nmetadata: {name: pool}\n"
+            + "spec: {members: [ids-9, ids-8]}\n");
+    Run alone = run("validate", group.toString());
+    assertThat(alone.exit()).isEqualTo(1);
+    assertThat(alone.errLines())
+        .containsExactly(
+            group + ":4:18: spec.members[0]: no Sensor named 'ids-9' in these specs",
+            group + ":4:25: spec.members[1]: no Sensor named 'ids-8' in these specs");
   }
 
   @Test
@@ -73,7 +100,7 @@ class ValidateCommandTest {
     Run run = run("validate", INVALID);
 
     assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.errLines()).hasSize(34).allMatch(l -> l.matches("\\S+\\.yaml:\\d+:\\d+: .+"));
+    assertThat(run.errLines()).hasSize(40).allMatch(l -> l.matches("\\S+\\.yaml:\\d+:\\d+: .+"));
     assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
@@ -149,7 +176,8 @@ class ValidateCommandTest {
     assertThat(typo.exit()).isEqualTo(1);
     assertThat(typo.errLines())
         .containsExactly(
-            dir + "/typo.yaml:5:14: spec.sensorRef: no Sensor named 'idz' in these specs");
+            dir
+                + "/typo.yaml:5:14: spec.sensorRef: no Sensor or SensorGroup named 'idz' in these specs");
     assertThat(whole.exit()).isEqualTo(1);
     assertThat(whole.err()).contains("broken.yaml:").contains("typo.yaml:5:14:");
   }

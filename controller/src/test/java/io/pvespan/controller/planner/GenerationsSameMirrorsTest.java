@@ -54,6 +54,9 @@ class GenerationsSameMirrorsTest {
           Sample.parse("1/10"),
           List.of(new Exclusion(Direction.INGRESS, List.of("bc:24:11:00:00:01"), List.of())));
 
+  /** B as a sensor group member's entry: every component of A's differs. */
+  private static final MirrorEntry B_SHARED = B.withShare(new io.pvespan.plan.Share(1, 2, "ids-b"));
+
   @Test
   void everyComponentCounts() throws Exception {
     RecordComponent[] components = MirrorEntry.class.getRecordComponents();
@@ -63,7 +66,7 @@ class GenerationsSameMirrorsTest {
     for (int i = 0; i < components.length; i++) {
       Object[] args = new Object[components.length];
       for (int j = 0; j < components.length; j++) {
-        args[j] = components[j].getAccessor().invoke(j == i ? B : A);
+        args[j] = components[j].getAccessor().invoke(j == i ? B_SHARED : A);
       }
       MirrorEntry changed = canonical.newInstance(args);
       assertThat(Generations.sameMirrors(List.of(A), List.of(changed)))

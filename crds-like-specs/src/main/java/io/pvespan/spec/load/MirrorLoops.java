@@ -38,8 +38,11 @@ final class MirrorLoops {
     }
   }
 
-  static List<SpecProblem> find(List<YamlDocument> documents, Map<String, YamlDocument> sensors) {
-    List<Edge> edges = edges(documents, sensors);
+  static List<SpecProblem> find(
+      List<YamlDocument> documents,
+      Map<String, YamlDocument> sensors,
+      Map<String, YamlDocument> groups) {
+    List<Edge> edges = edges(documents, sensors, groups);
     Map<Long, List<Edge>> bySource = new HashMap<>();
     edges.forEach(e -> bySource.computeIfAbsent(e.vmid, v -> new ArrayList<>()).add(e));
     List<SpecProblem> problems = new ArrayList<>();
@@ -91,34 +94,47 @@ final class MirrorLoops {
     return false;
   }
 
-  private static List<Edge> edges(List<YamlDocument> documents, Map<String, YamlDocument> sensors) {
+  private static List<Edge> edges(
+      List<YamlDocument> documents,
+      Map<String, YamlDocument> sensors,
+      Map<String, YamlDocument> groups) {
     List<Edge> edges = new ArrayList<>();
     for (YamlDocument d : documents) {
       if (!MirrorSession.KIND.equals(d.text("kind"))) {
         continue;
       }
       String ref = d.text("spec", "sensorRef");
-      YamlDocument sensor = ref == null ? null : sensors.get(ref);
-      JsonNode vm = sensor == null ? null : sensor.root().path("spec").path("vm");
-      if (vm == null || !vm.path("vmid").isIntegralNumber() || !vm.path("nic").isTextual()) {
-        continue;
+      // A session feeding a group feeds each member: a loop through any of them is a loop.
+      java.util.Set<String> targets = new java.util.LinkedHashSet<>();
+      YamlDocument group = ref == null ? null : groups.get(ref);
+      if (group != null) {
+        group.root().path("spec").path("members").forEach(m -> targets.add(m.asText()));
+      } else if (ref != null) {
+        targets.add(ref);
       }
-      JsonNode sources = d.root().path("spec").path("sources");
-      Set<String> nics = texts(sources.get("nics"));
-      Set<Long> excluded = excludedVmids(sources.get("exclude"));
-      List<Long> vmids = SemanticCheck.integers(sources.get("vmids"));
-      for (int i = 0; i < vmids.size(); i++) {
-        Long vmid = vmids.get(i);
-        if (vmid != null && !excluded.contains(vmid)) {
-          edges.add(
-              new Edge(
-                  vmid,
-                  nics,
-                  vm.get("vmid").asLong(),
-                  vm.get("nic").asText(),
-                  ref,
-                  d,
-                  "spec.sources.vmids[" + i + "]"));
+      for (String name : targets) {
+        YamlDocument sensor = sensors.get(name);
+        JsonNode vm = sensor == null ? null : sensor.root().path("spec").path("vm");
+        if (vm == null || !vm.path("vmid").isIntegralNumber() || !vm.path("nic").isTextual()) {
+          continue;
+        }
+        JsonNode sources = d.root().path("spec").path("sources");
+        Set<String> nics = texts(sources.get("nics"));
+        Set<Long> excluded = excludedVmids(sources.get("exclude"));
+        List<Long> vmids = SemanticCheck.integers(sources.get("vmids"));
+        for (int i = 0; i < vmids.size(); i++) {
+          Long vmid = vmids.get(i);
+          if (vmid != null && !excluded.contains(vmid)) {
+            edges.add(
+                new Edge(
+                    vmid,
+                    nics,
+                    vm.get("vmid").asLong(),
+                    vm.get("nic").asText(),
+                    name,
+                    d,
+                    "spec.sources.vmids[" + i + "]"));
+          }
         }
       }
     }

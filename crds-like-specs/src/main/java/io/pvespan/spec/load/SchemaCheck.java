@@ -10,6 +10,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.pvespan.spec.MirrorSession;
 import io.pvespan.spec.Sensor;
+import io.pvespan.spec.SensorGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +31,15 @@ public final class SchemaCheck {
           "io/pvespan/schemas/sensor.schema.json",
           MirrorSession.KIND,
           "io/pvespan/schemas/mirrorsession.schema.json",
+          SensorGroup.KIND,
+          "io/pvespan/schemas/sensorgroup.schema.json",
           "NodeMirrorPlan",
           "io/pvespan/schemas/nodemirrorplan.schema.json",
           "NodeMirrorStatus",
           "io/pvespan/schemas/nodemirrorstatus.schema.json");
 
   /** The kinds a spec file may hold; the others are generated and reported, not written. */
-  static final List<String> SPEC_KINDS = List.of(Sensor.KIND, MirrorSession.KIND);
+  static final List<String> SPEC_KINDS = List.of(Sensor.KIND, SensorGroup.KIND, MirrorSession.KIND);
 
   private static final Map<String, JsonSchema> LOADED = load();
 

@@ -3,6 +3,7 @@ package io.pvespan.spec.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pvespan.spec.MirrorSession;
 import io.pvespan.spec.Sensor;
+import io.pvespan.spec.SensorGroup;
 import io.pvespan.spec.load.YamlDocument.Position;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks across all documents that no single schema can express: names unique per kind, every
+ * Checks across all documents that no single schema can express: names unique per kind (and between
+ * Sensors and SensorGroups), every group member a sensor VM ({@link SensorGroupCheck}), every
  * {@code sensorRef} resolves, no mirror loop through sensor guests named by {@code vmids} ({@link
  * MirrorLoops}), and the filter rules' cross-field rules ({@link FilterCheck}). Works on the trees,
  * not the records, so that a document with a schema problem elsewhere still takes part (its name
@@ -55,13 +57,20 @@ final class SemanticCheck {
       }
     }
     Map<String, YamlDocument> sensors = byKind.getOrDefault(Sensor.KIND, Map.of());
+    Map<String, YamlDocument> groups = byKind.getOrDefault(SensorGroup.KIND, Map.of());
+    problems.addAll(SensorGroupCheck.check(sensors, groups));
     for (YamlDocument d : documents) {
       String ref = d.text("spec", "sensorRef");
-      if (MirrorSession.KIND.equals(d.text("kind")) && ref != null && !sensors.containsKey(ref)) {
-        problems.add(d.problem("spec.sensorRef", "no Sensor named '" + ref + "' in these specs"));
+      if (MirrorSession.KIND.equals(d.text("kind"))
+          && ref != null
+          && !sensors.containsKey(ref)
+          && !groups.containsKey(ref)) {
+        problems.add(
+            d.problem(
+                "spec.sensorRef", "no Sensor or SensorGroup named '" + ref + "' in these specs"));
       }
     }
-    problems.addAll(MirrorLoops.find(documents, sensors));
+    problems.addAll(MirrorLoops.find(documents, sensors, groups));
     for (YamlDocument d : documents) {
       FilterCheck.check(d, problems);
     }

@@ -2,6 +2,7 @@ package io.pvespan.spec.load;
 
 import io.pvespan.spec.MirrorSession;
 import io.pvespan.spec.Sensor;
+import io.pvespan.spec.SensorGroup;
 import io.pvespan.spec.SpecSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,22 +45,28 @@ public final class SpecLoader {
     }
     List<Sensor> sensors = new ArrayList<>();
     List<MirrorSession> sessions = new ArrayList<>();
+    List<SensorGroup> groups = new ArrayList<>();
     for (YamlDocument d : specs) {
-      boolean sensor = Sensor.KIND.equals(d.text("kind"));
-      Class<?> type = sensor ? Sensor.class : MirrorSession.class;
+      String kind = d.text("kind");
+      Class<?> type =
+          Sensor.KIND.equals(kind)
+              ? Sensor.class
+              : SensorGroup.KIND.equals(kind) ? SensorGroup.class : MirrorSession.class;
       SpecBinder.Bound<?> bound = SpecBinder.bind(d, type);
       if (bound instanceof SpecBinder.Failed<?> failed) {
         problems.add(failed.problem());
       } else if (bound instanceof SpecBinder.Value<?> value) {
         if (value.value() instanceof Sensor s) {
           sensors.add(s);
+        } else if (value.value() instanceof SensorGroup g) {
+          groups.add(g);
         } else {
           sessions.add((MirrorSession) value.value());
         }
       }
     }
     return problems.isEmpty()
-        ? new LoadResult(new SpecSet(sensors, sessions), List.of())
+        ? new LoadResult(new SpecSet(sensors, sessions, groups), List.of())
         : new LoadResult(null, problems);
   }
 

@@ -33,11 +33,12 @@ class CombinedSchemaTest {
   private static final Map<String, String> FILES =
       Map.of(
           "Sensor", "sensor.schema.json",
+          "SensorGroup", "sensorgroup.schema.json",
           "MirrorSession", "mirrorsession.schema.json",
           "NodeMirrorPlan", "nodemirrorplan.schema.json",
           "NodeMirrorStatus", "nodemirrorstatus.schema.json");
   private static final List<String> KINDS =
-      List.of("Sensor", "MirrorSession", "NodeMirrorPlan", "NodeMirrorStatus");
+      List.of("Sensor", "SensorGroup", "MirrorSession", "NodeMirrorPlan", "NodeMirrorStatus");
 
   @Test
   void theCombinedSchemaIsDerivedFromThePerKindSchemas() throws IOException {
@@ -62,7 +63,7 @@ class CombinedSchemaTest {
         }
       }
     }
-    assertThat(checked).contains("Sensor", "MirrorSession");
+    assertThat(checked).contains("Sensor", "SensorGroup", "MirrorSession");
   }
 
   @Test

@@ -21,7 +21,7 @@ class InvalidSpecsTest {
     return Stream.of(
         bad(
             "unknown-sensor-ref",
-            "7:14: spec.sensorRef: no Sensor named 'no-such-sensor' in these specs"),
+            "7:14: spec.sensorRef: no Sensor or SensorGroup named 'no-such-sensor' in these specs"),
         bad(
             "duplicate-name",
             "11:9: metadata.name: duplicate Sensor 'dup-sensor', also defined at "
@@ -43,7 +43,8 @@ class InvalidSpecsTest {
             "14:18: spec.sources.nics[1]: NIC 'net32' is not one of net0..net31"),
         bad(
             "unknown-kind",
-            "3:7: kind: unknown kind 'MirrorPolicy' (spec files hold Sensor, MirrorSession)"),
+            "3:7: kind: unknown kind 'MirrorPolicy' (spec files hold Sensor, SensorGroup,"
+                + " MirrorSession)"),
         bad("unknown-api-version", "2:13: apiVersion: 'pvespan.io/v1' is not pvespan.io/v1alpha1"),
         bad("unknown-field", "13:5: spec.sources.vmid: unknown field"),
         bad(
@@ -89,8 +90,20 @@ class InvalidSpecsTest {
                 + " no leading or trailing '-')",
             "6:14: spec.vm.vmid: vmid 99 is outside 100..999999999",
             "13:14: spec.direction: 'inbound' is not both, ingress or egress",
-            "14:14: spec.sensorRef: 'Bad_Name' is not a Sensor name (lower-case letters, digits"
-                + " and '-')"),
+            "14:14: spec.sensorRef: 'Bad_Name' is not a Sensor or SensorGroup name (lower-case"
+                + " letters, digits and '-')"),
+        bad(
+            "sensor-group",
+            "16:21: spec.members[1]: no Sensor named 'grp-none' in these specs",
+            "16:31: spec.members[2]: 'grp-vm' is listed twice (also spec.members[0])",
+            "16:39: spec.members[3]: Sensor 'grp-remote' is a remote collector; a SensorGroup"
+                + " balances sensor VMs (spec.vm)",
+            "20:18: metadata.name: SensorGroup 'grp-vm' has the name of the Sensor at "
+                + DIR
+                + "sensor-group.yaml:4:18; a sensorRef could not tell them apart",
+            "22:3: spec.members: a SensorGroup has 2..64 members, not 1",
+            "28:21: spec.sources.vmids[0]: guest 700 is the sensor 'grp-vm' this session feeds: a"
+                + " mirror loop"),
         bad(
             "not-a-mapping",
             "2:1: a spec document is a mapping with apiVersion, kind, metadata, spec"));

@@ -206,6 +206,12 @@ class SchemaRecordsTest {
     for (MirrorSession s : specs.sessions()) {
       assertThat(errors(MirrorSession.KIND, PlanJson.MAPPER.valueToTree(s))).as(s.name()).isEmpty();
     }
+    assertThat(specs.groups()).isNotEmpty();
+    for (io.pvespan.spec.SensorGroup g : specs.groups()) {
+      assertThat(errors(io.pvespan.spec.SensorGroup.KIND, PlanJson.MAPPER.valueToTree(g)))
+          .as(g.name())
+          .isEmpty();
+    }
   }
 
   @Test

@@ -40,8 +40,12 @@ class SpecLoaderTest {
             "dmz-tagged",
             "web-https",
             "web-local",
-            "web-numbered")
-        .hasSize(8);
+            "web-numbered",
+            "web-pool")
+        .hasSize(9);
+    assertThat(specs.groups()).hasSize(1);
+    assertThat(specs.group("ids-pool").spec().members()).containsExactly("ids-1", "ids-2");
+    assertThat(session(specs, "web-pool").spec().sensorRef()).isEqualTo("ids-pool");
     Sensor ids1 = sensor(specs, "ids-1");
     assertThat(ids1.spec().vm().vmid()).isEqualTo(VmId.of(200));
     assertThat(ids1.spec().vm().nic()).isEqualTo(NicId.parse("net1"));
@@ -190,11 +194,15 @@ class SpecLoaderTest {
     assertThat(SpecLoader.load(List.of(file)).problems())
         .map(SpecProblem::toString)
         .containsExactly(
-            file + ":1:1: missing required field 'kind' (spec files hold Sensor, MirrorSession)",
-            file + ":4:7: kind: unknown kind '7' (spec files hold Sensor, MirrorSession)",
+            file
+                + ":1:1: missing required field 'kind' (spec files hold Sensor, SensorGroup,"
+                + " MirrorSession)",
+            file
+                + ":4:7: kind: unknown kind '7' (spec files hold Sensor, SensorGroup,"
+                + " MirrorSession)",
             file
                 + ":6:7: kind: unknown kind 'NodeMirrorPlan' (spec files hold Sensor,"
-                + " MirrorSession)");
+                + " SensorGroup, MirrorSession)");
   }
 
   @Test

@@ -39,6 +39,8 @@ final class ConvergePlanner {
   /** The {@link EntryKey#peer()} prefix of a standby target's filters. */
   static final String STANDBY = "standby ";
 
+  static final String SHARE = "share ";
+
   private final KernelFeatures features;
 
   static InterfaceName targetDevice(MirrorTarget t) {
@@ -159,7 +161,10 @@ final class ConvergePlanner {
     }
 
     void mirror(MirrorEntry m) {
-      EntryKey key = new EntryKey(EntryKey.MIRROR, m.session(), m.device(), m.direction(), "");
+      // A sensor group's member entries share device, session and direction: the share tells
+      // them apart (its index; the filter's identity is its target, see DesiredFilter).
+      String member = m.share() == null ? "" : SHARE + m.share().index();
+      EntryKey key = new EntryKey(EntryKey.MIRROR, m.session(), m.device(), m.direction(), member);
       if (entryState.containsKey(key)) {
         return;
       }
@@ -173,7 +178,7 @@ final class ConvergePlanner {
                 m.session(),
                 m.device(),
                 m.direction(),
-                STANDBY + targetDevice(standby));
+                member + STANDBY + targetDevice(standby));
         standbyOf.put(sk, key);
         entryState.put(sk, mirrorTo(m, sk, standby));
       }
@@ -277,7 +282,11 @@ final class ConvergePlanner {
       if (m.filter().isEmpty() && m.sample() == null && !features.matchall() && !features.u32()) {
         throw new IllegalArgumentException("this kernel has neither matchall nor u32");
       }
-      return FilterMatch.forHook(m.filter(), m.sample(), exclusions, side, features);
+      if (m.share() != null && !m.share().everything() && !features.bpf()) {
+        throw new IllegalArgumentException(
+            "a sensor group share needs the bpf classifier, which this kernel lacks");
+      }
+      return FilterMatch.forHook(m.filter(), m.sample(), exclusions, m.share(), side, features);
     }
 
     void delivery(Delivery d, boolean only) {

@@ -94,15 +94,43 @@ public final class PlanValidator {
     return byName;
   }
 
+  /**
+   * A sensor group's entries for one device, session and direction all carry a share with the same
+   * count (0 for none: an entry without a share cannot sit beside shared ones), and its member is a
+   * name (it is only reported, never given to the kernel).
+   */
+  private static void shares(
+      String what, String key, MirrorEntry m, Map<String, Integer> counts, List<String> out) {
+    int count = m.share() == null ? 0 : m.share().count();
+    Integer before = counts.putIfAbsent(key, count);
+    if (before != null && before != count) {
+      out.add(
+          what
+              + " "
+              + m.direction().json()
+              + ": its entries disagree on the group share count ("
+              + before
+              + " and "
+              + count
+              + ")");
+    }
+    if (m.share() != null && !SESSION.matcher(m.share().member()).matches()) {
+      out.add(what + ": share member '" + m.share().member() + "' is not a sensor name");
+    }
+  }
+
   private static void mirrors(
       NodeMirrorPlan plan, Map<InterfaceName, TunnelDevice> tunnels, List<String> out) {
     Set<String> seen = new HashSet<>();
+    Map<String, Integer> shareCounts = new HashMap<>();
     for (MirrorEntry m : plan.mirrors()) {
       String what = "mirror " + m.session() + " " + m.device();
       session(m.session(), what, out);
-      if (!seen.add(m.device() + " " + m.session() + " " + m.direction().json())) {
+      String key = m.device() + " " + m.session() + " " + m.direction().json();
+      if (!seen.add(key + (m.share() == null ? "" : " share " + m.share().index()))) {
         out.add(what + " " + m.direction().json() + " is listed twice");
       }
+      shares(what, key, m, shareCounts, out);
       if (m.device().value().startsWith(TunnelDevice.NAME_PREFIX)) {
         out.add(what + ": a pvespan device cannot be a mirror source");
       } else if (!GuestDevices.isGuestDevice(m.device())) {

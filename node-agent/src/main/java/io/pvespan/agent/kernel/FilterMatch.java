@@ -46,6 +46,35 @@ public sealed interface FilterMatch {
       List<io.pvespan.plan.Exclusion> exclusions,
       TcSide side,
       KernelFeatures features) {
+    return forHook(rules, sample, exclusions, null, side, features);
+  }
+
+  /**
+   * {@link #forHook(List, Sample, List, TcSide, KernelFeatures)} for a sensor group member's {@code
+   * share} (null, or a share of one: every frame): the flow-hash test ({@link FlowHashCompiler})
+   * goes in front of everything else.
+   */
+  static Optional<FilterMatch> forHook(
+      List<FilterRule> rules,
+      Sample sample,
+      List<io.pvespan.plan.Exclusion> exclusions,
+      io.pvespan.plan.Share share,
+      TcSide side,
+      KernelFeatures features) {
+    Optional<FilterMatch> own = ownForHook(rules, sample, exclusions, side, features);
+    if (share == null || share.everything() || own.isEmpty()) {
+      return own;
+    }
+    BpfProgram program = own.get() instanceof Rules r ? r.program() : null;
+    return Optional.of(new Rules(FlowHashCompiler.compile(share, program)));
+  }
+
+  private static Optional<FilterMatch> ownForHook(
+      List<FilterRule> rules,
+      Sample sample,
+      List<io.pvespan.plan.Exclusion> exclusions,
+      TcSide side,
+      KernelFeatures features) {
     List<FilterRule> mine =
         rules.stream()
             .filter(

@@ -153,6 +153,45 @@ class PlanValidatorTest {
   }
 
   @Test
+  void groupSharesTellEntriesApartAndMustAgreeOnTheirCount() {
+    var a = Plans.local("dmz", 101, "tap900i0").withShare(new io.pvespan.plan.Share(0, 2, "ids-a"));
+    var b = Plans.local("dmz", 101, "tap901i0").withShare(new io.pvespan.plan.Share(1, 2, "ids-b"));
+    assertThat(problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(a, b), List.of(), List.of())))
+        .isEmpty();
+    var again = Plans.local("dmz", 101, "tap902i0").withShare(new io.pvespan.plan.Share(1, 2, "x"));
+    assertThat(
+            problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(a, b, again), List.of(), List.of())))
+        .containsExactly("mirror dmz tap101i0 both is listed twice");
+    var three = Plans.local("dmz", 101, "tap902i0").withShare(new io.pvespan.plan.Share(2, 3, "c"));
+    var plain = Plans.local("dmz", 101, "tap903i0");
+    assertThat(
+            problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(a, b, three), List.of(), List.of())))
+        .containsExactly(
+            "mirror dmz tap101i0 both: its entries disagree on the group share count (2 and 3)");
+    assertThat(problems(NodeMirrorPlan.of(Plans.NODE, 1, List.of(plain, b), List.of(), List.of())))
+        .containsExactly(
+            "mirror dmz tap101i0 both: its entries disagree on the group share count (0 and 2)");
+  }
+
+  @Test
+  void aShareOutOfRangeIsRefusedWhenThePlanIsRead() {
+    String json =
+        io.pvespan.plan.PlanJson.write(
+                NodeMirrorPlan.of(
+                    Plans.NODE,
+                    1,
+                    List.of(
+                        Plans.local("dmz", 101, "tap900i0")
+                            .withShare(new io.pvespan.plan.Share(1, 2, "ids-b"))),
+                    List.of(),
+                    List.of()))
+            .replace("\"index\":1", "\"index\":2");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> io.pvespan.plan.PlanJson.MAPPER.readValue(json, NodeMirrorPlan.class))
+        .hasMessageContaining("share index 2 is outside 0..1 (count 2)");
+  }
+
+  @Test
   void duplicatesAreRefused() {
     NodeMirrorPlan p =
         NodeMirrorPlan.of(

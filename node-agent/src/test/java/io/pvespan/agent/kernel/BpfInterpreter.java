@@ -54,6 +54,15 @@ final class BpfInterpreter {
         case 0x64 -> a = (a << k) & U32;
         case 0x0c -> a = (a + x) & U32;
         case 0x07 -> x = a;
+        case 0xac -> a ^= x;
+        case 0x24 -> a = (a * k) & U32;
+        case 0x74 -> a = a >>> k;
+        case 0x94 -> {
+          if (k == 0) {
+            return 0;
+          }
+          a %= k;
+        }
         case 0x05 -> pc += (int) k;
         case 0x15 -> pc += a == k ? i.jt() : i.jf();
         case 0x25 -> pc += a > k ? i.jt() : i.jf();
