@@ -30,6 +30,10 @@ import java.util.Objects;
  *
  * <p>{@code exclusions} (each packet once per sensor, see {@link Exclusion}): frames this entry
  * must not copy on one side because another capture point already delivers them to the same sensor.
+ *
+ * <p>{@code conditioner} (null: copies go out whole, unshaped, untagged): the session's {@code
+ * snaplen}, {@code budget} and {@code vlan}, applied by the agent's copy conditioner to the copies
+ * only.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record MirrorEntry(
@@ -44,7 +48,8 @@ public record MirrorEntry(
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean rateLimited,
     List<MirrorTarget> standbyTargets,
     Sample sample,
-    List<Exclusion> exclusions) {
+    List<Exclusion> exclusions,
+    Conditioner conditioner) {
   static final Comparator<MirrorEntry> ORDER =
       Comparator.comparing(MirrorEntry::device)
           .thenComparing(MirrorEntry::session)
@@ -93,6 +98,54 @@ public record MirrorEntry(
     }
   }
 
+  /** An entry without a copy conditioner. */
+  public MirrorEntry(
+      String session,
+      VmId vmid,
+      NicId nic,
+      InterfaceName device,
+      Direction direction,
+      EntryState state,
+      MirrorTarget target,
+      List<FilterRule> filter,
+      Boolean rateLimited,
+      List<MirrorTarget> standbyTargets,
+      Sample sample,
+      List<Exclusion> exclusions) {
+    this(
+        session,
+        vmid,
+        nic,
+        device,
+        direction,
+        state,
+        target,
+        filter,
+        rateLimited,
+        standbyTargets,
+        sample,
+        exclusions,
+        null);
+  }
+
+  /** This entry with {@code conditioner} instead of its own. */
+  public MirrorEntry conditioned(Conditioner conditioner) {
+    return new MirrorEntry(
+        session,
+        vmid,
+        nic,
+        device,
+        direction,
+        state,
+        target,
+        filter,
+        rateLimited,
+        standbyTargets,
+        sample,
+        exclusions,
+        conditioner);
+  }
+
   /** An entry with sampling, without exclusions. */
   public MirrorEntry(
       String session,
@@ -135,7 +188,8 @@ public record MirrorEntry(
         rateLimited,
         standbyTargets,
         sample,
-        exclusions);
+        exclusions,
+        conditioner);
   }
 
   /** The exclusions for one side ({@link Direction#INGRESS} or {@link Direction#EGRESS}). */

@@ -115,7 +115,8 @@ final class PlanDiff {
             + PlanText.target(e.target());
     String filtered =
         e.filter() == null || e.filter().isEmpty() ? s : s + " (filter " + e.filter() + ")";
-    return e.sample() == null ? filtered : filtered + " (sample " + e.sample() + ")";
+    String sampled = e.sample() == null ? filtered : filtered + " (sample " + e.sample() + ")";
+    return e.conditioner() == null ? sampled : sampled + " (" + e.conditioner() + ")";
   }
 
   private static List<String> minus(Set<String> a, Set<String> b) {

@@ -21,7 +21,7 @@ final class PlanText {
 
   private PlanText() {}
 
-  /** What narrows an entry's copies: its filter rules and sample ("" when it copies all). */
+  /** What narrows an entry's copies: rules, sample, conditioner ("" when it copies all whole). */
   static String narrowing(MirrorEntry e) {
     List<String> parts = new ArrayList<>();
     if (!e.filter().isEmpty()) {
@@ -29,6 +29,9 @@ final class PlanText {
     }
     if (e.sample() != null) {
       parts.add("sample " + e.sample());
+    }
+    if (e.conditioner() != null) {
+      parts.add(e.conditioner().toString());
     }
     return parts.isEmpty() ? "" : "  (" + String.join(", ", parts) + ")";
   }

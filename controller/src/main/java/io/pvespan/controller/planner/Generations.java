@@ -62,7 +62,8 @@ final class Generations {
           || !(x.filter() == y.filter() || x.filter().equals(y.filter()))
           || !x.standbyTargets().equals(y.standbyTargets())
           || !x.exclusions().equals(y.exclusions())
-          || !java.util.Objects.equals(x.sample(), y.sample())) {
+          || !java.util.Objects.equals(x.sample(), y.sample())
+          || !java.util.Objects.equals(x.conditioner(), y.conditioner())) {
         return false;
       }
       if (x.target() != lastA || y.target() != lastB) {

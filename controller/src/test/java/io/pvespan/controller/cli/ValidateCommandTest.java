@@ -36,7 +36,7 @@ class ValidateCommandTest {
     Run run = run("validate", EXAMPLES);
 
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).isEqualTo("11 specs valid in 8 files\n");
+    assertThat(run.out()).isEqualTo("12 specs valid in 9 files\n");
     assertThat(run.err()).isEmpty();
   }
 
@@ -73,7 +73,7 @@ class ValidateCommandTest {
     Run run = run("validate", INVALID);
 
     assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.errLines()).hasSize(34).allMatch(l -> l.matches("\\S+\\.yaml:\\d+:\\d+: .+"));
+    assertThat(run.errLines()).hasSize(38).allMatch(l -> l.matches("\\S+\\.yaml:\\d+:\\d+: .+"));
     assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 

@@ -92,6 +92,12 @@ class InvalidSpecsTest {
             "14:14: spec.sensorRef: 'Bad_Name' is not a Sensor name (lower-case letters, digits"
                 + " and '-')"),
         bad(
+            "conditioner",
+            "14:12: spec.snaplen: snaplen 32 is below 64",
+            "15:11: spec.budget: '10mbps' is not a rate like 500kbit, 10Mbit or 1Gbit",
+            "16:9: spec.vlan: vlan 4095 is outside 1..4094",
+            "24:9: spec.vlan: 'native' is not source or a VLAN id 1..4094"),
+        bad(
             "not-a-mapping",
             "2:1: a spec document is a mapping with apiVersion, kind, metadata, spec"));
   }

@@ -36,12 +36,13 @@ class SpecLoaderTest {
             "ct-remote",
             "db-to-collector",
             "dmz-containers",
+            "dmz-headers",
             "dmz-no-102",
             "dmz-tagged",
             "web-https",
             "web-local",
             "web-numbered")
-        .hasSize(8);
+        .hasSize(9);
     Sensor ids1 = sensor(specs, "ids-1");
     assertThat(ids1.spec().vm().vmid()).isEqualTo(VmId.of(200));
     assertThat(ids1.spec().vm().nic()).isEqualTo(NicId.parse("net1"));
@@ -57,6 +58,12 @@ class SpecLoaderTest {
     assertThat(filter).hasSize(3);
     assertThat(filter.get(0).action()).isEqualTo(FilterRule.Action.DROP);
     assertThat(filter.get(2).cidr()).isEqualTo("2001:db8::/32");
+    MirrorSession headers = session(specs, "dmz-headers");
+    assertThat(headers.spec().snaplen()).isEqualTo(128);
+    assertThat(headers.spec().budget()).isEqualTo(io.pvespan.model.Bandwidth.parse("10Mbit"));
+    assertThat(headers.spec().vlan()).isEqualTo(io.pvespan.model.CopyVlan.source());
+    assertThat(tagged.spec().snaplen()).isNull();
+    assertThat(tagged.spec().budget()).isNull();
   }
 
   @Test
