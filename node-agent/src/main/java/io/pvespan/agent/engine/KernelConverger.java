@@ -164,6 +164,7 @@ public final class KernelConverger implements Converger {
     List<DriftItem> drift = List.of();
     List<EntryStatus> entries = List.of();
     List<io.pvespan.status.GuestDevice> guests = null;
+    List<CopyDrops> drops = List.of();
     int writes = 0;
     try {
       ObservedNode before = observe.get();
@@ -192,12 +193,13 @@ public final class KernelConverger implements Converger {
         }
       }
       entries = statuses(last, failures);
+      drops = last.copyDrops();
     } catch (KernelCommandException | RuntimeException e) {
       failures.add("converge: " + e.getMessage());
     }
     Duration took = Duration.between(start, clock.instant());
     int spawned = (int) (runner.processesSpawned() - spawnedBefore);
-    return new ConvergeReport(drift, writes, entries, failures, spawned, took, guests);
+    return new ConvergeReport(drift, writes, entries, failures, spawned, took, guests, drops);
   }
 
   private static boolean createsQdisc(KernelAction a) {
