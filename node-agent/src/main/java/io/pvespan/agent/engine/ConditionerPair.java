@@ -14,9 +14,11 @@ import java.util.List;
  * copies enter {@code in} ({@code pspq…}, mirrored there from the guests' devices), come out of its
  * peer {@code out} ({@code pspr…}), are cut to the snaplen at {@code out}'s ingress and sent back
  * out of {@code out}, where a {@code tbf} root holds them to the budget, arrive again at {@code
- * in}'s ingress, are tagged there and leave for the targets. The name is a hash of everything the
- * pair does, so a pair in the kernel with the planned name is the planned pair; a change of any
- * setting is a new pair (and the old one goes).
+ * in}'s ingress, are tagged there and leave for the targets. Without a snaplen the budget's tbf
+ * sits on {@code in}'s root instead ({@link #shaped()}): a copy over the budget is dropped before
+ * it crosses the pair, which costs the node less CPU, and there is nothing to cut first. The name
+ * is a hash of everything the pair does, so a pair in the kernel with the planned name is the
+ * planned pair; a change of any setting is a new pair (and the old one goes).
  */
 record ConditionerPair(
     InterfaceName in,
@@ -55,6 +57,14 @@ record ConditionerPair(
         settings,
         target,
         List.copyOf(standbys));
+  }
+
+  /**
+   * The end whose root holds the budget's tbf: {@code out} when copies are cut (the budget counts
+   * what the sensor receives), else {@code in} (copies over the budget go before the veth hop).
+   */
+  InterfaceName shaped() {
+    return settings.snaplen() == null ? in : out;
   }
 
   /** Whether {@code name} is one of ours (either end of some conditioner pair). */

@@ -255,7 +255,7 @@ final class ConvergePlanner {
         }
       }
       if (c.budget() != null) {
-        Optional<ObservedQdisc> root = exists ? node.root(pair.out()) : Optional.empty();
+        Optional<ObservedQdisc> root = exists ? node.root(pair.shaped()) : Optional.empty();
         boolean shaped =
             root.isPresent()
                 && "tbf".equals(root.get().kind())
@@ -266,10 +266,10 @@ final class ConvergePlanner {
             drift.add(
                 new ConvergeStep.Finding(
                     DriftItem.Kind.MISSING,
-                    "qdisc " + pair.out() + " root",
+                    "qdisc " + pair.shaped() + " root",
                     "budget " + c.budget()));
           }
-          actions.add(new KernelAction.AddConditionerShaper(pair.out(), c.budget()));
+          actions.add(new KernelAction.AddConditionerShaper(pair.shaped(), c.budget()));
         }
       }
       InterfaceName target = targetDevice(pair.target());
@@ -420,7 +420,7 @@ final class ConvergePlanner {
     List<CopyDrops> copyDrops() {
       List<CopyDrops> out = new ArrayList<>();
       for (ConditionerPair p : pairs.values()) {
-        node.root(p.out())
+        node.root(p.shaped())
             .filter(q -> "tbf".equals(q.kind()))
             .ifPresent(q -> out.add(new CopyDrops(p.session(), p.in(), q.drops())));
       }

@@ -148,10 +148,10 @@ public sealed interface KernelAction {
   }
 
   /**
-   * The budget: a {@code tbf} root on a conditioner's {@code out} end, which only copies ever
-   * cross. A copy that does not fit is dropped there (counted in the qdisc's drops); the guest's
-   * own frame was never queued anywhere near it. Burst: 64 KiB or 10 ms of the rate, whichever is
-   * larger; at most 50 ms of copies wait.
+   * The budget: a {@code tbf} root on one end of a conditioner pair, which only copies ever cross.
+   * A copy that does not fit is dropped there (counted in the qdisc's drops); the guest's own frame
+   * was never queued anywhere near it. Burst: 64 KiB or 10 ms of the rate, whichever is larger; at
+   * most 50 ms of copies wait.
    */
   record AddConditionerShaper(InterfaceName out, io.pvespan.model.Bandwidth budget)
       implements KernelAction {
