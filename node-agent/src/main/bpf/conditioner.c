@@ -31,14 +31,22 @@ int pvespan_snaplen(struct __sk_buff *skb)
 }
 
 /* vlan: P = 0x1000 | VLAN id: tag the copy with an 802.1Q header (as offload metadata; a veth, tap
- * or VXLAN device writes it into the frame). Without the 0x1000 bit the copy stays as it is. */
+ * or VXLAN device writes it into the frame). Without the 0x1000 bit the copy stays as it is.
+ * With standby targets the program runs once per target filter on the same copy: a copy that
+ * already carries exactly this tag (priority 0) was tagged by the filter before and is left alone.
+ * A tag the guest put on its frame is kept inside ours (802.1Q in 802.1Q). */
 __attribute__((section("vlan"), used))
 int pvespan_vlan(struct __sk_buff *skb)
 {
 	__u32 p = skb->tc_classid;
+	__u32 vid = p & 0x0fff;
 
-	if (p & 0x1000)
-		bpf_skb_vlan_push(skb, __builtin_bswap16(ETH_P_8021Q), p & 0x0fff);
+	if (!(p & 0x1000))
+		return -1;
+	if (skb->vlan_present && skb->vlan_proto == __builtin_bswap16(ETH_P_8021Q) &&
+	    skb->vlan_tci == vid)
+		return -1;
+	bpf_skb_vlan_push(skb, __builtin_bswap16(ETH_P_8021Q), vid);
 	return -1;
 }
 

@@ -136,6 +136,39 @@ class CopyConditionerIT {
         .allSatisfy(f -> assertThat(f).hasSize(746));
   }
 
+  @Test
+  void aStandbyTargetGetsTheSameCopiesEachWithOneTag() {
+    NetnsName standby = lab.vm(node, 901, null, false);
+    KernelConverger c = LocalMirrorIT.converger(lab, node);
+    Conditioner vlan = new Conditioner(128, null, 300);
+    MirrorEntry m =
+        Plans.with(
+                mirror("s1", 101, Direction.BOTH, local("tap900i0")),
+                List.of(local("tap901i0")),
+                List.of())
+            .conditioned(vlan);
+    active(c, plan(1, List.of(m)));
+    List<byte[]> primary;
+    List<byte[]> second;
+    try (PcapCapture s = PcapCapture.start(sensor, "eth0");
+        PcapCapture t = PcapCapture.start(standby, "eth0")) {
+      lab.udp(vmA, "198.18.7.102", 40, 700);
+      primary = s.stop();
+      second = t.stop();
+    }
+    for (List<byte[]> copies : List.of(primary, second)) {
+      assertThat(copies.stream().filter(CopyConditionerIT::udp)).hasSize(40);
+      assertThat(copies)
+          .allSatisfy(
+              f -> {
+                assertThat(u16(f, 12)).isEqualTo(0x8100);
+                assertThat(u16(f, 14) & 0x0fff).isEqualTo(300);
+                assertThat(u16(f, 16)).as("one tag, not two").isIn(0x0800, 0x0806);
+                assertThat(f.length).isLessThanOrEqualTo(132);
+              });
+    }
+  }
+
   /** Counts the bytes of one TCP connection on port 5301 until EOF and prints the count. */
   static final String RECEIVER =
       "import socket\n"
