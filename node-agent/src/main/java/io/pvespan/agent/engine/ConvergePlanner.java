@@ -377,7 +377,7 @@ final class ConvergePlanner {
           entryState.put(
               e.getKey(),
               new String[] {
-                s[0], s[1] == null ? null : "copy conditioner " + e.getValue() + ": " + s[1]
+                s[0], "copy conditioner " + e.getValue() + (s[1] == null ? "" : ": " + s[1])
               });
         }
       }

@@ -252,6 +252,26 @@ public final class KernelConverger implements Converger {
   }
 
   /**
+   * For an entry whose copy conditioner is not in place ({@code message} names its {@code in} end):
+   * the first refused command on either end of the pair (e.g. the kernel refusing the eBPF
+   * program), so the entry says why.
+   */
+  private static java.util.Optional<String> conditionerRefusal(
+      String message, List<String> failures) {
+    java.util.regex.Matcher m =
+        message == null
+            ? null
+            : java.util.regex.Pattern.compile("copy conditioner pspq([0-9a-f]{8})")
+                .matcher(message);
+    if (m == null || !m.find()) {
+      return java.util.Optional.empty();
+    }
+    return refusalOn(InterfaceName.of("pspq" + m.group(1)), failures)
+        .or(() -> refusalOn(InterfaceName.of("pspr" + m.group(1)), failures))
+        .map(r -> "copy conditioner: " + r);
+  }
+
+  /**
    * The first failed tc command on {@code dev} ({@code tc filter add dev DEV ...: reason}); the
    * first {@code dev} of a tc line is the device it acts on (a later one is a mirred target).
    */
@@ -298,7 +318,10 @@ public final class KernelConverger implements Converger {
       InterfaceName dev = e.key().device();
       if ("pending".equals(state)) {
         state = "failed";
-        message = refusalOn(dev, failures).orElse("not in the kernel after apply");
+        message =
+            refusalOn(dev, failures)
+                .or(() -> conditionerRefusal(e.message(), failures))
+                .orElse("not in the kernel after apply");
       }
       long[] total = counters.totals(e.key(), e.counts());
       out.add(
