@@ -169,6 +169,62 @@ class CopyConditionerIT {
     }
   }
 
+  @Test
+  void copiesToASensorOnAnotherNodeAreCutAndTaggedBeforeTheTunnel() {
+    NetnsName nodeB = lab.node("nb");
+    Lab.sh(
+        "ip",
+        "-n",
+        node.value(),
+        "link",
+        "add",
+        "ul0",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "ul0",
+        "netns",
+        nodeB.value());
+    Lab.sh("ip", "-n", node.value(), "addr", "add", "198.18.0.1/24", "dev", "ul0");
+    Lab.sh("ip", "-n", nodeB.value(), "addr", "add", "198.18.0.2/24", "dev", "ul0");
+    Lab.sh("ip", "-n", node.value(), "link", "set", "ul0", "up");
+    Lab.sh("ip", "-n", nodeB.value(), "link", "set", "ul0", "up");
+    NetnsName remote = lab.vm(nodeB, 901, null, false);
+    MirrorEntry m =
+        mirror("s1", 101, Direction.BOTH, Plans.vxlanTarget("pspv10", "198.18.0.2", 10))
+            .conditioned(new Conditioner(128, null, 200));
+    NodeMirrorPlan a =
+        NodeMirrorPlan.of(
+            "na",
+            1,
+            List.of(m),
+            List.of(Plans.vxlanSend("pspv10", "198.18.0.1", "198.18.0.2", 10)),
+            List.of());
+    NodeMirrorPlan b =
+        NodeMirrorPlan.of(
+            "nb",
+            1,
+            List.of(),
+            List.of(Plans.vxlanReceive("pspv11", "198.18.0.2", 10)),
+            List.of(Plans.delivery("s1", "pspv11", "tap901i0")));
+    assertThat(LocalMirrorIT.converger(lab, nodeB).converge(b).failures()).isEmpty();
+    active(LocalMirrorIT.converger(lab, node), a);
+    List<byte[]> copies;
+    try (PcapCapture s = PcapCapture.start(remote, "eth0")) {
+      lab.udp(vmA, "198.18.7.102", 60, 1000);
+      copies = s.stop();
+    }
+    assertThat(copies.stream().filter(CopyConditionerIT::udp)).hasSize(60);
+    assertThat(copies)
+        .allSatisfy(
+            f -> {
+              assertThat(u16(f, 12)).isEqualTo(0x8100);
+              assertThat(u16(f, 14) & 0x0fff).isEqualTo(200);
+              assertThat(f.length).isLessThanOrEqualTo(132);
+            });
+  }
+
   /** Counts the bytes of one TCP connection on port 5301 until EOF and prints the count. */
   static final String RECEIVER =
       "import socket\n"
