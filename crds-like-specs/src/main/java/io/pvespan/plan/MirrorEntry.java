@@ -34,6 +34,10 @@ import java.util.Objects;
  * <p>{@code share} (null unless the session feeds a sensor group): this entry copies only the
  * frames whose symmetric flow hash falls in its member's share; the same device, session and
  * direction then has one entry per live member, each with its own {@code share.index} and target.
+ *
+ * <p>{@code conditioner} (null: copies go out whole, unshaped, untagged): the session's {@code
+ * snaplen}, {@code budget} and {@code vlan}, applied by the agent's copy conditioner to the copies
+ * only.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record MirrorEntry(
@@ -49,7 +53,8 @@ public record MirrorEntry(
     List<MirrorTarget> standbyTargets,
     Sample sample,
     List<Exclusion> exclusions,
-    Share share) {
+    Share share,
+    Conditioner conditioner) {
   static final Comparator<MirrorEntry> ORDER =
       Comparator.comparing(MirrorEntry::device)
           .thenComparing(MirrorEntry::session)
@@ -99,7 +104,7 @@ public record MirrorEntry(
     }
   }
 
-  /** An entry without a group share (the session feeds one sensor). */
+  /** An entry without a group share (the session feeds one sensor) or a copy conditioner. */
   public MirrorEntry(
       String session,
       VmId vmid,
@@ -126,6 +131,7 @@ public record MirrorEntry(
         standbyTargets,
         sample,
         exclusions,
+        null,
         null);
   }
 
@@ -144,7 +150,27 @@ public record MirrorEntry(
         standbyTargets,
         sample,
         exclusions,
-        share);
+        share,
+        conditioner);
+  }
+
+  /** This entry with {@code conditioner} instead of its own. */
+  public MirrorEntry conditioned(Conditioner conditioner) {
+    return new MirrorEntry(
+        session,
+        vmid,
+        nic,
+        device,
+        direction,
+        state,
+        target,
+        filter,
+        rateLimited,
+        standbyTargets,
+        sample,
+        exclusions,
+        share,
+        conditioner);
   }
 
   /** An entry with sampling, without exclusions. */
@@ -190,7 +216,8 @@ public record MirrorEntry(
         standbyTargets,
         sample,
         exclusions,
-        share);
+        share,
+        conditioner);
   }
 
   /** The exclusions for one side ({@link Direction#INGRESS} or {@link Direction#EGRESS}). */

@@ -150,4 +150,40 @@ class PlanJsonTest {
         .isInstanceOf(ValueInstantiationException.class)
         .hasMessageContaining("'tap1;reboot' is not a Linux interface name");
   }
+
+  @Test
+  void aConditionerRoundTripsAndIsOmittedWhenAbsent() throws Exception {
+    NodeMirrorPlan plain = samplePlan();
+    assertThat(PlanJson.write(plain)).doesNotContain("conditioner");
+    MirrorEntry local =
+        plain
+            .mirrors()
+            .get(0)
+            .conditioned(new Conditioner(128, io.pvespan.model.Bandwidth.parse("10Mbit"), 100));
+    NodeMirrorPlan conditioned =
+        NodeMirrorPlan.of(plain.node(), 2, List.of(local), List.of(), List.of());
+    String json = PlanJson.write(conditioned);
+    assertThat(json)
+        .contains("\"conditioner\":{\"snaplen\":128,\"budget\":\"10Mbit\",\"vlan\":100}");
+    assertThat(PlanJson.MAPPER.readValue(json, NodeMirrorPlan.class)).isEqualTo(conditioned);
+  }
+
+  @Test
+  void aConditionerOutOfBoundsIsRefusedWhenRead() throws Exception {
+    String json =
+        PlanJson.write(
+                NodeMirrorPlan.of(
+                    "pve1",
+                    1,
+                    List.of(
+                        samplePlan()
+                            .mirrors()
+                            .get(0)
+                            .conditioned(new Conditioner(128, null, null))),
+                    List.of(),
+                    List.of()))
+            .replace("\"snaplen\":128", "\"snaplen\":20");
+    assertThatThrownBy(() -> PlanJson.MAPPER.readValue(json, NodeMirrorPlan.class))
+        .hasMessageContaining("snaplen 20 is outside 64..65535");
+  }
 }

@@ -116,7 +116,8 @@ final class PlanDiff {
     String filtered =
         e.filter() == null || e.filter().isEmpty() ? s : s + " (filter " + e.filter() + ")";
     String sampled = e.sample() == null ? filtered : filtered + " (sample " + e.sample() + ")";
-    return e.share() == null ? sampled : sampled + " (group share " + e.share() + ")";
+    String shared = e.share() == null ? sampled : sampled + " (group share " + e.share() + ")";
+    return e.conditioner() == null ? shared : shared + " (" + e.conditioner() + ")";
   }
 
   private static List<String> minus(Set<String> a, Set<String> b) {

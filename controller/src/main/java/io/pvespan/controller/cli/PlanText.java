@@ -25,8 +25,8 @@ final class PlanText {
   private PlanText() {}
 
   /**
-   * What narrows an entry's copies: its filter rules, sample and sensor group share ("" when it
-   * copies all).
+   * What narrows an entry's copies: its filter rules, sample, sensor group share and conditioner
+   * ("" when it copies all, whole).
    */
   static String narrowing(MirrorEntry e) {
     List<String> parts = new ArrayList<>();
@@ -38,6 +38,9 @@ final class PlanText {
     }
     if (e.share() != null) {
       parts.add("group share " + e.share());
+    }
+    if (e.conditioner() != null) {
+      parts.add(e.conditioner().toString());
     }
     return parts.isEmpty() ? "" : "  (" + String.join(", ", parts) + ")";
   }

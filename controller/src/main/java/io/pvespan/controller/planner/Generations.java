@@ -63,7 +63,8 @@ final class Generations {
           || !x.standbyTargets().equals(y.standbyTargets())
           || !x.exclusions().equals(y.exclusions())
           || !java.util.Objects.equals(x.sample(), y.sample())
-          || !java.util.Objects.equals(x.share(), y.share())) {
+          || !java.util.Objects.equals(x.share(), y.share())
+          || !java.util.Objects.equals(x.conditioner(), y.conditioner())) {
         return false;
       }
       if (x.target() != lastA || y.target() != lastB) {

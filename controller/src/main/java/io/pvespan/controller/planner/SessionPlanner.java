@@ -244,17 +244,18 @@ final class SessionPlanner {
                   : EntryState.WAITING;
           MirrorEntry entry =
               new MirrorEntry(
-                  session.name(),
-                  guest.vmid(),
-                  nic.id(),
-                  device,
-                  spec.direction(),
-                  state,
-                  targets.target(),
-                  spec.filter(),
-                  nic.rate() != null && nic.rate() > 0,
-                  targets.standby(),
-                  spec.sample());
+                      session.name(),
+                      guest.vmid(),
+                      nic.id(),
+                      device,
+                      spec.direction(),
+                      state,
+                      targets.target(),
+                      spec.filter(),
+                      nic.rate() != null && nic.rate() > 0,
+                      targets.standby(),
+                      spec.sample())
+                  .conditioned(conditioner(spec, nic));
           part(nodeName).mirrors().add(share == null ? entry : entry.withShare(share));
           int mtu = nic.mtu() == null ? InventoryNode.DEFAULT_MTU : nic.mtu();
           if (here && mtu + overhead > node.mtu()) {
@@ -443,5 +444,20 @@ final class SessionPlanner {
 
   private static List<VmId> vmids(List<Guest> guests) {
     return guests.stream().map(Guest::vmid).toList();
+  }
+
+  /**
+   * The copy conditioner for {@code nic}'s copies: the session's snaplen and budget, and its VLAN
+   * ({@code vlan: source}: the NIC's own {@code tag=}; an untagged NIC's copies stay untagged).
+   */
+  static io.pvespan.plan.Conditioner conditioner(MirrorSessionSpec spec, GuestNic nic) {
+    Integer vlan = null;
+    if (spec.vlan() != null) {
+      vlan = spec.vlan().fromSource() ? nic.tag() : spec.vlan().id();
+      if (vlan != null && (vlan < 1 || vlan > 4094)) {
+        vlan = null; // a tag= Proxmox would refuse; the spec's own id is checked when loaded
+      }
+    }
+    return io.pvespan.plan.Conditioner.of(spec.snaplen(), spec.budget(), vlan);
   }
 }

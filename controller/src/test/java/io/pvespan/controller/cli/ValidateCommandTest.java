@@ -36,7 +36,7 @@ class ValidateCommandTest {
     Run run = run("validate", EXAMPLES);
 
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).isEqualTo("13 specs valid in 9 files\n");
+    assertThat(run.out()).isEqualTo("14 specs valid in 10 files\n");
     assertThat(run.err()).isEmpty();
   }
 
@@ -100,7 +100,7 @@ class ValidateCommandTest {
     Run run = run("validate", INVALID);
 
     assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.errLines()).hasSize(40).allMatch(l -> l.matches("\\S+\\.yaml:\\d+:\\d+: .+"));
+    assertThat(run.errLines()).hasSize(44).allMatch(l -> l.matches("\\S+\\.yaml:\\d+:\\d+: .+"));
     assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 

@@ -41,18 +41,20 @@ class GenerationsSameMirrorsTest {
 
   private static final MirrorEntry B =
       new MirrorEntry(
-          "b",
-          VmId.of(102),
-          NicId.parse("net1"),
-          InterfaceName.of("tap102i1"),
-          Direction.INGRESS,
-          EntryState.WAITING,
-          new LocalTarget(InterfaceName.of("tap901i0")),
-          List.of(new FilterRule(FilterRule.Action.ACCEPT, FilterRule.Protocol.TCP, null, null)),
-          true,
-          List.of(new LocalTarget(InterfaceName.of("tap902i0"))),
-          Sample.parse("1/10"),
-          List.of(new Exclusion(Direction.INGRESS, List.of("bc:24:11:00:00:01"), List.of())));
+              "b",
+              VmId.of(102),
+              NicId.parse("net1"),
+              InterfaceName.of("tap102i1"),
+              Direction.INGRESS,
+              EntryState.WAITING,
+              new LocalTarget(InterfaceName.of("tap901i0")),
+              List.of(
+                  new FilterRule(FilterRule.Action.ACCEPT, FilterRule.Protocol.TCP, null, null)),
+              true,
+              List.of(new LocalTarget(InterfaceName.of("tap902i0"))),
+              Sample.parse("1/10"),
+              List.of(new Exclusion(Direction.INGRESS, List.of("bc:24:11:00:00:01"), List.of())))
+          .conditioned(new io.pvespan.plan.Conditioner(128, null, null));
 
   /** B as a sensor group member's entry: every component of A's differs. */
   private static final MirrorEntry B_SHARED = B.withShare(new io.pvespan.plan.Share(1, 2, "ids-b"));

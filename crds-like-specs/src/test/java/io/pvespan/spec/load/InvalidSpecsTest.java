@@ -105,6 +105,12 @@ class InvalidSpecsTest {
             "28:21: spec.sources.vmids[0]: guest 700 is the sensor 'grp-vm' this session feeds: a"
                 + " mirror loop"),
         bad(
+            "conditioner",
+            "14:12: spec.snaplen: snaplen 32 is below 64",
+            "15:11: spec.budget: '10mbps' is not a rate like 500kbit, 10Mbit or 1Gbit",
+            "16:9: spec.vlan: vlan 4095 is outside 1..4094",
+            "24:9: spec.vlan: 'native' is not source or a VLAN id 1..4094"),
+        bad(
             "not-a-mapping",
             "2:1: a spec document is a mapping with apiVersion, kind, metadata, spec"));
   }

@@ -36,13 +36,14 @@ class SpecLoaderTest {
             "ct-remote",
             "db-to-collector",
             "dmz-containers",
+            "dmz-headers",
             "dmz-no-102",
             "dmz-tagged",
             "web-https",
             "web-local",
             "web-numbered",
             "web-pool")
-        .hasSize(9);
+        .hasSize(10);
     assertThat(specs.groups()).hasSize(1);
     assertThat(specs.group("ids-pool").spec().members()).containsExactly("ids-1", "ids-2");
     assertThat(session(specs, "web-pool").spec().sensorRef()).isEqualTo("ids-pool");
@@ -61,6 +62,12 @@ class SpecLoaderTest {
     assertThat(filter).hasSize(3);
     assertThat(filter.get(0).action()).isEqualTo(FilterRule.Action.DROP);
     assertThat(filter.get(2).cidr()).isEqualTo("2001:db8::/32");
+    MirrorSession headers = session(specs, "dmz-headers");
+    assertThat(headers.spec().snaplen()).isEqualTo(128);
+    assertThat(headers.spec().budget()).isEqualTo(io.pvespan.model.Bandwidth.parse("10Mbit"));
+    assertThat(headers.spec().vlan()).isEqualTo(io.pvespan.model.CopyVlan.source());
+    assertThat(tagged.spec().snaplen()).isNull();
+    assertThat(tagged.spec().budget()).isNull();
   }
 
   @Test

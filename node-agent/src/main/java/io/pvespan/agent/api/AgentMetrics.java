@@ -135,6 +135,16 @@ final class AgentMetrics implements MultiCollector {
             "Bytes delivered from a tunnel into a sensor on this node, per session.",
             totals.delivered(),
             1));
+    Map<String, long[]> dropped = new TreeMap<>();
+    stats.copiesDroppedBySession().forEach((session, n) -> dropped.put(session, new long[] {n}));
+    out.add(
+        perSession(
+            "pvespan_agent_copies_dropped",
+            "Copies of this node's source devices the session's budget dropped, per session (the"
+                + " tbf of its copy conditioners; the guests' own traffic is never dropped);"
+                + " never decreases while the agent runs.",
+            dropped,
+            0));
     out.add(
         gauge(
             "pvespan_agent_applied_generation",

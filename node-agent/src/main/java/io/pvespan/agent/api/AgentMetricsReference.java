@@ -32,6 +32,14 @@ public final class AgentMetricsReference {
             List.of(),
             null,
             List.of());
-    return AgentMetrics.snapshots(status, AgentStats.ZERO, 1);
+    AgentStats stats =
+        new AgentStats(
+            0,
+            0,
+            0,
+            java.util.Map.of(
+                "pspq00000000",
+                new io.pvespan.agent.engine.CopyDrops("web", InterfaceName.of("pspq00000000"), 1)));
+    return AgentMetrics.snapshots(status, stats, 1);
   }
 }

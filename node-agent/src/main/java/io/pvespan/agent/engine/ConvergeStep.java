@@ -15,12 +15,22 @@ record ConvergeStep(
     List<KernelAction> actions,
     List<Finding> drift,
     List<EntryOutcome> entries,
-    List<String> problems) {
+    List<String> problems,
+    List<CopyDrops> copyDrops) {
   ConvergeStep {
     actions = List.copyOf(actions);
     drift = List.copyOf(drift);
     entries = List.copyOf(entries);
     problems = List.copyOf(problems);
+    copyDrops = copyDrops == null ? List.of() : List.copyOf(copyDrops);
+  }
+
+  ConvergeStep(
+      List<KernelAction> actions,
+      List<Finding> drift,
+      List<EntryOutcome> entries,
+      List<String> problems) {
+    this(actions, drift, entries, problems, List.of());
   }
 
   /** A drift item without its time (the converger knows since when). */

@@ -11,4 +11,7 @@ record EntryKey(
     String kind, String session, InterfaceName device, Direction direction, String peer) {
   static final String MIRROR = "mirror";
   static final String DELIVERY = "delivery";
+
+  /** A copy conditioner's own filter (reported within the mirror entries it serves). */
+  static final String CONDITIONER = "conditioner";
 }

@@ -84,6 +84,114 @@ public sealed interface KernelAction {
   }
 
   /**
+   * Creates a copy conditioner's veth pair ({@link ConditionerPair}): no IPv6 link-local address
+   * (addrgenmode none) so that the pair never sends a frame of its own (router solicitations and
+   * MLD reports would reach the sensor), the largest MTU so that no copy is too big for it, and up.
+   */
+  record CreateConditioner(InterfaceName in, InterfaceName out) implements KernelAction {
+    /** veth's largest MTU: a GSO copy or a jumbo frame passes whole (snaplen cuts it later). */
+    static final int MTU = 65535;
+
+    public CreateConditioner {
+      if (!ConditionerPair.ours(in) || !ConditionerPair.ours(out)) {
+        throw new IllegalArgumentException(in + "/" + out + " are not conditioner names");
+      }
+    }
+
+    public Tool tool() {
+      return Tool.IP;
+    }
+
+    public List<CommandLine> commands() {
+      return List.of(
+          CommandLine.of("link", "add", "dev")
+              .dev(in)
+              .kw("mtu")
+              .num(MTU)
+              .kw("type")
+              .kw("veth")
+              .kw("peer")
+              .kw("name")
+              .dev(out)
+              .kw("mtu")
+              .num(MTU),
+          CommandLine.of("link", "set", "dev").dev(in).kw("addrgenmode").kw("none"),
+          CommandLine.of("link", "set", "dev").dev(out).kw("addrgenmode").kw("none"),
+          CommandLine.of("link", "set", "dev").dev(out).kw("up"),
+          CommandLine.of("link", "set", "dev").dev(in).kw("up"));
+    }
+
+    public int stage() {
+      return 1;
+    }
+  }
+
+  /** Deletes a conditioner pair of ours (deleting one end of a veth deletes both). */
+  record DeleteConditioner(InterfaceName in) implements KernelAction {
+    public DeleteConditioner {
+      if (!ConditionerPair.ours(in)) {
+        throw new IllegalArgumentException(in + " is not ours to delete");
+      }
+    }
+
+    public Tool tool() {
+      return Tool.IP;
+    }
+
+    public List<CommandLine> commands() {
+      return List.of(CommandLine.of("link", "del", "dev").dev(in));
+    }
+
+    public int stage() {
+      return 0;
+    }
+  }
+
+  /**
+   * The budget: a {@code tbf} root on one end of a conditioner pair, which only copies ever cross.
+   * A copy that does not fit is dropped there (counted in the qdisc's drops); the guest's own frame
+   * was never queued anywhere near it. Burst: 64 KiB or 10 ms of the rate, whichever is larger; at
+   * most 50 ms of copies wait.
+   */
+  record AddConditionerShaper(InterfaceName out, io.pvespan.model.Bandwidth budget)
+      implements KernelAction {
+    public AddConditionerShaper {
+      if (!ConditionerPair.ours(out)) {
+        throw new IllegalArgumentException(out + " is not a conditioner of ours");
+      }
+      Objects.requireNonNull(budget);
+    }
+
+    public long burstBytes() {
+      return Math.max(65536, budget.bytesPerSecond() / 100);
+    }
+
+    public Tool tool() {
+      return Tool.TC;
+    }
+
+    public List<CommandLine> commands() {
+      return List.of(
+          CommandLine.of("qdisc", "replace", "dev")
+              .dev(out)
+              .kw("root")
+              .kw("handle")
+              .kw(Ownership.CONDITIONER_ROOT_HANDLE)
+              .kw("tbf")
+              .kw("rate")
+              .kw(budget.tcRate())
+              .kw("burst")
+              .num(burstBytes())
+              .kw("latency")
+              .kw("50ms"));
+    }
+
+    public int stage() {
+      return 2;
+    }
+  }
+
+  /**
    * Adds the classic {@code ingress} qdisc (handle {@code ffff:}), never {@code clsact}: Proxmox's
    * plug adds {@code ingress} itself and would fail on a device holding clsact.
    */

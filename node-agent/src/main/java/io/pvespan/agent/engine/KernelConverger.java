@@ -164,6 +164,7 @@ public final class KernelConverger implements Converger {
     List<DriftItem> drift = List.of();
     List<EntryStatus> entries = List.of();
     List<io.pvespan.status.GuestDevice> guests = null;
+    List<CopyDrops> drops = List.of();
     int writes = 0;
     try {
       ObservedNode before = observe.get();
@@ -192,12 +193,13 @@ public final class KernelConverger implements Converger {
         }
       }
       entries = statuses(last, failures);
+      drops = last.copyDrops();
     } catch (KernelCommandException | RuntimeException e) {
       failures.add("converge: " + e.getMessage());
     }
     Duration took = Duration.between(start, clock.instant());
     int spawned = (int) (runner.processesSpawned() - spawnedBefore);
-    return new ConvergeReport(drift, writes, entries, failures, spawned, took, guests);
+    return new ConvergeReport(drift, writes, entries, failures, spawned, took, guests, drops);
   }
 
   private static boolean createsQdisc(KernelAction a) {
@@ -250,6 +252,26 @@ public final class KernelConverger implements Converger {
   }
 
   /**
+   * For an entry whose copy conditioner is not in place ({@code message} names its {@code in} end):
+   * the first refused command on either end of the pair (e.g. the kernel refusing the eBPF
+   * program), so the entry says why.
+   */
+  private static java.util.Optional<String> conditionerRefusal(
+      String message, List<String> failures) {
+    java.util.regex.Matcher m =
+        message == null
+            ? null
+            : java.util.regex.Pattern.compile("copy conditioner pspq([0-9a-f]{8})")
+                .matcher(message);
+    if (m == null || !m.find()) {
+      return java.util.Optional.empty();
+    }
+    return refusalOn(InterfaceName.of("pspq" + m.group(1)), failures)
+        .or(() -> refusalOn(InterfaceName.of("pspr" + m.group(1)), failures))
+        .map(r -> "copy conditioner: " + r);
+  }
+
+  /**
    * The first failed tc command on {@code dev} ({@code tc filter add dev DEV ...: reason}); the
    * first {@code dev} of a tc line is the device it acts on (a later one is a mirred target).
    */
@@ -296,7 +318,10 @@ public final class KernelConverger implements Converger {
       InterfaceName dev = e.key().device();
       if ("pending".equals(state)) {
         state = "failed";
-        message = refusalOn(dev, failures).orElse("not in the kernel after apply");
+        message =
+            refusalOn(dev, failures)
+                .or(() -> conditionerRefusal(e.message(), failures))
+                .orElse("not in the kernel after apply");
       }
       long[] total = counters.totals(e.key(), e.counts());
       out.add(

@@ -90,6 +90,12 @@ public final class PlanValidator {
       if (t.dstPort() != null && (t.dstPort() < 1 || t.dstPort() > 65535)) {
         out.add("tunnel " + t.device() + " dstPort " + t.dstPort() + " is outside 1..65535");
       }
+      if (ConditionerPair.ours(t.device())) {
+        out.add(
+            "tunnel "
+                + t.device()
+                + ": psp[qr] + 8 hex digits names the agent's copy conditioners, not a tunnel");
+      }
     }
     return byName;
   }
@@ -157,6 +163,7 @@ public final class PlanValidator {
           }
         }
       }
+      conditioner(what, m.conditioner(), out);
       target(what, m, m.target(), tunnels, out);
       Set<MirrorTarget> distinct = new HashSet<>();
       for (MirrorTarget standby : m.standbyTargets()) {
@@ -165,6 +172,30 @@ public final class PlanValidator {
         }
         target(what + " standby", m, standby, tunnels, out);
       }
+    }
+  }
+
+  /**
+   * A conditioner's bounds (the record checks them when a plan is read; checked again here for a
+   * plan built in code), and a budget whose tbf the kernel can hold.
+   */
+  private static void conditioner(String what, io.pvespan.plan.Conditioner c, List<String> out) {
+    if (c == null) {
+      return;
+    }
+    if (c.snaplen() != null
+        && (c.snaplen() < io.pvespan.plan.Conditioner.MIN_SNAPLEN
+            || c.snaplen() > io.pvespan.plan.Conditioner.MAX_SNAPLEN)) {
+      out.add(what + ": snaplen " + c.snaplen() + " is outside 64..65535");
+    }
+    if (c.vlan() != null && (c.vlan() < 1 || c.vlan() > 4094)) {
+      out.add(what + ": vlan " + c.vlan() + " is outside 1..4094");
+    }
+    if (c.budget() != null
+        && (c.budget().bitsPerSecond() < io.pvespan.model.Bandwidth.MIN
+            || c.budget().bitsPerSecond() > io.pvespan.model.Bandwidth.MAX)) {
+      out.add(
+          what + ": budget " + c.budget().bitsPerSecond() + " bit/s is outside 64kbit..100Gbit");
     }
   }
 

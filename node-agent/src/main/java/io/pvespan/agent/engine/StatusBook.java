@@ -93,7 +93,7 @@ final class StatusBook {
     applied = plan;
     lastReport = report;
     observedAt = now;
-    stats = stats.plus(seconds, report.failures().size());
+    stats = stats.plus(seconds, report.failures().size()).withDrops(report.copyDrops());
     refreshConditions(now);
   }
 

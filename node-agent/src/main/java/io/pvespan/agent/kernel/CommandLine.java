@@ -41,6 +41,18 @@ public final class CommandLine {
     return add(name.value(), false);
   }
 
+  /**
+   * An absolute file path our own code chose (the eBPF object): letters, digits and {@code _.-/}
+   * only, so it is one safe token too.
+   */
+  public CommandLine path(java.nio.file.Path file) {
+    String p = file.toString();
+    if (!file.isAbsolute() || !p.matches("/[A-Za-z0-9_./-]+") || p.contains("..")) {
+      throw new IllegalArgumentException("'" + p + "' is not a safe absolute path");
+    }
+    return add(p, false);
+  }
+
   public CommandLine num(long value) {
     return add(Long.toString(value), false);
   }

@@ -137,4 +137,40 @@ public sealed interface FilterMatch {
       return "bpf " + program.bytecode();
     }
   }
+
+  /**
+   * {@code bpf obj FILE sec SECTION classid 0:PARAM}: one of the copy conditioner's eBPF programs
+   * ({@link ConditionerObject}), which matches every frame and reads {@code param} (16 bits) from
+   * the classid. Only ever on the agent's own conditioner devices, never on a guest's: the program
+   * changes the frame. The file's path is left out of {@link #describe()}: it differs per agent
+   * process, and a restart must adopt the filters in place.
+   */
+  record Ebpf(java.nio.file.Path object, String section, int param) implements FilterMatch {
+    public Ebpf {
+      java.util.Objects.requireNonNull(object);
+      if (!ConditionerObject.SNAPLEN_SECTION.equals(section)
+          && !ConditionerObject.VLAN_SECTION.equals(section)) {
+        throw new IllegalArgumentException("no eBPF section " + section);
+      }
+      if (param < 0 || param > 0xffff) {
+        throw new IllegalArgumentException("eBPF parameter " + param + " is not 16 bits");
+      }
+    }
+
+    @Override
+    public CommandLine appendTo(CommandLine line) {
+      return line.kw("bpf")
+          .kw("obj")
+          .path(object)
+          .kw("sec")
+          .kw(section)
+          .kw("classid")
+          .kw("0:" + Integer.toHexString(param));
+    }
+
+    @Override
+    public String describe() {
+      return "ebpf " + section + " " + param;
+    }
+  }
 }

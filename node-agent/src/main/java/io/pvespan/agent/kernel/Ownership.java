@@ -14,6 +14,9 @@ public final class Ownership {
   /** "sp" in ASCII; Proxmox uses 1:. */
   public static final String ROOT_HANDLE = "7370:";
 
+  /** The budget's tbf on a copy conditioner's own device ("sq"); never on a guest's device. */
+  public static final String CONDITIONER_ROOT_HANDLE = "7371:";
+
   private Ownership() {}
 
   public static boolean reservedPrio(int prio) {

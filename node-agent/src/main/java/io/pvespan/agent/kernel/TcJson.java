@@ -119,7 +119,8 @@ final class TcJson {
                 dev,
                 q.path("kind").asText(),
                 q.path("handle").asText(),
-                q.path("root").asBoolean(false)));
+                q.path("root").asBoolean(false),
+                q.path("drops").asLong(0)));
       }
     }
     return out;

@@ -44,11 +44,23 @@ class KernelActionTest {
           KernelAction.DeleteOwnedFilter.class,
               new KernelAction.DeleteOwnedFilter(TAP, TcSide.INGRESS, null, 7, false));
 
+  private static final InterfaceName Q = InterfaceName.of("pspq0a1b2c3d");
+  private static final InterfaceName R = InterfaceName.of("pspr0a1b2c3d");
+
+  /** The copy conditioner's variants. */
+  static final Map<Class<?>, KernelAction> CONDITIONER_SAMPLES =
+      Map.of(
+          KernelAction.CreateConditioner.class, new KernelAction.CreateConditioner(Q, R),
+          KernelAction.DeleteConditioner.class, new KernelAction.DeleteConditioner(Q),
+          KernelAction.AddConditionerShaper.class,
+              new KernelAction.AddConditionerShaper(R, io.pvespan.model.Bandwidth.parse("10Mbit")));
+
   @Test
   void everyVariantIsCoveredAndRenders() {
-    assertThat(SAMPLES.keySet())
-        .containsExactlyInAnyOrder(KernelAction.class.getPermittedSubclasses());
-    for (KernelAction a : SAMPLES.values()) {
+    Map<Class<?>, KernelAction> all = new java.util.HashMap<>(SAMPLES);
+    all.putAll(CONDITIONER_SAMPLES);
+    assertThat(all.keySet()).containsExactlyInAnyOrder(KernelAction.class.getPermittedSubclasses());
+    for (KernelAction a : all.values()) {
       assertThat(a.commands()).as(a.toString()).isNotEmpty();
     }
   }
@@ -89,6 +101,51 @@ class KernelActionTest {
         .containsExactly(
             "link add pspv10 mtu 1450 type vxlan id 10 local 198.18.0.1 remote 198.18.0.2 dstport 4789 nolearning",
             "link set dev pspv10 up");
+  }
+
+  @Test
+  void conditionerRendering() {
+    assertThat(lines(CONDITIONER_SAMPLES.get(KernelAction.CreateConditioner.class)))
+        .containsExactly(
+            "link add dev pspq0a1b2c3d mtu 65535 type veth peer name pspr0a1b2c3d mtu 65535",
+            "link set dev pspq0a1b2c3d addrgenmode none",
+            "link set dev pspr0a1b2c3d addrgenmode none",
+            "link set dev pspr0a1b2c3d up",
+            "link set dev pspq0a1b2c3d up");
+    assertThat(lines(CONDITIONER_SAMPLES.get(KernelAction.DeleteConditioner.class)))
+        .containsExactly("link del dev pspq0a1b2c3d");
+    assertThat(lines(CONDITIONER_SAMPLES.get(KernelAction.AddConditionerShaper.class)))
+        .containsExactly(
+            "qdisc replace dev pspr0a1b2c3d root handle 7371: tbf rate 10000000bit burst 65536"
+                + " latency 50ms");
+    assertThat(
+            lines(
+                new KernelAction.AddMirrorFilter(
+                    R,
+                    TcSide.INGRESS,
+                    null,
+                    7,
+                    new FilterMatch.Ebpf(java.nio.file.Path.of("/tmp/pvespan-c.o"), "snaplen", 128),
+                    MirredMode.REDIRECT,
+                    R,
+                    COOKIE)))
+        .containsExactly(
+            "filter add dev pspr0a1b2c3d ingress prio 7 protocol all bpf obj /tmp/pvespan-c.o sec"
+                + " snaplen classid 0:80 action mirred egress redirect dev pspr0a1b2c3d cookie "
+                + COOKIE.hex());
+    // Only the agent's own conditioner devices: never a guest's device, a bridge or a tunnel.
+    for (String name : List.of("tap101i0", "vmbr0", "pspv10", "pspq123", "pspqXXXXXXXX")) {
+      InterfaceName n = InterfaceName.of(name);
+      assertThatThrownBy(() -> new KernelAction.DeleteConditioner(n))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new KernelAction.CreateConditioner(n, R))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(
+              () ->
+                  new KernelAction.AddConditionerShaper(
+                      n, io.pvespan.model.Bandwidth.parse("10Mbit")))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
   }
 
   @Test

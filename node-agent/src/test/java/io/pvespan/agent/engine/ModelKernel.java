@@ -107,6 +107,24 @@ final class ModelKernel {
       } else if (a instanceof KernelAction.DeleteOwnedFilter f) {
         filters.removeIf(
             o -> o.dev().equals(f.device()) && o.side() == f.side() && o.prio() == f.prio());
+      } else if (a instanceof KernelAction.CreateConditioner c) {
+        for (InterfaceName n : List.of(c.in(), c.out())) {
+          links.put(n, new ObservedLink(n, "veth", true, 65535, "noqueue", null));
+          qdiscs.put(n, new ArrayList<>(List.of(new ObservedQdisc(n, "noqueue", "0:", true))));
+        }
+      } else if (a instanceof KernelAction.DeleteConditioner d) {
+        InterfaceName out =
+            InterfaceName.of(ConditionerPair.OUT_PREFIX + d.in().value().substring(4));
+        for (InterfaceName n : List.of(d.in(), out)) {
+          links.remove(n);
+          qdiscs.remove(n);
+          filters.removeIf(f -> f.dev().equals(n));
+        }
+      } else if (a instanceof KernelAction.AddConditionerShaper q) {
+        qdiscs.get(q.out()).removeIf(ObservedQdisc::root);
+        qdiscs
+            .get(q.out())
+            .add(new ObservedQdisc(q.out(), "tbf", Ownership.CONDITIONER_ROOT_HANDLE, true, 0));
       } else {
         throw new IllegalStateException("unmodelled " + a);
       }

@@ -284,4 +284,35 @@ class PlanValidatorTest {
         .isEmpty();
     assertThat(io.pvespan.agent.kernel.Cidr.parse(cidr)).isNotNull();
   }
+
+  @Test
+  void aTunnelNamedLikeACopyConditionerIsRefused() {
+    NodeMirrorPlan p =
+        NodeMirrorPlan.of(
+            Plans.NODE,
+            1,
+            List.of(Plans.remote("web", 102, "pspq0a1b2c3d", "198.18.0.9")),
+            List.of(Plans.sendTunnel("pspq0a1b2c3d", "198.18.0.9")),
+            List.of());
+    assertThat(problems(p))
+        .containsExactly(
+            "tunnel pspq0a1b2c3d: psp[qr] + 8 hex digits names the agent's copy conditioners, not a"
+                + " tunnel");
+  }
+
+  @Test
+  void aConditionedEntryPasses() {
+    NodeMirrorPlan p =
+        NodeMirrorPlan.of(
+            Plans.NODE,
+            1,
+            List.of(
+                Plans.local("web", 101, "tap900i0")
+                    .conditioned(
+                        new io.pvespan.plan.Conditioner(
+                            128, io.pvespan.model.Bandwidth.parse("10Mbit"), 100))),
+            List.of(),
+            List.of());
+    assertThat(problems(p)).isEmpty();
+  }
 }
