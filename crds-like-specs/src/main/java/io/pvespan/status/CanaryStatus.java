@@ -21,12 +21,13 @@ public record CanaryStatus(
 
   /** The last canary sent for {@code session} into {@code device}; {@code error} when it failed. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Sent(String session, String device, long sequence, Instant lastSent, String error) {}
+  public record Sent(
+      String session, String device, long sequence, Instant lastSent, String error) {}
 
   /**
    * The newest canary of {@code session} from {@code sourceNode} seen leaving toward the sensor on
-   * {@code device}: {@code sentAt} is the source's send time (what "verified N s ago" counts
-   * from, so a replayed old canary never looks fresh), {@code count} how many arrived so far.
+   * {@code device}: {@code sentAt} is the source's send time (what "verified N s ago" counts from,
+   * so a replayed old canary never looks fresh), {@code count} how many arrived so far.
    */
   public record Received(
       String session,

@@ -2,6 +2,7 @@ package io.pvespan.agent.canary;
 
 import io.pvespan.agent.canary.CanaryFrame.CanaryKey;
 import io.pvespan.agent.kernel.NetnsName;
+import io.pvespan.agent.kernel.PacketSocket;
 import io.pvespan.agent.kernel.Tcpdump;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.plan.NodeMirrorPlan;
@@ -29,10 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's canaries ({@code docs/canaries.md}). Every interval, on one thread of its own (in a
  * lab namespace: joined with setns), it sends one signed {@link CanaryFrame} per (session, target
- * device) of the mirrors the reconciler reports active, into that target device — the sensor's
- * tap for a local sensor, our tunnel device for a remote one — and keeps one {@code tcpdump} per
- * sensor device this node delivers to, counting the canaries that leave toward the sensor guest.
- * Never touches a qdisc or filter: a canary only travels where copies travel.
+ * device) of the mirrors the reconciler reports active, into that target device — the sensor's tap
+ * for a local sensor, our tunnel device for a remote one — and keeps one {@code tcpdump} per sensor
+ * device this node delivers to, counting the canaries that leave toward the sensor guest. Never
+ * touches a qdisc or filter: a canary only travels where copies travel.
  */
 public final class Canaries implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Canaries.class);
@@ -83,8 +84,7 @@ public final class Canaries implements AutoCloseable {
   /** Opens the socket on the canary thread, then ticks every interval. */
   public void start() {
     thread.execute(this::openSocket);
-    thread.scheduleWithFixedDelay(
-        this::tickSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(this::tickSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void openSocket() {
@@ -121,7 +121,8 @@ public final class Canaries implements AutoCloseable {
       String error = socketProblem;
       if (socket != null) {
         try {
-          socket.send(s.device(), new CanaryFrame(s.session(), node, seq, now.toEpochMilli()).encode(key));
+          socket.send(
+              s.device(), new CanaryFrame(s.session(), node, seq, now.toEpochMilli()).encode(key));
         } catch (IOException | IllegalArgumentException e) {
           error = e.getMessage();
         }
@@ -133,22 +134,27 @@ public final class Canaries implements AutoCloseable {
 
   private synchronized void listen(Map<InterfaceName, Set<String>> wanted) {
     watched = wanted;
-    received.values().removeIf(r -> !wanted.getOrDefault(InterfaceName.of(r.device()), Set.of()).contains(r.session()));
-    listeners.entrySet().removeIf(
-        e -> {
-          boolean drop = !wanted.containsKey(e.getKey()) || !e.getValue().process.isAlive();
-          if (drop) {
-            e.getValue().process.destroy();
-          }
-          return drop;
-        });
+    received
+        .values()
+        .removeIf(
+            r ->
+                !wanted.getOrDefault(InterfaceName.of(r.device()), Set.of()).contains(r.session()));
+    listeners
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean drop = !wanted.containsKey(e.getKey()) || !e.getValue().process.isAlive();
+              if (drop) {
+                e.getValue().process.destroy();
+              }
+              return drop;
+            });
     for (InterfaceName dev : wanted.keySet()) {
       if (listeners.containsKey(dev) || !tcpdump.available() || !tcpdump.mayExist(dev)) {
         continue;
       }
       try {
-        Process proc = new ProcessBuilder(tcpdump.canaryArgv(dev)).start();
-        proc.getOutputStream().close();
+        Process proc = tcpdump.startCanaryListener(dev);
         Thread reader = new Thread(() -> read(dev, proc), "pvespan-canary-" + dev);
         reader.setDaemon(true);
         reader.start();
@@ -186,7 +192,13 @@ public final class Canaries implements AutoCloseable {
     received.merge(
         k,
         new CanaryStatus.Received(
-            c.get().session(), c.get().sourceNode(), dev.value(), c.get().sequence(), sentAt, now, 1),
+            c.get().session(),
+            c.get().sourceNode(),
+            dev.value(),
+            c.get().sequence(),
+            sentAt,
+            now,
+            1),
         (old, fresh) ->
             new CanaryStatus.Received(
                 old.session(),

@@ -15,10 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
  * sourceNode} left at {@code sentAtMillis}". Wire form (big-endian): destination {@link #DST_MAC}
  * and source {@link #SRC_MAC} (locally administered), ethertype {@link #ETHERTYPE} (IEEE 802 local
  * experimental 1), magic {@code PSPC}, version 1, sequence (8 bytes), send time in epoch
- * milliseconds (8), session and source node (each one length byte + UTF-8), then the first 16
- * bytes of HMAC-SHA256 over everything from the magic on, keyed with {@link CanaryKey}; zero
- * padding to the Ethernet minimum. {@link #decode} gives empty for anything else: a frame that is
- * not ours, truncated, or not signed with the key.
+ * milliseconds (8), session and source node (each one length byte + UTF-8), then the first 16 bytes
+ * of HMAC-SHA256 over everything from the magic on, keyed with {@link CanaryKey}; zero padding to
+ * the Ethernet minimum. {@link #decode} gives empty for anything else: a frame that is not ours,
+ * truncated, or not signed with the key.
  */
 public record CanaryFrame(String session, String sourceNode, long sequence, long sentAtMillis) {
   public static final int ETHERTYPE = 0x88B5;
@@ -106,8 +106,8 @@ public record CanaryFrame(String session, String sourceNode, long sequence, long
         "pvespan canary key v1\0".getBytes(StandardCharsets.US_ASCII);
 
     /**
-     * The key every agent derives from the agents' shared token (so a guest, which does not
-     * know the token, cannot forge a canary); without a token (mutual TLS only) a fixed key that
+     * The key every agent derives from the agents' shared token (so a guest, which does not know
+     * the token, cannot forge a canary); without a token (mutual TLS only) a fixed key that
      * authenticates nothing.
      */
     public static CanaryKey of(Optional<String> token) {

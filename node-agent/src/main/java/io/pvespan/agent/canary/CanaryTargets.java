@@ -55,8 +55,8 @@ final class CanaryTargets {
   }
 
   /**
-   * Sensor devices on this node and the sessions whose canaries count there: each delivery's
-   * sensor device (copies from other nodes) and each local mirror's target (copies from here).
+   * Sensor devices on this node and the sessions whose canaries count there: each delivery's sensor
+   * device (copies from other nodes) and each local mirror's target (copies from here).
    */
   static Map<InterfaceName, Set<String>> watches(NodeMirrorPlan plan) {
     Map<InterfaceName, Set<String>> out = new TreeMap<>();

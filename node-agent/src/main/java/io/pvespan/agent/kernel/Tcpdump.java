@@ -108,6 +108,16 @@ public final class Tcpdump {
     return argv;
   }
 
+  /** Starts the canary listener ({@link #canaryArgv}); its stdout is pcap, stdin closed. */
+  public Process startCanaryListener(InterfaceName device) throws IOException {
+    if (binary == null) {
+      throw new IOException("tcpdump is not installed (looked for " + CANDIDATES + ")");
+    }
+    Process p = new ProcessBuilder(canaryArgv(device)).start();
+    p.getOutputStream().close();
+    return p;
+  }
+
   private static String queue(Direction direction) {
     return switch (direction) {
       case BOTH -> "inout";

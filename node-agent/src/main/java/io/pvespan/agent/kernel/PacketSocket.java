@@ -1,22 +1,21 @@
-package io.pvespan.agent.canary;
+package io.pvespan.agent.kernel;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-import io.pvespan.agent.kernel.NetnsName;
 import io.pvespan.model.InterfaceName;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Sends whole Ethernet frames out of a named device through one {@code AF_PACKET}/{@code
- * SOCK_RAW} socket (libc through JNA: the JDK has no packet sockets; no process, no shell). A frame
- * sent this way enters the device's transmit path like a mirred copy does: its egress qdisc and
- * filters, then the driver. Not thread-safe: one thread owns it. In a lab namespace the owning
- * thread first joins it with {@code setns} (only that thread moves; the agent's other threads stay).
+ * Sends whole Ethernet frames out of a named device through one {@code AF_PACKET}/{@code SOCK_RAW}
+ * socket (libc through JNA: the JDK has no packet sockets; no process, no shell). A frame sent this
+ * way enters the device's transmit path like a mirred copy does: its egress qdisc and filters, then
+ * the driver. Not thread-safe: one thread owns it. In a lab namespace the owning thread first joins
+ * it with {@code setns} (only that thread moves; the agent's other threads stay).
  */
-final class PacketSocket implements AutoCloseable {
+public final class PacketSocket implements AutoCloseable {
   private static final int AF_PACKET = 17;
   private static final int SOCK_RAW = 3;
   private static final int O_RDONLY = 0;
@@ -53,7 +52,7 @@ final class PacketSocket implements AutoCloseable {
   }
 
   /** Moves the calling thread into lab namespace {@code netns}; call before {@link #open()}. */
-  static void joinNamespace(NetnsName netns) throws IOException {
+  public static void joinNamespace(NetnsName netns) throws IOException {
     try {
       int ns = libc().open("/run/netns/" + netns.value(), O_RDONLY);
       try {
@@ -67,7 +66,7 @@ final class PacketSocket implements AutoCloseable {
   }
 
   /** A send-only packet socket (protocol 0: it receives nothing) in the thread's namespace. */
-  static PacketSocket open() throws IOException {
+  public static PacketSocket open() throws IOException {
     try {
       return new PacketSocket(libc().socket(AF_PACKET, SOCK_RAW, 0));
     } catch (LastErrorException | UnsatisfiedLinkError e) {
@@ -76,7 +75,7 @@ final class PacketSocket implements AutoCloseable {
   }
 
   /** Sends {@code frame} (Ethernet header first) out of {@code device}. */
-  void send(InterfaceName device, byte[] frame) throws IOException {
+  public void send(InterfaceName device, byte[] frame) throws IOException {
     int index = libc().if_nametoindex(device.value());
     if (index == 0) {
       throw new IOException("device " + device + " absent");
