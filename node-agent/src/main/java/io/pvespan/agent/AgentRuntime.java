@@ -135,6 +135,11 @@ public final class AgentRuntime implements AutoCloseable {
               clock);
       reconciler.reportCanaries(canaries::report);
       canaries.start();
+      if (token.isEmpty()) {
+        LOG.warn(
+            "canaries are not signed with a secret (no --token-file): a guest that can reach a"
+                + " sensor's path could forge one; see docs/canaries.md");
+      }
     }
     return new AgentRuntime(server, reconciler, events, captures, canaries);
   }
