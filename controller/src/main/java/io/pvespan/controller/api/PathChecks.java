@@ -39,7 +39,7 @@ final class PathChecks {
     Set<String> sources = new TreeSet<>();
     for (NodeMirrorPlan plan : s.plans()) {
       for (MirrorEntry m : plan.mirrors()) {
-        if (m.session().equals(name) && m.state() == EntryState.ACTIVE) {
+        if (m.session().equals(name) && sourceRuns(s, plan.node(), m)) {
           sources.add(plan.node());
         }
       }
@@ -54,6 +54,19 @@ final class PathChecks {
       out.add(path(s.now(), name, node, collector, agents));
     }
     return out;
+  }
+
+  /**
+   * The entry's guest runs on {@code node}: its copies have a path to check. An entry also waits
+   * while the sensor VM is stopped; that path is checked (and not verified), a stopped source is
+   * not. Without an inventory, the entry's own state decides.
+   */
+  private static boolean sourceRuns(ControllerSnapshot s, String node, MirrorEntry m) {
+    if (s.inventory() == null) {
+      return m.state() == EntryState.ACTIVE;
+    }
+    return s.inventory().guests().stream()
+        .anyMatch(g -> g.vmid().equals(m.vmid()) && node.equals(g.node()) && g.running());
   }
 
   private static PathView path(

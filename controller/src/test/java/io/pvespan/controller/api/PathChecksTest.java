@@ -87,12 +87,20 @@ class PathChecksTest {
 
   private static List<PathView> paths(
       List<NodeMirrorPlan> plans, MirrorSession s, AgentSnapshot... agents) {
+    return paths(null, plans, s, agents);
+  }
+
+  private static List<PathView> paths(
+      io.pvespan.inventory.Inventory inventory,
+      List<NodeMirrorPlan> plans,
+      MirrorSession s,
+      AgentSnapshot... agents) {
     ControllerSnapshot snap =
         new ControllerSnapshot(
             NOW,
             new SpecSet(List.of(COLLECTOR, IDS), List.of(s)),
             List.of(),
-            null,
+            inventory,
             null,
             null,
             0,
@@ -188,6 +196,43 @@ class PathChecksTest {
                 agent("pve1", NOW, 10_000)))
         .as("a stopped guest has no path to check")
         .isEmpty();
+  }
+
+  @Test
+  void aStoppedSensorLeavesTheRunningSourcesPathNotVerifiedAStoppedSourceHasNone() {
+    // The planner marks the entry waiting in both cases; the inventory tells them apart.
+    var plans = List.of(plan("pve1", "web", EntryState.WAITING));
+    var running = inventory("running");
+    assertThat(
+            paths(
+                running,
+                plans,
+                session("web", "ids"),
+                agent("pve1", NOW, 10_000),
+                agent("pve2", NOW, 10_000, got("pve1", NOW.minusSeconds(40)))))
+        .singleElement()
+        .satisfies(p -> assertThat(p.checked()).isTrue())
+        .satisfies(p -> assertThat(p.verified()).isFalse());
+    assertThat(
+            paths(inventory("stopped"), plans, session("web", "ids"), agent("pve1", NOW, 10_000)))
+        .isEmpty();
+  }
+
+  private static io.pvespan.inventory.Inventory inventory(String sourceStatus) {
+    return new io.pvespan.inventory.Inventory(
+        List.of(),
+        List.of(
+            new io.pvespan.inventory.Guest(
+                new VmId(101),
+                io.pvespan.model.GuestType.QEMU,
+                "pve1",
+                sourceStatus,
+                "web1",
+                null,
+                null,
+                false,
+                null,
+                null)));
   }
 
   @Test

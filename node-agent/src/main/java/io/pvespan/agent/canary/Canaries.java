@@ -102,7 +102,8 @@ public final class Canaries implements AutoCloseable {
   private void tickSafely() {
     try {
       tick();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // Caught so the executor keeps this thread: a new one would not be in the lab namespace.
       LOG.warn("canary round failed: {}", e.toString());
     }
   }

@@ -60,7 +60,7 @@ public final class PacketSocket implements AutoCloseable {
       } finally {
         libc().close(ns);
       }
-    } catch (LastErrorException | UnsatisfiedLinkError e) {
+    } catch (LastErrorException | LinkageError e) {
       throw new IOException("cannot join namespace " + netns + ": " + e.getMessage());
     }
   }
@@ -69,7 +69,7 @@ public final class PacketSocket implements AutoCloseable {
   public static PacketSocket open() throws IOException {
     try {
       return new PacketSocket(libc().socket(AF_PACKET, SOCK_RAW, 0));
-    } catch (LastErrorException | UnsatisfiedLinkError e) {
+    } catch (LastErrorException | LinkageError e) {
       throw new IOException("cannot open an AF_PACKET socket: " + e.getMessage());
     }
   }
