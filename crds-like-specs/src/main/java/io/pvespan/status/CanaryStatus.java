@@ -9,14 +9,25 @@ import java.util.List;
  * per (session, target device) of its active mirrors ({@code sent}), and it counts those arriving
  * at the sensor devices it delivers to ({@code received}, one row per session and source node).
  * {@code authenticated}: canaries are signed with a key from the agents' shared token (false: no
- * token, so a forged canary cannot be told from a real one).
+ * token, so a forged canary cannot be told from a real one). {@code countError}: why canaries
+ * arriving at this node's sensors cannot be counted (no tcpdump), else absent.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CanaryStatus(
-    long intervalMillis, boolean authenticated, List<Sent> sent, List<Received> received) {
+    long intervalMillis,
+    boolean authenticated,
+    List<Sent> sent,
+    List<Received> received,
+    String countError) {
   public CanaryStatus {
     sent = sent == null ? List.of() : List.copyOf(sent);
     received = received == null ? List.of() : List.copyOf(received);
+  }
+
+  /** A status whose counting works (or that has nothing to count). */
+  public CanaryStatus(
+      long intervalMillis, boolean authenticated, List<Sent> sent, List<Received> received) {
+    this(intervalMillis, authenticated, sent, received, null);
   }
 
   /** The last canary sent for {@code session} into {@code device}; {@code error} when it failed. */

@@ -231,7 +231,10 @@ public final class Canaries implements AutoCloseable {
         interval.toMillis(),
         key.authenticated(),
         sent.values().stream().sorted(bySent).toList(),
-        received.values().stream().sorted(byReceived).toList());
+        received.values().stream().sorted(byReceived).toList(),
+        !watched.isEmpty() && !tcpdump.available()
+            ? "tcpdump is not installed: canaries arriving at this node's sensors are not counted"
+            : null);
   }
 
   @Override
