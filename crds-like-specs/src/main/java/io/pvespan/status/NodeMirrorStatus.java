@@ -22,7 +22,8 @@ public record NodeMirrorStatus(
     List<DriftItem> drift,
     KernelCapabilities capabilities,
     List<Condition> conditions,
-    List<GuestDevice> guestDevices) {
+    List<GuestDevice> guestDevices,
+    CanaryStatus canaries) {
   public static final String KIND = "NodeMirrorStatus";
 
   public NodeMirrorStatus {
@@ -33,6 +34,51 @@ public record NodeMirrorStatus(
     drift = drift == null ? List.of() : List.copyOf(drift);
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
     guestDevices = guestDevices == null ? List.of() : List.copyOf(guestDevices);
+  }
+
+  /** A status without canaries (an agent that sends none, or one older than them). */
+  public NodeMirrorStatus(
+      String apiVersion,
+      String kind,
+      String node,
+      long appliedGeneration,
+      String appliedDigest,
+      Instant observedAt,
+      List<EntryStatus> entries,
+      List<DriftItem> drift,
+      KernelCapabilities capabilities,
+      List<Condition> conditions,
+      List<GuestDevice> guestDevices) {
+    this(
+        apiVersion,
+        kind,
+        node,
+        appliedGeneration,
+        appliedDigest,
+        observedAt,
+        entries,
+        drift,
+        capabilities,
+        conditions,
+        guestDevices,
+        null);
+  }
+
+  /** This status with {@code canaries} instead of its own. */
+  public NodeMirrorStatus withCanaries(CanaryStatus canaries) {
+    return new NodeMirrorStatus(
+        apiVersion,
+        kind,
+        node,
+        appliedGeneration,
+        appliedDigest,
+        observedAt,
+        entries,
+        drift,
+        capabilities,
+        conditions,
+        guestDevices,
+        canaries);
   }
 
   /** A status that lists no guest devices. */

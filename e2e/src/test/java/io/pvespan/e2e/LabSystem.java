@@ -54,7 +54,23 @@ final class LabSystem implements AutoCloseable {
       Map<String, String> extraSpecs,
       boolean git,
       boolean examples,
-      Duration haCheckIn) {
+      Duration haCheckIn,
+      Duration canaryInterval) {
+    Setup(
+        Duration poll,
+        Map<Integer, String> moves,
+        Map<String, String> extraSpecs,
+        boolean git,
+        boolean examples,
+        Duration haCheckIn) {
+      this(poll, moves, extraSpecs, git, examples, haCheckIn, null);
+    }
+
+    /** The agents send canaries every {@code interval} (otherwise none: exact sensor ledgers). */
+    Setup withCanaries(Duration interval) {
+      return new Setup(poll, moves, extraSpecs, git, examples, haCheckIn, interval);
+    }
+
     Setup(Duration poll, Map<Integer, String> moves, Map<String, String> extraSpecs) {
       this(poll, moves, extraSpecs, false, false, null);
     }
@@ -70,7 +86,7 @@ final class LabSystem implements AutoCloseable {
 
     /** Controllers in high availability on a PostgreSQL the lab starts ({@code ha:}). */
     Setup withHa(Duration checkIn) {
-      return new Setup(poll, moves, extraSpecs, git, examples, checkIn);
+      return new Setup(poll, moves, extraSpecs, git, examples, checkIn, canaryInterval);
     }
 
     static Setup standard() {
@@ -85,18 +101,18 @@ final class LabSystem implements AutoCloseable {
     Setup moving(int vmid, String node) {
       Map<Integer, String> m = new TreeMap<>(moves);
       m.put(vmid, node);
-      return new Setup(poll, m, extraSpecs, git, examples, haCheckIn);
+      return new Setup(poll, m, extraSpecs, git, examples, haCheckIn, canaryInterval);
     }
 
     Setup withSpec(String file, String content) {
       Map<String, String> m = new TreeMap<>(extraSpecs);
       m.put(file, content);
-      return new Setup(poll, moves, m, git, examples, haCheckIn);
+      return new Setup(poll, moves, m, git, examples, haCheckIn, canaryInterval);
     }
 
     /** Specs from a Git repository ({@code specs.git}, polled every {@link #POLL}). */
     Setup fromGit() {
-      return new Setup(poll, moves, extraSpecs, true, examples, haCheckIn);
+      return new Setup(poll, moves, extraSpecs, true, examples, haCheckIn, canaryInterval);
     }
   }
 
@@ -164,6 +180,9 @@ final class LabSystem implements AutoCloseable {
               work,
               specs.dir(),
               setup.poll());
+      if (setup.canaryInterval() != null) {
+        options = options.withCanaryInterval(setup.canaryInterval());
+      }
       if (repo != null) {
         options = options.withSpecsGit(new LabCluster.GitSpecs(repo.url(), SpecRepo.BRANCH, POLL));
       }

@@ -37,7 +37,7 @@ class PrometheusRulesIT {
   void rulesPassPromtoolCheck() {
     Exec.Result r = promtool("check", "rules", RULES_DIR.resolve("pvespan.rules.yml").toString());
     assertPasses(r);
-    assertThat(r.stdout()).contains("SUCCESS: 10 rules found");
+    assertThat(r.stdout()).contains("SUCCESS: 11 rules found");
   }
 
   @Test

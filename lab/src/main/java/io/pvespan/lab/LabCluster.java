@@ -36,7 +36,9 @@ public final class LabCluster {
    * specs are, where files go, and how often the controller polls ({@code pollInterval} null: the
    * controller's defaults for polling and status, as a real installation runs it). {@code specsGit}
    * null: the controller reads {@code specsDir}; otherwise it pulls its specs from that Git
-   * repository ({@code specs.git}), and {@code specsDir} is only the plan's ({@link #plan}).
+   * repository ({@code specs.git}), and {@code specsDir} is only the plan's ({@link #plan}). {@code
+   * canaryInterval} null: the agents send no canaries ({@code --canary-interval 0}), so that the
+   * sensors' byte and frame ledgers hold only mirrored traffic; else their interval.
    */
   public record Options(
       Path controllerJar,
@@ -46,7 +48,27 @@ public final class LabCluster {
       Path specsDir,
       Duration pollInterval,
       GitSpecs specsGit,
-      Ha ha) {
+      Ha ha,
+      Duration canaryInterval) {
+    /** Without canaries. */
+    public Options(
+        Path controllerJar,
+        Path agentJar,
+        Path labJar,
+        Path workDir,
+        Path specsDir,
+        Duration pollInterval,
+        GitSpecs specsGit,
+        Ha ha) {
+      this(controllerJar, agentJar, labJar, workDir, specsDir, pollInterval, specsGit, ha, null);
+    }
+
+    /** The same, with the agents sending canaries every {@code interval}. */
+    public Options withCanaryInterval(Duration interval) {
+      return new Options(
+          controllerJar, agentJar, labJar, workDir, specsDir, pollInterval, specsGit, ha, interval);
+    }
+
     /** Specs from {@code specsDir} or Git, one controller without a database. */
     public Options(
         Path controllerJar,
@@ -72,13 +94,30 @@ public final class LabCluster {
 
     /** The same, with the controller pulling its specs from {@code git}. */
     public Options withSpecsGit(GitSpecs git) {
-      return new Options(controllerJar, agentJar, labJar, workDir, specsDir, pollInterval, git, ha);
+      return new Options(
+          controllerJar,
+          agentJar,
+          labJar,
+          workDir,
+          specsDir,
+          pollInterval,
+          git,
+          ha,
+          canaryInterval);
     }
 
     /** The same, with the controllers sharing a PostgreSQL database ({@code ha:}). */
     public Options withHa(Ha ha) {
       return new Options(
-          controllerJar, agentJar, labJar, workDir, specsDir, pollInterval, specsGit, ha);
+          controllerJar,
+          agentJar,
+          labJar,
+          workDir,
+          specsDir,
+          pollInterval,
+          specsGit,
+          ha,
+          canaryInterval);
     }
 
     /** The jars the launcher builds under {@code home} ({@code -Dpvespan.home}). */
@@ -442,7 +481,12 @@ public final class LabCluster {
                 options.workDir().resolve("agent-" + node.name()).toString(),
                 // Tunnels only between lab addresses: the benchmarking range.
                 "--underlay",
-                "198.18.0.0/15"));
+                "198.18.0.0/15",
+                "--canary-interval",
+                options.canaryInterval() == null
+                    ? "0"
+                    : java.math.BigDecimal.valueOf(options.canaryInterval().toMillis(), 3)
+                        .toPlainString()));
     // The certificate is the credential: no shared token.
     args.addAll(pki.agentArgs(node.name()));
     return args;

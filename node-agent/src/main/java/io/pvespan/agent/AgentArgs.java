@@ -18,7 +18,8 @@ import picocli.CommandLine.ParameterException;
     customSynopsis = {
       "./pvespan agent --node NAME --listen HOST:PORT --state-dir DIR",
       "    (--tls-cert PEM --tls-key PEM [--tls-ca PEM] | --insecure-lab-http)",
-      "    [--token-file FILE] [--netns NAME] [--underlay CIDR,...] [--resync SECONDS]"
+      "    [--token-file FILE] [--netns NAME] [--underlay CIDR,...] [--resync SECONDS]",
+      "    [--canary-interval SECONDS]"
     },
     synopsisHeading = "usage: ",
     descriptionHeading = "%n",
@@ -107,6 +108,14 @@ final class AgentArgs {
       paramLabel = "SECONDS",
       description = "re-read the kernel and converge at least this often, 1..86400 (default 30)")
   String resync;
+
+  @Option(
+      names = "--canary-interval",
+      paramLabel = "SECONDS",
+      description =
+          "send a canary per mirrored session and target this often, and count those arriving at"
+              + " this node's sensors; 0 sends none (default 10; docs/canaries.md)")
+  String canaryInterval;
 
   @Option(
       names = {"-h", "--help"},

@@ -26,8 +26,10 @@ public record AgentOptions(
     Duration resync,
     Underlay underlay,
     Optional<Path> tlsCa,
-    boolean insecureLabHttp) {
+    boolean insecureLabHttp,
+    Duration canaryInterval) {
   public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_CANARY_INTERVAL = Duration.ofSeconds(10);
 
   // A Proxmox node name is a host name label; netns names are file names under /run/netns.
   private static final Pattern NODE =
@@ -45,6 +47,35 @@ public record AgentOptions(
     netns = netns == null ? Optional.empty() : netns;
     resync = resync == null ? DEFAULT_RESYNC : resync;
     underlay = underlay == null ? Underlay.NONE : underlay;
+    canaryInterval = canaryInterval == null ? DEFAULT_CANARY_INTERVAL : canaryInterval;
+  }
+
+  /** The options without a canary interval of their own (the default). */
+  public AgentOptions(
+      String node,
+      InetSocketAddress listen,
+      Path stateDir,
+      Optional<Path> tokenFile,
+      Optional<Path> tlsCert,
+      Optional<Path> tlsKey,
+      Optional<String> netns,
+      Duration resync,
+      Underlay underlay,
+      Optional<Path> tlsCa,
+      boolean insecureLabHttp) {
+    this(
+        node,
+        listen,
+        stateDir,
+        tokenFile,
+        tlsCert,
+        tlsKey,
+        netns,
+        resync,
+        underlay,
+        tlsCa,
+        insecureLabHttp,
+        null);
   }
 
   public boolean tls() {
@@ -92,7 +123,8 @@ public record AgentOptions(
         resync,
         underlay,
         ca,
-        given.insecureLabHttp);
+        given.insecureLabHttp,
+        canaryInterval(notEmpty(given.canaryInterval, "--canary-interval")));
   }
 
   /**
@@ -192,5 +224,22 @@ public record AgentOptions(
       // falls through to the one-line error
     }
     throw new UsageException("--resync '" + text + "' is not a number of seconds in 1..86400");
+  }
+
+  /** Seconds (decimals allowed), 0 = no canaries, else 0.2..3600. */
+  private static Duration canaryInterval(String text) throws UsageException {
+    if (text == null) {
+      return DEFAULT_CANARY_INTERVAL;
+    }
+    try {
+      long millis = new java.math.BigDecimal(text).movePointRight(3).longValueExact();
+      if (millis == 0 || (millis >= 200 && millis <= 3_600_000)) {
+        return Duration.ofMillis(millis);
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      // falls through to the one-line error
+    }
+    throw new UsageException(
+        "--canary-interval '" + text + "' is not 0 or a number of seconds in 0.2..3600");
   }
 }

@@ -4,6 +4,8 @@ import io.pvespan.agent.api.ApiServer;
 import io.pvespan.agent.api.ApiTransport;
 import io.pvespan.agent.api.PemTls;
 import io.pvespan.agent.api.PlanIntake;
+import io.pvespan.agent.canary.Canaries;
+import io.pvespan.agent.canary.CanaryFrame;
 import io.pvespan.agent.capture.Captures;
 import io.pvespan.agent.engine.AgentReconciler;
 import io.pvespan.agent.engine.Converger;
@@ -38,10 +40,16 @@ public final class AgentRuntime implements AutoCloseable {
   private final AgentReconciler reconciler;
   private final KernelEvents events;
   private final Captures captures;
+  private final Canaries canaries;
 
   private AgentRuntime(
-      ApiServer server, AgentReconciler reconciler, KernelEvents events, Captures captures) {
+      ApiServer server,
+      AgentReconciler reconciler,
+      KernelEvents events,
+      Captures captures,
+      Canaries canaries) {
     this.captures = captures;
+    this.canaries = canaries;
     this.server = server;
     this.reconciler = reconciler;
     this.events = events;
@@ -113,7 +121,27 @@ public final class AgentRuntime implements AutoCloseable {
     if (transport instanceof ApiTransport.PlainHttp) {
       LOG.warn("--insecure-lab-http: serving plain HTTP; plans and the token travel in clear text");
     }
-    return new AgentRuntime(server, reconciler, events, captures);
+    Canaries canaries = null;
+    if (!options.canaryInterval().isZero()) {
+      canaries =
+          new Canaries(
+              options.node(),
+              options.netns().map(NetnsName::new),
+              CanaryFrame.CanaryKey.of(token),
+              options.canaryInterval(),
+              reconciler::plan,
+              reconciler::status,
+              new Tcpdump(options.netns().map(NetnsName::new).orElse(null)),
+              clock);
+      reconciler.reportCanaries(canaries::report);
+      canaries.start();
+      if (token.isEmpty()) {
+        LOG.warn(
+            "canaries are not signed with a secret (no --token-file): a guest that can reach a"
+                + " sensor's path could forge one; see docs/canaries.md");
+      }
+    }
+    return new AgentRuntime(server, reconciler, events, captures, canaries);
   }
 
   /** The transport the options ask for; mutual TLS checks this node's own certificate. */
@@ -164,6 +192,9 @@ public final class AgentRuntime implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    if (canaries != null) {
+      canaries.close();
+    }
     captures.close();
     events.close();
     reconciler.close();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pvespan.version.PvespanVersion;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -84,6 +85,19 @@ class AgentOptionsTest {
   }
 
   @Test
+  void canaryIntervalIsSecondsZeroTurnsCanariesOff() throws UsageException {
+    assertThat(parse(LAB).canaryInterval()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(parse(LAB + " --canary-interval 0.5").canaryInterval())
+        .isEqualTo(java.time.Duration.ofMillis(500));
+    assertThat(parse(LAB + " --canary-interval 0").canaryInterval()).isZero();
+    for (String bad : List.of("0.1", "-1", "3601", "ten", "0.0005")) {
+      assertThatThrownBy(() -> parse(LAB + " --canary-interval " + bad))
+          .isInstanceOf(UsageException.class)
+          .hasMessageContaining("--canary-interval '" + bad + "'");
+    }
+  }
+
+  @Test
   void bothValueFormsAreTheSame() throws UsageException {
     assertThat(parse(LAB.replace("--node pve1", "--node=pve1") + " --resync=7"))
         .isEqualTo(parse(LAB + " --resync 7"));
@@ -98,7 +112,7 @@ class AgentOptionsTest {
       assertThat(o.description()).as(o.longestName()).isNotEmpty();
       assertThat(help).contains(o.longestName()).contains(o.description()[0].split(" ")[0]);
     }
-    assertThat(line.getCommandSpec().options()).hasSize(13);
+    assertThat(line.getCommandSpec().options()).hasSize(14);
     assertThat(new AgentArgs.Version().getVersion())
         .singleElement()
         .asString()

@@ -115,7 +115,7 @@ class DebPackagesIT {
 
   @Test
   @Order(1)
-  void theAgentPackageInstalledAndEnabledMirrorsToTheSensor() {
+  void theAgentPackageInstalledAndEnabledMirrorsToTheSensor() throws InterruptedException {
     String installed =
         machine.sh("apt-get install -y --no-install-recommends /root/pvespan-agent.deb").out();
     assertThat(installed).contains("Setting up pvespan-agent");
@@ -181,6 +181,24 @@ class DebPackagesIT {
     long mirrored = lab.sensorRxBytes() - before;
     System.out.printf("DebPackagesIT: 300 x %d B sent, %d B at the sensor%n", PAYLOAD, mirrored);
     assertThat(mirrored).isGreaterThanOrEqualTo(300L * PAYLOAD);
+
+    // Canaries (every 10 s by default) work under the unit's sandbox: the packet socket opens
+    // (CAP_NET_RAW, AF_PACKET, JNA's native library unpacked in the private /tmp) and the send
+    // into the sensor's device succeeds.
+    JsonNode sent = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      sent = agent.getJson("/v1/status").path("canaries").path("sent");
+      if (sent.size() > 0) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    System.out.println("DebPackagesIT: canaries sent: " + sent);
+    assertThat(sent).as("canaries sent by the packaged agent").isNotEmpty();
+    for (JsonNode one : sent) {
+      assertThat(one.path("error").isMissingNode()).as("a canary send failed: %s", one).isTrue();
+    }
   }
 
   @Test

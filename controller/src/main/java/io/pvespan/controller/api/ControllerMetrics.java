@@ -145,7 +145,9 @@ final class ControllerMetrics implements MultiCollector {
             agents,
             a -> a.lastStatus() == null ? 0 : a.lastStatus().drift().size()));
     out.add(SessionMetrics.nodeEntries(agents));
-    out.addAll(SessionMetrics.sessions(ControllerViews.sessions(s)));
+    List<SessionView> sessionViews = ControllerViews.sessions(s);
+    out.addAll(SessionMetrics.sessions(sessionViews));
+    out.addAll(SessionMetrics.paths(sessionViews));
     out.add(
         gauge("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes));
     out.add(gauge("jvm_memory_heap_used_bytes", "Java heap in use, in bytes.", heapUsedBytes));

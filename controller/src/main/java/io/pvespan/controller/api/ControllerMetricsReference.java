@@ -37,8 +37,27 @@ public final class ControllerMetricsReference {
                 null,
                 null,
                 false));
+    var mirror =
+        new io.pvespan.plan.MirrorEntry(
+            "web",
+            new VmId(101),
+            new NicId(0),
+            io.pvespan.model.InterfaceName.of("tap101i0"),
+            Direction.BOTH,
+            io.pvespan.plan.EntryState.ACTIVE,
+            new io.pvespan.plan.LocalTarget(io.pvespan.model.InterfaceName.of("tap999i0")),
+            List.of());
+    var canaries =
+        new io.pvespan.status.CanaryStatus(
+            10_000,
+            true,
+            List.of(),
+            List.of(
+                new io.pvespan.status.CanaryStatus.Received(
+                    "web", "pve1", "tap999i0", 1, Instant.EPOCH, Instant.EPOCH, 1)));
     NodeMirrorStatus status =
-        new NodeMirrorStatus(null, null, "pve1", 1, null, null, List.of(), null, null, null);
+        new NodeMirrorStatus(null, null, "pve1", 1, null, null, List.of(), null, null, null)
+            .withCanaries(canaries);
     AgentSnapshot agent =
         new AgentSnapshot(
             "pve1",
@@ -65,7 +84,9 @@ public final class ControllerMetricsReference {
             null,
             0,
             0,
-            List.of(),
+            List.of(
+                io.pvespan.plan.NodeMirrorPlan.of(
+                    "pve1", 1, List.of(mirror), List.of(), List.of())),
             List.of(),
             List.of(),
             List.of(agent),

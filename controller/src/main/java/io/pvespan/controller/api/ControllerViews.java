@@ -158,7 +158,8 @@ public final class ControllerViews {
         devices,
         packets,
         bytes,
-        conditions);
+        conditions,
+        PathChecks.of(s, session, agents));
   }
 
   private static Condition ready(

@@ -47,6 +47,46 @@ final class SessionMetrics {
             v -> v.devices().values().stream().mapToInt(List::size).sum()));
   }
 
+  /** Proof of coverage per (session, source node), from {@link SessionView#paths()}. */
+  static List<MetricSnapshot> paths(List<SessionView> sessions) {
+    return List.of(
+        perPath(
+            "pvespan_controller_path_verified",
+            "1 when a canary the source node's agent sent for the session recently reached the"
+                + " sensor (docs/canaries.md), 0 when none did; absent where no canary can tell"
+                + " (an external collector, an agent that sends none).",
+            sessions,
+            p -> p.verified() ? 1 : 0),
+        perPath(
+            "pvespan_controller_path_verified_age_seconds",
+            "Seconds since the newest canary from the source node that reached the session's"
+                + " sensor was sent; absent before the first one arrives.",
+            sessions,
+            p -> p.ageSeconds() == null ? Double.NaN : p.ageSeconds()));
+  }
+
+  /** One sample per (session, source node) that canaries check; NaN values are left out. */
+  private static GaugeSnapshot perPath(
+      String name,
+      String help,
+      List<SessionView> sessions,
+      java.util.function.ToDoubleFunction<PathView> f) {
+    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+    for (SessionView v : sessions) {
+      for (PathView p : v.paths()) {
+        double value = f.applyAsDouble(p);
+        if (p.checked() && !Double.isNaN(value)) {
+          b.dataPoint(
+              GaugeDataPointSnapshot.builder()
+                  .labels(Labels.of("node", p.node(), "session", v.name()))
+                  .value(value)
+                  .build());
+        }
+      }
+    }
+    return b.build();
+  }
+
   /** {@code pvespan_controller_node_entries{node,kind,state}} from each agent's last status. */
   static GaugeSnapshot nodeEntries(List<AgentSnapshot> agents) {
     GaugeSnapshot.Builder b =

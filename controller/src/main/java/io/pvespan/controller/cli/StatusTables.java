@@ -30,6 +30,7 @@ final class StatusTables {
       }
       t.print(out);
     }
+    paths(sessions, out);
     out.println();
     out.println("NODES");
     if (nodes.isEmpty()) {
@@ -145,5 +146,25 @@ final class StatusTables {
       }
     }
     return degraded == null ? ready : ready + ", Degraded: " + degraded;
+  }
+
+  /**
+   * Proof of coverage per session and source node (docs/canaries.md); printed only when the
+   * controller reports paths (agents that send canaries).
+   */
+  private static void paths(JsonNode sessions, PrintWriter out) {
+    TextTable t = new TextTable("SESSION", "SOURCE NODE", "PATH");
+    boolean any = false;
+    for (JsonNode s : sessions) {
+      for (JsonNode p : s.path("paths")) {
+        any = true;
+        t.row(s.path("name").asText(), p.path("node").asText(), p.path("message").asText());
+      }
+    }
+    if (any) {
+      out.println();
+      out.println("PATHS (canaries)");
+      t.print(out);
+    }
   }
 }

@@ -175,7 +175,19 @@ class SchemaRecordsTest {
   @Test
   void nodeMirrorStatusesValidate() {
     var empty = new NodeMirrorStatus(null, null, "pve2", 0, null, null, null, null, null, null);
-    for (NodeMirrorStatus status : List.of(fullStatus(), empty)) {
+    var canaries =
+        new io.pvespan.status.CanaryStatus(
+            10_000,
+            true,
+            List.of(
+                new io.pvespan.status.CanaryStatus.Sent("web-local", "tap200i1", 4, T, null),
+                new io.pvespan.status.CanaryStatus.Sent(
+                    "dmz-tagged", "pspv000064", 5, T, "device pspv000064 absent")),
+            List.of(
+                new io.pvespan.status.CanaryStatus.Received(
+                    "web-remote", "pve2", "tap200i1", 9, T, T, 3)));
+    for (NodeMirrorStatus status :
+        List.of(fullStatus(), empty, fullStatus().withCanaries(canaries))) {
       assertThat(errors("NodeMirrorStatus", PlanJson.MAPPER.valueToTree(status)))
           .as(PlanJson.write(status))
           .isEmpty();

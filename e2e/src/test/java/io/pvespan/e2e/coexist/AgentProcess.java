@@ -67,7 +67,10 @@ final class AgentProcess implements AutoCloseable {
             tokenFile.toString(),
             "--insecure-lab-http",
             "--netns",
-            netns);
+            netns,
+            // No canaries: the coexistence runs count every frame at the sensor.
+            "--canary-interval",
+            "0");
     Process p =
         new ProcessBuilder(argv)
             .redirectErrorStream(true)

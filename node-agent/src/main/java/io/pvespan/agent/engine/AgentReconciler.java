@@ -159,9 +159,19 @@ public final class AgentReconciler implements AutoCloseable {
   }
 
   public NodeMirrorStatus status() {
+    NodeMirrorStatus s;
     synchronized (book) {
-      return book.status();
+      s = book.status();
     }
+    java.util.function.Supplier<io.pvespan.status.CanaryStatus> c = canaries;
+    return c == null ? s : s.withCanaries(c.get());
+  }
+
+  private volatile java.util.function.Supplier<io.pvespan.status.CanaryStatus> canaries;
+
+  /** Where the status's canary part comes from ({@code io.pvespan.agent.canary.Canaries}). */
+  public void reportCanaries(java.util.function.Supplier<io.pvespan.status.CanaryStatus> source) {
+    this.canaries = source;
   }
 
   public AgentStats stats() {

@@ -91,6 +91,33 @@ public final class Tcpdump {
     return new ProcessBuilder(argv(device, direction, filter)).start();
   }
 
+  /**
+   * The argument list for the canary listener on a sensor device: only frames of ethertype {@code
+   * 0x88b5} the device transmits toward the sensor guest ({@code -Q out}), first 512 bytes (a
+   * canary is shorter), in a 256 KiB ring (a canary per session and source node per interval).
+   */
+  public List<String> canaryArgv(InterfaceName device) {
+    List<String> argv = new ArrayList<>();
+    if (netns != null) {
+      argv.addAll(List.of(Tool.IP.path(), "netns", "exec", netns.value()));
+    }
+    argv.add(binary == null ? CANDIDATES.get(0) : binary);
+    argv.addAll(List.of("-i", device.value(), "-p", "-n", "-U", "--immediate-mode"));
+    argv.addAll(List.of("-B", "256", "-s", "512", "-w", "-", "-Q", "out"));
+    argv.addAll(List.of("--", "ether proto 0x88b5"));
+    return argv;
+  }
+
+  /** Starts the canary listener ({@link #canaryArgv}); its stdout is pcap, stdin closed. */
+  public Process startCanaryListener(InterfaceName device) throws IOException {
+    if (binary == null) {
+      throw new IOException("tcpdump is not installed (looked for " + CANDIDATES + ")");
+    }
+    Process p = new ProcessBuilder(canaryArgv(device)).start();
+    p.getOutputStream().close();
+    return p;
+  }
+
   private static String queue(Direction direction) {
     return switch (direction) {
       case BOTH -> "inout";

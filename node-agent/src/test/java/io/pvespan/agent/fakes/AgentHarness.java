@@ -68,6 +68,9 @@ public final class AgentHarness implements AutoCloseable {
     if (!extraArgs.contains("--tls-cert")) {
       args.add("--insecure-lab-http");
     }
+    if (!extraArgs.contains("--canary-interval")) {
+      args.addAll(List.of("--canary-interval", "0")); // a fake kernel: nothing to send into
+    }
     args.addAll(extraArgs);
     AgentOptions options = AgentOptions.parse(args.toArray(String[]::new));
     Holder h = new Holder(converger, events);
