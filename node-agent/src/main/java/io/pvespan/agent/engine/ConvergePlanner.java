@@ -65,7 +65,7 @@ final class ConvergePlanner {
     for (MirrorEntry m : plan.mirrors()) {
       w.mirror(m);
     }
-    w.unplannedConditioners();
+    w.conditioners.unplanned();
     Map<InterfaceName, Long> deliveriesFrom = new HashMap<>();
     for (Delivery d : plan.deliveries()) {
       deliveriesFrom.merge(d.from(), 1L, Long::sum);
@@ -92,18 +92,24 @@ final class ConvergePlanner {
     final Set<InterfaceName> rootAdded = new LinkedHashSet<>();
     final Set<InterfaceName> held;
     final Map<EntryKey, EntryKey> standbyOf = new HashMap<>();
-    final Map<InterfaceName, ConditionerPair> pairs = new LinkedHashMap<>();
-    final Map<InterfaceName, String[]> pairState = new HashMap<>();
-
-    /** A conditioner's own filters (not reported) and the entries they serve. */
-    final Map<EntryKey, InterfaceName> innerOf = new HashMap<>();
-
-    final Map<EntryKey, InterfaceName> conditionedBy = new HashMap<>();
+    final ConditionerWork conditioners;
 
     Work(NodeMirrorPlan plan, ObservedNode node, Set<InterfaceName> held) {
       this.plan = plan;
       this.node = node;
       this.held = held;
+      this.conditioners =
+          new ConditionerWork(
+              features,
+              node,
+              plannedTunnels,
+              actions,
+              drift,
+              entryState,
+              desired,
+              this::present,
+              this::commitHooks,
+              this::mirrorTo);
     }
 
     void tunnels() {
@@ -166,7 +172,7 @@ final class ConvergePlanner {
     boolean present(InterfaceName dev) {
       return node.exists(dev)
           || (plannedTunnels.containsKey(dev) && !unusableTunnels.contains(dev))
-          || (pairs.containsKey(dev) && !"failed".equals(pairState.get(dev)[0]));
+          || conditioners.provides(dev);
     }
 
     void mirror(MirrorEntry m) {
@@ -178,7 +184,7 @@ final class ConvergePlanner {
         return;
       }
       if (m.conditioner() != null) {
-        entryState.put(key, conditioned(m, key));
+        entryState.put(key, conditioners.conditioned(m, key));
         return;
       }
       entryState.put(key, mirrorTo(m, key, m.target()));
@@ -195,241 +201,6 @@ final class ConvergePlanner {
         standbyOf.put(sk, key);
         entryState.put(sk, mirrorTo(m, sk, standby));
       }
-    }
-
-    /**
-     * An entry with a copy conditioner: its device's filters copy into the conditioner pair (one
-     * per session, targets and settings on this node; see {@link ConditionerPair}), which cuts,
-     * shapes and tags the copies and passes them to the target and the standby targets.
-     */
-    String[] conditioned(MirrorEntry m, EntryKey key) {
-      io.pvespan.plan.Conditioner c = m.conditioner();
-      java.nio.file.Path object = null;
-      if (c.snaplen() != null || c.vlan() != null) {
-        String what = c.snaplen() != null ? "snaplen" : "vlan";
-        if (!features.bpf()) {
-          return new String[] {
-            "failed", what + " needs the bpf classifier (eBPF), which this kernel lacks"
-          };
-        }
-        Optional<java.nio.file.Path> found = io.pvespan.agent.kernel.ConditionerObject.path();
-        if (found.isEmpty()) {
-          return new String[] {"failed", io.pvespan.agent.kernel.ConditionerObject.problem()};
-        }
-        object = found.get();
-      }
-      ConditionerPair pair = ConditionerPair.of(m.session(), c, m.target(), m.standbyTargets());
-      if (!pairs.containsKey(pair.in())) {
-        pairs.put(pair.in(), pair);
-        pairState.put(pair.in(), new String[] {"active", null});
-        pairState.put(pair.in(), planPair(pair, object));
-      }
-      conditionedBy.put(key, pair.in());
-      String[] tap = mirrorTo(m, key, new LocalTarget(pair.in()));
-      String[] own = pairState.get(pair.in());
-      if ("failed".equals(own[0]) || ("active".equals(tap[0]) && !"active".equals(own[0]))) {
-        return new String[] {own[0], "copy conditioner " + pair.in() + ": " + own[1]};
-      }
-      return tap;
-    }
-
-    /** Plans a conditioner pair's devices, budget and filters; returns its state. */
-    String[] planPair(ConditionerPair pair, java.nio.file.Path object) {
-      io.pvespan.plan.Conditioner c = pair.settings();
-      ObservedLink in = node.links().get(pair.in());
-      ObservedLink out = node.links().get(pair.out());
-      boolean exists = in != null && out != null && "veth".equals(in.kind());
-      if (!exists) {
-        if (in != null) {
-          actions.add(new KernelAction.DeleteConditioner(pair.in()));
-        }
-        drift.add(
-            new ConvergeStep.Finding(
-                DriftItem.Kind.MISSING,
-                "device " + pair.in(),
-                "copy conditioner of session " + pair.session()));
-        actions.add(new KernelAction.CreateConditioner(pair.in(), pair.out()));
-      } else {
-        for (ObservedLink l : List.of(in, out)) {
-          if (!l.up()) {
-            drift.add(
-                new ConvergeStep.Finding(DriftItem.Kind.MODIFIED, "device " + l.name(), "down"));
-            actions.add(
-                new KernelAction.FixTunnelLink(l.name(), KernelAction.CreateConditioner.MTU));
-          }
-        }
-      }
-      if (c.budget() != null) {
-        Optional<ObservedQdisc> root = exists ? node.root(pair.shaped()) : Optional.empty();
-        boolean shaped =
-            root.isPresent()
-                && "tbf".equals(root.get().kind())
-                && io.pvespan.agent.kernel.Ownership.CONDITIONER_ROOT_HANDLE.equals(
-                    root.get().handle());
-        if (!shaped) {
-          if (exists) {
-            drift.add(
-                new ConvergeStep.Finding(
-                    DriftItem.Kind.MISSING,
-                    "qdisc " + pair.shaped() + " root",
-                    "budget " + c.budget()));
-          }
-          actions.add(new KernelAction.AddConditionerShaper(pair.shaped(), c.budget()));
-        }
-      }
-      InterfaceName target = targetDevice(pair.target());
-      if (pair.target() instanceof TunnelTarget && !plannedTunnels.containsKey(target)) {
-        return new String[] {"failed", "tunnel " + target + " is not in the plan's tunnels"};
-      }
-      if (!present(target)) {
-        boolean tunnel = plannedTunnels.containsKey(target);
-        return new String[] {
-          tunnel ? "failed" : "waiting",
-          (tunnel ? "tunnel " : "sensor device ")
-              + target
-              + (tunnel ? " cannot be created" : " absent")
-        };
-      }
-      FilterMatch all = FilterMatch.of(List.of(), features);
-      List<DesiredFilter> filters = new ArrayList<>();
-      // out's ingress: cut, then send the copy back out of out, through the budget's tbf.
-      EntryKey cut = inner(pair, pair.out(), "cut");
-      filters.add(
-          DesiredFilter.of(
-              cut,
-              pair.out(),
-              TcSide.INGRESS,
-              null,
-              c.snaplen() == null
-                  ? all
-                  : new FilterMatch.Ebpf(
-                      object,
-                      io.pvespan.agent.kernel.ConditionerObject.SNAPLEN_SECTION,
-                      c.snaplen()),
-              MirredMode.REDIRECT,
-              pair.out()));
-      // in's ingress: tag, then to each target (several: each a copy; one: the copy moves on).
-      FilterMatch tag =
-          c.vlan() == null
-              ? all
-              : new FilterMatch.Ebpf(
-                  object,
-                  io.pvespan.agent.kernel.ConditionerObject.VLAN_SECTION,
-                  io.pvespan.agent.kernel.ConditionerObject.VLAN_PRESENT | c.vlan());
-      List<MirrorTarget> targets = new ArrayList<>(pair.standbys());
-      targets.add(pair.target());
-      for (MirrorTarget t : targets) {
-        InterfaceName to = targetDevice(t);
-        if (!present(to)) {
-          continue; // a standby target that is not there yet waits without holding back the rest
-        }
-        filters.add(
-            DesiredFilter.of(
-                inner(pair, pair.in(), "to " + to),
-                pair.in(),
-                TcSide.INGRESS,
-                null,
-                tag,
-                pair.standbys().isEmpty() ? MirredMode.REDIRECT : MirredMode.MIRROR,
-                to));
-      }
-      commitHooks(filters);
-      desired.addAll(filters);
-      return new String[] {"active", null};
-    }
-
-    EntryKey inner(ConditionerPair pair, InterfaceName dev, String what) {
-      EntryKey k = new EntryKey(EntryKey.CONDITIONER, pair.session(), dev, null, what);
-      innerOf.put(k, pair.in());
-      entryState.put(k, new String[] {"active", null});
-      return k;
-    }
-
-    /** Conditioner pairs of ours that no entry uses any more. */
-    void unplannedConditioners() {
-      for (ObservedLink l : node.links().values()) {
-        if (ConditionerPair.ours(l.name())
-            && l.name().value().startsWith(ConditionerPair.IN_PREFIX)
-            && "veth".equals(l.kind())
-            && !pairs.containsKey(l.name())) {
-          drift.add(
-              new ConvergeStep.Finding(
-                  DriftItem.Kind.UNEXPECTED,
-                  "device " + l.name(),
-                  "copy conditioner not in the plan"));
-          actions.add(new KernelAction.DeleteConditioner(l.name()));
-        }
-      }
-    }
-
-    /**
-     * A conditioner's own filters belong to every entry that uses it: one not in place (pending) or
-     * failed shows on them; their counters are not the entries' (they would count copies twice).
-     */
-    void foldConditioners() {
-      Map<InterfaceName, String[]> worst = new HashMap<>();
-      for (Map.Entry<EntryKey, InterfaceName> e : innerOf.entrySet()) {
-        String[] s = entryState.get(e.getKey());
-        String[] w = worst.get(e.getValue());
-        if (w == null || rank(s[0]) > rank(w[0])) {
-          worst.put(e.getValue(), s);
-        }
-      }
-      for (Map.Entry<EntryKey, InterfaceName> e : conditionedBy.entrySet()) {
-        String[] s = worst.get(e.getValue());
-        String[] mine = entryState.get(e.getKey());
-        if (s != null && rank(s[0]) > rank(mine[0])) {
-          entryState.put(
-              e.getKey(),
-              new String[] {
-                s[0], "copy conditioner " + e.getValue() + (s[1] == null ? "" : ": " + s[1])
-              });
-        }
-      }
-    }
-
-    static int rank(String state) {
-      return switch (state) {
-        case "failed" -> 3;
-        case "pending" -> 2;
-        case "waiting" -> 1;
-        default -> 0;
-      };
-    }
-
-    /**
-     * A pair that goes takes its qdiscs and filters with it: deleting them first would only fail
-     * ("Cannot find device") once the ip batch has deleted the pair.
-     */
-    void dropWorkOnDeletedPairs() {
-      Set<String> gone = new java.util.HashSet<>();
-      for (KernelAction a : actions) {
-        if (a instanceof KernelAction.DeleteConditioner d && !pairs.containsKey(d.in())) {
-          gone.add(d.in().value());
-          gone.add(ConditionerPair.OUT_PREFIX + d.in().value().substring(4));
-        }
-      }
-      if (gone.isEmpty()) {
-        return;
-      }
-      actions.removeIf(
-          a ->
-              (a instanceof KernelAction.DeleteOwnedFilter f && gone.contains(f.device().value()))
-                  || (a instanceof KernelAction.DeleteOwnedRootQdisc r
-                      && gone.contains(r.device().value())));
-      drift.removeIf(
-          f -> f.object().startsWith("filter ") && gone.contains(f.object().split(" ")[1]));
-    }
-
-    /** What the budgets dropped so far, per conditioner pair in the plan. */
-    List<CopyDrops> copyDrops() {
-      List<CopyDrops> out = new ArrayList<>();
-      for (ConditionerPair p : pairs.values()) {
-        node.root(p.shaped())
-            .filter(q -> "tbf".equals(q.kind()))
-            .ifPresent(q -> out.add(new CopyDrops(p.session(), p.in(), q.drops())));
-      }
-      return out;
     }
 
     /** Plans the filters copying {@code m}'s device into {@code to}; returns the entry's state. */
@@ -639,9 +410,9 @@ final class ConvergePlanner {
         }
       }
       foldStandbys(counts);
-      foldConditioners();
+      conditioners.fold();
       for (Map.Entry<EntryKey, String[]> e : entryState.entrySet()) {
-        if (standbyOf.containsKey(e.getKey()) || innerOf.containsKey(e.getKey())) {
+        if (standbyOf.containsKey(e.getKey()) || conditioners.inner(e.getKey())) {
           continue; // reported within its entry
         }
         out.add(
@@ -651,9 +422,9 @@ final class ConvergePlanner {
                 e.getValue()[1],
                 counts.getOrDefault(e.getKey(), List.of())));
       }
-      dropWorkOnDeletedPairs();
+      conditioners.dropWorkOnDeletedPairs();
       actions.sort(java.util.Comparator.comparingInt(KernelAction::stage));
-      return new ConvergeStep(actions, drift, out, problems, copyDrops());
+      return new ConvergeStep(actions, drift, out, problems, conditioners.copyDrops());
     }
   }
 }

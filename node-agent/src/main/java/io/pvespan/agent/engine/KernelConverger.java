@@ -132,7 +132,8 @@ public final class KernelConverger implements Converger {
       // of ours left on a device that left the plan go with the next full converge.
       return new ConvergeReport(List.of(), 0, List.of(), List.of(), 0, Duration.ZERO);
     }
-    if (sources.isEmpty() || elsewhere) {
+    if (sources.isEmpty() || elsewhere || sources.stream().anyMatch(m -> m.conditioner() != null)) {
+      // A copy conditioner's pair and its filters are not on this device: read everything.
       return converge(plan, held);
     }
     NodeMirrorPlan narrow =

@@ -93,6 +93,11 @@ class CopyConditionerIT {
     ConvergeReport again = c.converge(conditioned(2, new Conditioner(128, null, null)));
     assertThat(again.writes()).isZero();
     assertThat(again.driftFound()).isEmpty();
+    // The agent's event path (one device) sees the pair as well: nothing to do either.
+    ConvergeReport narrow =
+        c.convergeDevice(conditioned(2, new Conditioner(128, null, null)), "tap101i0");
+    assertThat(narrow.failures()).isEmpty();
+    assertThat(narrow.writes()).isZero();
 
     // Without the conditioner the pair goes and copies are whole again.
     ConvergeReport plain =
