@@ -151,6 +151,28 @@ class SensorGroupIT {
     return got;
   }
 
+  /**
+   * Waits until neither sensor's receive counter moved for 1 s (at most 10 s): in one of three runs
+   * a sensor counted one frame more than was sent in the first second after the lab was built (not
+   * identified; the namespaces have IPv6 off and the guests no address), which is not a copy.
+   */
+  void quiet() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    long a = packets(sensorA);
+    long b = packets(sensorB);
+    long still = System.nanoTime();
+    while (System.nanoTime() - still < 1_000_000_000L && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      long a2 = packets(sensorA);
+      long b2 = packets(sensorB);
+      if (a2 != a || b2 != b) {
+        a = a2;
+        b = b2;
+        still = System.nanoTime();
+      }
+    }
+  }
+
   /** Which member got flow f's frames in both directions (asserting it is one, and all). */
   int memberOf(int f, boolean tagged) {
     long[] there = copies(() -> send(vm101, flow(f, false, tagged)), FRAMES);
@@ -165,7 +187,8 @@ class SensorGroupIT {
   }
 
   @Test
-  void bothDirectionsOfEachOfFiftyFlowsReachOneMemberAndAllMoveWhenOneIsRemoved() {
+  void bothDirectionsOfEachOfFiftyFlowsReachOneMemberAndAllMoveWhenOneIsRemoved()
+      throws InterruptedException {
     KernelConverger c = LocalMirrorIT.converger(lab, node);
     converge(
         c,
@@ -173,6 +196,7 @@ class SensorGroupIT {
         List.of(
             member("tap900i0", new Share(0, 2, "ids-a")),
             member("tap901i0", new Share(1, 2, "ids-b"))));
+    quiet();
     int[] perMember = new int[2];
     List<Integer> members = new ArrayList<>();
     for (int f = 0; f < GroupFlows.FLOWS; f++) {
