@@ -83,9 +83,12 @@ final class ConditionerWork {
     this.mirrorTo = mirrorTo;
   }
 
-  /** Whether {@code dev} is the in end of a pair planned in this computation (and not failed). */
+  /**
+   * Whether {@code dev} is the in end of a pair planned in this computation that takes copies: it
+   * exists with every filter of its own in place (see {@link #planPair}).
+   */
   boolean provides(InterfaceName dev) {
-    return pairs.containsKey(dev) && !"failed".equals(pairState.get(dev)[0]);
+    return pairs.containsKey(dev) && "active".equals(pairState.get(dev)[0]);
   }
 
   /** Whether {@code key} is a conditioner's own filter (reported within its entries). */
@@ -121,12 +124,15 @@ final class ConditionerWork {
       pairState.put(pair.in(), planPair(pair, object));
     }
     conditionedBy.put(key, pair.in());
-    String[] tap = mirrorTo.plan(m, key, new LocalTarget(pair.in()));
     String[] own = pairState.get(pair.in());
-    if ("failed".equals(own[0]) || ("active".equals(tap[0]) && !"active".equals(own[0]))) {
+    if (!"active".equals(own[0])) {
+      // The guest's device copies into the pair only once the pair can take every copy: a frame
+      // that no filter of the pair redirects would go up the host's own stack on the pair's
+      // device (past the firewall bridge and the VLANs). Until then the entry's filter is not
+      // planned, so an earlier one goes.
       return new String[] {own[0], "copy conditioner " + pair.in() + ": " + own[1]};
     }
-    return tap;
+    return mirrorTo.plan(m, key, new LocalTarget(pair.in()));
   }
 
   /** Plans a conditioner pair's devices, budget and filters; returns its state. */
@@ -205,6 +211,10 @@ final class ConditionerWork {
             ? all
             : new FilterMatch.Ebpf(
                 object, ConditionerObject.VLAN_SECTION, ConditionerObject.VLAN_PRESENT | c.vlan());
+    // The standby targets get a copy each (mirror, continue), the target the frame itself
+    // (redirect): every frame leaves the pair through a filter, never up the host's stack. The
+    // standby filters come first, so on a new pair (its name changes with its targets) they are
+    // also evaluated first.
     List<MirrorTarget> targets = new ArrayList<>(pair.standbys());
     targets.add(pair.target());
     for (MirrorTarget t : targets) {
@@ -219,12 +229,34 @@ final class ConditionerWork {
               TcSide.INGRESS,
               null,
               tag,
-              pair.standbys().isEmpty() ? MirredMode.REDIRECT : MirredMode.MIRROR,
+              t.equals(pair.target()) ? MirredMode.REDIRECT : MirredMode.MIRROR,
               to));
     }
     commitHooks.accept(filters);
     desired.addAll(filters);
+    if (!exists || !inPlace(filters) || (c.budget() != null && !budgeted(pair))) {
+      return new String[] {
+        "pending", "being built (copies go in once its devices, budget and filters are in place)"
+      };
+    }
     return new String[] {"active", null};
+  }
+
+  /** Every one of {@code filters} is in the kernel as planned (read before this computation). */
+  private boolean inPlace(List<DesiredFilter> filters) {
+    for (DesiredFilter d : filters) {
+      if (node.filters(d.device(), d.side()).stream().noneMatch(d::sameAs)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean budgeted(ConditionerPair pair) {
+    return node.root(pair.shaped())
+        .filter(q -> "tbf".equals(q.kind()))
+        .filter(q -> Ownership.CONDITIONER_ROOT_HANDLE.equals(q.handle()))
+        .isPresent();
   }
 
   EntryKey inner(ConditionerPair pair, InterfaceName dev, String what) {

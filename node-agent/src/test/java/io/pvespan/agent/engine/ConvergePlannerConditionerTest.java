@@ -32,6 +32,18 @@ class ConvergePlannerConditionerTest {
         .toList();
   }
 
+  /** Applies steps until one has nothing to do (a pair is built, then taken into use). */
+  private void settle(NodeMirrorPlan p, ModelKernel k) {
+    for (int round = 0; round < 4; round++) {
+      ConvergeStep s = planner.plan(p, k.node());
+      if (s.actions().isEmpty()) {
+        return;
+      }
+      k.apply(s.actions());
+    }
+    throw new AssertionError("no fixpoint after 4 rounds");
+  }
+
   @Test
   void oneSessionOnOneNodeSharesOnePairAndTheTapsMirrorIntoIt() {
     Conditioner c = new Conditioner(128, Bandwidth.parse("10Mbit"), null);
@@ -59,7 +71,14 @@ class ConvergePlannerConditionerTest {
             "filter add dev "
                 + in
                 + " ingress prio 7 protocol all matchall action mirred egress redirect dev tap900i0"
-                + " cookie C")
+                + " cookie C");
+    // Nothing copies into the pair before it is seen complete: a copy no filter of the pair took
+    // would go up the host's own stack.
+    assertThat(rendered(s)).noneMatch(l -> l.contains("tap101i0") || l.contains("tap102i0"));
+    assertThat(s.entries()).allSatisfy(e -> assertThat(e.state()).isEqualTo("pending"));
+    k.apply(s.actions());
+    s = planner.plan(p, k.node());
+    assertThat(rendered(s))
         .contains(
             "filter add dev tap101i0 ingress prio 7 protocol all matchall action mirred egress"
                 + " mirror dev "
@@ -101,7 +120,7 @@ class ConvergePlannerConditionerTest {
     Conditioner c = new Conditioner(128, null, null);
     ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0");
     NodeMirrorPlan p = plan(1, List.of(cond(101, c)));
-    k.apply(planner.plan(p, k.node()).actions());
+    settle(p, k);
     String in = ConditionerPair.of("s1", c, local("tap900i0"), List.of()).in().value();
 
     ConvergeStep without =
@@ -124,10 +143,7 @@ class ConvergePlannerConditionerTest {
   @Test
   void aNewSettingIsANewPairAndTheOldOneGoes() {
     ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0");
-    k.apply(
-        planner
-            .plan(plan(1, List.of(cond(101, new Conditioner(128, null, null)))), k.node())
-            .actions());
+    settle(plan(1, List.of(cond(101, new Conditioner(128, null, null)))), k);
     ConvergeStep s =
         planner.plan(plan(2, List.of(cond(101, new Conditioner(256, null, null)))), k.node());
     String old =
@@ -142,7 +158,15 @@ class ConvergePlannerConditionerTest {
     assertThat(rendered(s))
         .contains("link del dev " + old)
         .anyMatch(l -> l.startsWith("link add dev " + now));
+    // The tap stops copying into the old pair at once, and copies into the new one once it is
+    // complete (the next round).
+    assertThat(rendered(s)).contains("filter del dev tap101i0 ingress prio 7");
+    assertThat(rendered(s)).noneMatch(l -> l.startsWith("filter add dev tap101i0"));
     k.apply(s.actions());
+    ConvergeStep next =
+        planner.plan(plan(3, List.of(cond(101, new Conditioner(256, null, null)))), k.node());
+    assertThat(rendered(next)).anyMatch(l -> l.contains("dev tap101i0") && l.contains(now));
+    k.apply(next.actions());
     assertThat(
             planner
                 .plan(plan(3, List.of(cond(101, new Conditioner(256, null, null)))), k.node())
@@ -170,7 +194,7 @@ class ConvergePlannerConditionerTest {
   }
 
   @Test
-  void aVlanTagsOnTheInEndAndEveryStandbyTargetGetsACopy() {
+  void aVlanTagsOnTheInEndEveryStandbyTargetGetsACopyAndTheTargetTheFrame() {
     Conditioner c = new Conditioner(null, null, 100);
     ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0").tap("tap901i0");
     MirrorEntry m = Plans.with(cond(101, c), List.of(local("tap901i0")), List.of()).conditioned(c);
@@ -184,6 +208,7 @@ class ConvergePlannerConditionerTest {
                 + " ingress prio 7 protocol all bpf obj O sec vlan classid 0:1064 action mirred egress mirror dev tap901i0 continue cookie C",
             "filter add dev "
                 + in
-                + " ingress prio 8 protocol all bpf obj O sec vlan classid 0:1064 action mirred egress mirror dev tap900i0 continue cookie C");
+                + " ingress prio 8 protocol all bpf obj O sec vlan classid 0:1064 action mirred egress redirect dev tap900i0 cookie C");
+    // The frame itself goes to the target (redirect): nothing is left for the host's stack.
   }
 }

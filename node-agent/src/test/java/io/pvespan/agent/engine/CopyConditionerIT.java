@@ -112,6 +112,34 @@ class CopyConditionerIT {
     }
   }
 
+  /**
+   * The sensor VM stops (its tap goes): the guest's tap stops copying into the pair at once, so no
+   * copy crosses the pair with no filter left to take it (it would go up the host's own stack on
+   * the pair's device); the sensor back, copies flow again.
+   */
+  @Test
+  void withTheSensorsTapGoneNothingIsCopiedIntoThePair() {
+    KernelConverger c = LocalMirrorIT.converger(lab, node);
+    NodeMirrorPlan p = conditioned(1, new Conditioner(128, null, null));
+    active(c, p);
+    String in = conditionerDevices().get(0);
+    String out = conditionerDevices().get(1);
+    assertThat(in).startsWith("pspq");
+
+    Lab.sh("ip", "-n", node.value(), "link", "del", "tap900i0");
+    ConvergeReport gone = c.converge(conditioned(2, new Conditioner(128, null, null)));
+    assertThat(gone.entries())
+        .singleElement()
+        .satisfies(e -> assertThat(e.state()).as(e.message()).isEqualTo("waiting"));
+    assertThat(Lab.sh("tc", "-n", node.value(), "filter", "show", "dev", "tap101i0", "ingress"))
+        .doesNotContain(in);
+    long inBefore = lab.bytes(node, in, "tx");
+    long outBefore = lab.bytes(node, out, "rx");
+    lab.udp(vmA, "198.18.7.102", 200, 1000);
+    assertThat(lab.bytes(node, in, "tx")).as("copies into " + in).isEqualTo(inBefore);
+    assertThat(lab.bytes(node, out, "rx")).as("copies across the pair").isEqualTo(outBefore);
+  }
+
   @Test
   void vlanTagsEveryCopyAndNeverTheGuestsFrames() {
     KernelConverger c = LocalMirrorIT.converger(lab, node);
