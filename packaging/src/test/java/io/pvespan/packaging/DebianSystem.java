@@ -24,7 +24,7 @@ final class DebianSystem implements AutoCloseable {
   static final String ROOTFS_CACHE_ENV = "PVESPAN_DEB_ROOTFS";
 
   static final List<String> PACKAGES =
-      List.of("systemd", "systemd-sysv", "iproute2", "dbus", "default-jre-headless");
+      List.of("systemd", "systemd-sysv", "iproute2", "tcpdump", "dbus", "default-jre-headless");
 
   private final String name;
   private final Path rootfs;

@@ -159,7 +159,8 @@ public final class Canaries implements AutoCloseable {
         Thread reader = new Thread(() -> read(dev, proc), "pvespan-canary-" + dev);
         reader.setDaemon(true);
         reader.start();
-        Thread errors = new Thread(() -> drain(proc.getErrorStream()), "pvespan-canary-err-" + dev);
+        Thread errors =
+            new Thread(() -> drain(dev, proc.getErrorStream()), "pvespan-canary-err-" + dev);
         errors.setDaemon(true);
         errors.start();
         listeners.put(dev, new Listener(proc));
@@ -211,12 +212,19 @@ public final class Canaries implements AutoCloseable {
                 old.count() + 1));
   }
 
-  private static void drain(InputStream err) {
-    try (err) {
-      err.transferTo(java.io.OutputStream.nullOutputStream());
+  /** tcpdump's messages; its last one is logged when it ends (why a listener stopped). */
+  private static void drain(InterfaceName dev, InputStream err) {
+    String last = null;
+    try (java.io.BufferedReader r =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(err, java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        last = line.length() > 300 ? line.substring(0, 300) : line;
+      }
     } catch (IOException e) {
-      // nothing to report: the listener's end shows in the counts
+      // the listener was stopped
     }
+    LOG.warn("canary listener on {} ended{}", dev, last == null ? "" : ": " + last);
   }
 
   /** What the status reports. */
