@@ -121,6 +121,10 @@ final class PathChecks {
             : newest == null
                 ? "path not verified (no canary arrived)"
                 : "path not verified (last canary arrived " + Math.round(age) + " s ago)";
+    if (!sending.authenticated()) {
+      // The agents share no token: anyone on the sensor's path could send a canary that counts.
+      message += " (unsigned canaries: no agent token, a guest could forge them)";
+    }
     return new PathView(node, true, verified, newest, age, message);
   }
 }

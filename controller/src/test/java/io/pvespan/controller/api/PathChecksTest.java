@@ -72,8 +72,17 @@ class PathChecksTest {
 
   private static AgentSnapshot agent(
       String node, Instant lastContact, long intervalMillis, CanaryStatus.Received... got) {
+    return agent(node, lastContact, intervalMillis, true, got);
+  }
+
+  private static AgentSnapshot agent(
+      String node,
+      Instant lastContact,
+      long intervalMillis,
+      boolean signed,
+      CanaryStatus.Received... got) {
     CanaryStatus c =
-        intervalMillis < 0 ? null : new CanaryStatus(intervalMillis, true, null, List.of(got));
+        intervalMillis < 0 ? null : new CanaryStatus(intervalMillis, signed, null, List.of(got));
     NodeMirrorStatus st =
         new NodeMirrorStatus(null, null, node, 1, null, null, null, null, null, null)
             .withCanaries(c);
@@ -134,6 +143,19 @@ class PathChecksTest {
     assertThat(p.get(1).verified()).isTrue();
     assertThat(p.get(1).ageSeconds()).isEqualTo(4.0);
     assertThat(p.get(1).message()).isEqualTo("path verified 4 s ago");
+  }
+
+  @Test
+  void aPathVerifiedByUnsignedCanariesSaysSo() {
+    List<PathView> p =
+        paths(
+            List.of(plan("pve2", "web", EntryState.ACTIVE)),
+            session("web", "ids"),
+            agent("pve2", NOW, 10_000, false, got("pve2", NOW.minusSeconds(4))));
+    assertThat(p.get(0).verified()).isTrue();
+    assertThat(p.get(0).message())
+        .isEqualTo(
+            "path verified 4 s ago (unsigned canaries: no agent token, a guest could forge them)");
   }
 
   @Test

@@ -48,6 +48,10 @@ public final class Canaries implements AutoCloseable {
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
   private final Map<CanaryTargets.Send, CanaryStatus.Sent> sent = new ConcurrentHashMap<>();
+
+  /** Rows of {@link #received} at most: sessions × source nodes × sensor devices of a cluster. */
+  static final int MAX_RECEIVED = 4096;
+
   private final Map<String, CanaryStatus.Received> received = new ConcurrentHashMap<>();
   private final Map<InterfaceName, Listener> listeners = new HashMap<>();
   private volatile Map<InterfaceName, Set<String>> watched = Map.of();
@@ -187,10 +191,18 @@ public final class Canaries implements AutoCloseable {
       return;
     }
     Instant now = clock.instant();
+    if (c.get().sentAtMillis() > now.plus(interval).toEpochMilli()) {
+      // Sent "later" than one interval from now: a source clock far ahead, or a frame made to
+      // stay fresh when replayed. Not counted.
+      return;
+    }
     // Verified "as of" the source's send time: a replayed old canary never looks fresh, and a
     // source clock ahead of ours is not believed beyond our own now.
     Instant sentAt = Instant.ofEpochMilli(Math.min(c.get().sentAtMillis(), now.toEpochMilli()));
     String k = c.get().session() + "\0" + c.get().sourceNode() + "\0" + dev.value();
+    if (received.size() >= MAX_RECEIVED && !received.containsKey(k)) {
+      return; // bounded: unsigned canaries (no token) could name any number of source nodes
+    }
     received.merge(
         k,
         new CanaryStatus.Received(

@@ -30,6 +30,13 @@ import java.util.regex.Pattern;
  * lo}, a bridge or a firewall device. Pure; one line per problem.
  */
 public final class PlanValidator {
+  /**
+   * Copy conditioners (veth pairs: one per session, target and settings) a plan may need on one
+   * node: each is two devices and a tc program; a plan asking for thousands would flood the
+   * kernel's device lock and udev, which Proxmox's own commands wait for.
+   */
+  static final int MAX_CONDITIONER_PAIRS = 256;
+
   private static final Pattern SESSION = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
   private PlanValidator() {}
@@ -129,7 +136,17 @@ public final class PlanValidator {
       NodeMirrorPlan plan, Map<InterfaceName, TunnelDevice> tunnels, List<String> out) {
     Set<String> seen = new HashSet<>();
     Map<String, Integer> shareCounts = new HashMap<>();
+    Set<InterfaceName> pairs = new HashSet<>();
     for (MirrorEntry m : plan.mirrors()) {
+      if (m.conditioner() != null
+          && pairs.add(
+              ConditionerPair.of(m.session(), m.conditioner(), m.target(), m.standbyTargets()).in())
+          && pairs.size() == MAX_CONDITIONER_PAIRS + 1) {
+        out.add(
+            "the plan needs more than "
+                + MAX_CONDITIONER_PAIRS
+                + " copy conditioners (veth pairs) on this node");
+      }
       String what = "mirror " + m.session() + " " + m.device();
       session(m.session(), what, out);
       String key = m.device() + " " + m.session() + " " + m.direction().json();

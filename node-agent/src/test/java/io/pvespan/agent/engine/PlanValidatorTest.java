@@ -301,6 +301,24 @@ class PlanValidatorTest {
   }
 
   @Test
+  void aPlanNeedingMoreThan256CopyConditionersIsRefused() {
+    java.util.function.IntFunction<NodeMirrorPlan> sessions =
+        n -> {
+          List<io.pvespan.plan.MirrorEntry> entries = new java.util.ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            entries.add(
+                Plans.local("s" + i, 101, "tap900i0")
+                    .conditioned(new io.pvespan.plan.Conditioner(128, null, null)));
+          }
+          return NodeMirrorPlan.of(Plans.NODE, 1, entries, List.of(), List.of());
+        };
+    assertThat(problems(sessions.apply(256))).isEmpty();
+    assertThat(problems(sessions.apply(400)))
+        .containsExactly(
+            "the plan needs more than 256 copy conditioners (veth pairs) on this node");
+  }
+
+  @Test
   void aConditionedEntryPasses() {
     NodeMirrorPlan p =
         NodeMirrorPlan.of(
