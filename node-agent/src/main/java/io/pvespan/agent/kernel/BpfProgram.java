@@ -30,6 +30,27 @@ public record BpfProgram(List<Insn> insns) {
     }
   }
 
+  /**
+   * {@code test} (instructions that return 0 for a frame they refuse and fall through otherwise) in
+   * front of {@code own} (the entry's program, or null: copy every frame the test lets through).
+   *
+   * @param what what needs the instructions, for the error past the kernel's {@link #MAX_INSNS}
+   * @throws IllegalArgumentException when the whole is longer than {@link #MAX_INSNS}
+   */
+  static BpfProgram before(List<Insn> test, BpfProgram own, String what) {
+    List<Insn> out = new java.util.ArrayList<>(test);
+    if (own == null) {
+      out.add(new Insn(0x06, 0, 0, BpfCompiler.MATCH)); // ret: copy
+    } else {
+      out.addAll(own.insns());
+    }
+    if (out.size() > MAX_INSNS) {
+      throw new IllegalArgumentException(
+          what + " need " + out.size() + " BPF instructions, more than the kernel's " + MAX_INSNS);
+    }
+    return new BpfProgram(out);
+  }
+
   /** iproute2's format: {@code N,code jt jf k,code jt jf k,...}. */
   public String bytecode() {
     StringBuilder b = new StringBuilder().append(insns.size());

@@ -36,19 +36,7 @@ public final class ExclusionCompiler {
     for (Exclusion e : exclusions) {
       block(e, out);
     }
-    if (own == null) {
-      out.add(new BpfProgram.Insn(RET_K, 0, 0, BpfCompiler.MATCH));
-    } else {
-      out.addAll(own.insns());
-    }
-    if (out.size() > BpfProgram.MAX_INSNS) {
-      throw new IllegalArgumentException(
-          "the exclusions need "
-              + out.size()
-              + " BPF instructions, more than the kernel's "
-              + BpfProgram.MAX_INSNS);
-    }
-    return new BpfProgram(out);
+    return BpfProgram.before(out, own, "the exclusions");
   }
 
   /** One exclusion: falls through to the instruction after it when it does not take the frame. */

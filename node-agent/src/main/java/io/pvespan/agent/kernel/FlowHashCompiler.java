@@ -9,8 +9,6 @@ import static io.pvespan.agent.kernel.BpfAssembler.RET_K;
 import static io.pvespan.agent.kernel.BpfAssembler.ST;
 
 import io.pvespan.plan.Share;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A sensor group member's share in front of an entry's own match, as one classic BPF program: the
@@ -58,20 +56,7 @@ public final class FlowHashCompiler {
     asm.jump(JEQ_K, share.index(), keep, null);
     asm.emit(RET_K, 0);
     asm.place(keep);
-    List<BpfProgram.Insn> out = new ArrayList<>(asm.assemble().insns());
-    if (own == null) {
-      out.add(new BpfProgram.Insn(RET_K, 0, 0, BpfCompiler.MATCH));
-    } else {
-      out.addAll(own.insns());
-    }
-    if (out.size() > BpfProgram.MAX_INSNS) {
-      throw new IllegalArgumentException(
-          "the group share and filter need "
-              + out.size()
-              + " BPF instructions, more than the kernel's "
-              + BpfProgram.MAX_INSNS);
-    }
-    return new BpfProgram(out);
+    return BpfProgram.before(asm.assemble().insns(), own, "the group share and filter");
   }
 
   /** Leaves the frame's bucket (hash mod {@code count}) in A. */
