@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -51,6 +52,18 @@ class SpecLoaderPropertiesTest {
   @Property(tries = 250)
   void arbitraryBytesGiveProblemsInsideTheFile(@ForAll("bytes") byte[] content) throws IOException {
     checkLoad(content);
+  }
+
+  /**
+   * Found by the property above in a fresh-clone CI run: SnakeYAML's message quoted the newline it
+   * found ("but found \n(10)"), which split the problem over two lines.
+   */
+  @Example
+  void aDirectiveCutByANewlineIsOneLine() throws IOException {
+    LoadResult r = checkLoad("%\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(r.problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.toString()).contains("but found \\u000a(10)"));
   }
 
   @Property(tries = 150)
