@@ -115,8 +115,8 @@ final class CaptureJob implements Runnable {
       p.destroy();
     }
     AtomicReference<String> firstError = new AtomicReference<>();
-    AtomicReference<String> drops = new AtomicReference<>();
-    Thread errors = drainErrors(p, firstError, drops);
+    AtomicReference<String> counts = new AtomicReference<>();
+    Thread errors = drainErrors(p, firstError, counts);
     boolean gotHeader = false;
     long records = 0;
     long outside = 0;
@@ -167,7 +167,7 @@ final class CaptureJob implements Runnable {
           spec.device(),
           records,
           outside,
-          drops.get() == null ? "" : " (" + drops.get() + ")",
+          counts.get() == null ? "" : " (" + counts.get() + ")",
           error == null ? "" : ": " + error);
     }
     if (!gotHeader && error != null) {
@@ -207,7 +207,7 @@ final class CaptureJob implements Runnable {
   }
 
   private static Thread drainErrors(
-      Process p, AtomicReference<String> firstError, AtomicReference<String> drops) {
+      Process p, AtomicReference<String> firstError, AtomicReference<String> counts) {
     Thread t =
         new Thread(
             () -> {
@@ -215,9 +215,12 @@ final class CaptureJob implements Runnable {
                   new BufferedReader(
                       new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
-                  // Frames the kernel could not hand to tcpdump: worth a word in the log.
-                  if (line.contains("dropped by kernel") && !line.startsWith("0 ")) {
-                    drops.set(line.strip());
+                  // tcpdump's counts at its end (captured, received by filter, dropped by
+                  // kernel): in the log, so a frame missing from a capture can be placed.
+                  if (line.contains("packets captured")
+                      || line.contains("received by filter")
+                      || line.contains("dropped by kernel")) {
+                    counts.accumulateAndGet(line.strip(), (a, b) -> a == null ? b : a + ", " + b);
                   }
                   if (firstError.get() == null && !banner(line)) {
                     firstError.set(line.length() > 200 ? line.substring(0, 200) : line);
