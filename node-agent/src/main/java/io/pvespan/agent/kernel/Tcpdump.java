@@ -51,13 +51,20 @@ public final class Tcpdump {
   }
 
   /**
-   * False when {@code device} certainly does not exist: a look at {@code /sys/class/net} in the
-   * agent's own namespace (in a lab namespace reached through {@code ip netns exec}, always true),
-   * so a capture waiting for a device that lives on another node spawns no process while it waits.
+   * False when {@code device} certainly does not exist in the agent's own network namespace (in a
+   * lab namespace reached through {@code ip netns exec}, always true), so a capture waiting for a
+   * device that lives on another node spawns no process while it waits. Looked up in {@link
+   * #NET_DEV}, the namespace of the calling thread, and not in {@code /sys/class/net}: a sysfs
+   * shows the devices of the namespace it was mounted in, which need not be ours (measured: a
+   * Debian booted by systemd-nspawn into a network namespace lists the host's devices there, so the
+   * packaged agent never started a canary listener on the sensor's tap).
    */
   public boolean mayExist(InterfaceName device) {
-    return netns != null || Files.exists(Path.of("/sys/class/net", device.value()));
+    return netns != null || NetDevices.names(NET_DEV).contains(device.value());
   }
+
+  /** The devices of the reading thread's network namespace (one line each after two headings). */
+  static final Path NET_DEV = Path.of("/proc/thread-self/net/dev");
 
   /**
    * The argument list for a capture of {@code device}; {@code direction} is the VM's view: what the
