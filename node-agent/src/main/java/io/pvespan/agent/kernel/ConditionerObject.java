@@ -8,11 +8,11 @@ import java.util.Optional;
 
 /**
  * The copy conditioner's eBPF object ({@code src/main/bpf/conditioner.c}, compiled by clang when
- * the agent is built and shipped in its jar), written once per process to a private temporary file
- * for {@code tc filter add ... bpf obj FILE}: tc loads the programs into the kernel when the filter
- * is added, so the file is needed only then. {@link #path()} is empty, with {@link #problem()}
- * saying why, when the jar has no object or it cannot be written; a conditioner that needs it then
- * fails its entries with that reason (snaplen and vlan are never silently ignored).
+ * the agent is built and shipped in its jar), written to a private temporary file (again if it
+ * disappears) for {@code tc filter add ... bpf obj FILE}: tc loads the programs into the kernel
+ * when the filter is added, so the file is needed only then. {@link #path()} is empty, with {@link
+ * #problem()} saying why, when the jar has no object or it cannot be written; a conditioner that
+ * needs it then fails its entries with that reason (snaplen and vlan are never silently ignored).
  */
 public final class ConditionerObject {
   /** Where the build puts the object in the jar. */
@@ -32,9 +32,16 @@ public final class ConditionerObject {
 
   private ConditionerObject() {}
 
-  /** The object's file, written on first use; empty when unavailable ({@link #problem()}). */
+  /**
+   * The object's file, written on first use and again when it is gone (a temporary file unused for
+   * 10 days is removed by systemd-tmpfiles, also in the unit's private /tmp); empty when
+   * unavailable ({@link #problem()}).
+   */
   public static Optional<Path> path() {
     synchronized (LOCK) {
+      if (written != null && !Files.isRegularFile(written)) {
+        written = null;
+      }
       if (written == null && problem == null) {
         write();
       }
