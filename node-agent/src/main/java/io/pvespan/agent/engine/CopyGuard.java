@@ -98,7 +98,8 @@ public final class CopyGuard implements AutoCloseable {
 
   /** One reading and decision for every budgeted pair; true when some G changed. */
   public synchronized boolean tick() {
-    Map<InterfaceName, ConditionerPair> pairs = budgeted(plan.get().orElse(null));
+    NodeMirrorPlan current = plan.get().orElse(null);
+    Map<InterfaceName, ConditionerPair> pairs = budgeted(current);
     factors.keySet().retainAll(pairs.keySet());
     sessions.keySet().retainAll(pairs.keySet());
     last.keySet().retainAll(pairs.keySet());
@@ -107,7 +108,11 @@ public final class CopyGuard implements AutoCloseable {
       return false;
     }
     Set<InterfaceName> sources = new HashSet<>();
-    plan.get().ifPresent(p -> p.mirrors().forEach(m -> sources.add(m.device())));
+    for (MirrorEntry m : current.mirrors()) {
+      if (m.conditioner() != null && m.conditioner().budget() != null) {
+        sources.add(m.device());
+      }
+    }
     List<ObservedFilter> read;
     try {
       read = counters.read(sources);
