@@ -87,6 +87,19 @@ final class ConvergePlanner {
     return w.result();
   }
 
+  /**
+   * {@code match} cloning 1/{@code guard}, or {@code match} itself when the guard's three
+   * instructions do not fit (a program at the kernel's 4096-instruction limit): that entry is then
+   * not guarded, its budget's tbf still caps it.
+   */
+  static FilterMatch guardedOrNot(FilterMatch match, int guard) {
+    try {
+      return FilterMatch.guarded(match, guard);
+    } catch (IllegalArgumentException e) {
+      return match;
+    }
+  }
+
   /** The state of one computation. */
   private final class Work {
     final NodeMirrorPlan plan;
@@ -273,8 +286,7 @@ final class ConvergePlanner {
         }
         // Without the bpf classifier a guard cannot be expressed: every match is cloned, the tbf
         // still caps delivery.
-        FilterMatch guarded =
-            guard > 1 && features.bpf() ? FilterMatch.guarded(match, guard) : match;
+        FilterMatch guarded = guard > 1 && features.bpf() ? guardedOrNot(match, guard) : match;
         DesiredFilter f =
             DesiredFilter.of(
                 key, m.device(), side, handle.get(), guarded, MirredMode.MIRROR, target);

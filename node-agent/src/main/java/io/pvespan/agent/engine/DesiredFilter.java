@@ -64,11 +64,12 @@ record DesiredFilter(
     if (unguarded == null
         || !cookie.identity().equals(f.cookie().identity())
         || !target.value().equals(f.toDev())
-        || !mode.word().equals(f.mode())) {
+        || !mode.word().equals(f.mode())
+        || (mode == MirredMode.MIRROR && !"continue".equals(f.control()))) {
       return false;
     }
     for (int g = 1; g <= CopyGuardPolicy.MAX; g *= 2) {
-      FilterMatch m = io.pvespan.agent.kernel.FilterMatch.guarded(unguarded, g);
+      FilterMatch m = ConvergePlanner.guardedOrNot(unguarded, g);
       if (DesiredFilter.of(entry, device, side, rootHandle, m, mode, target)
           .cookie()
           .equals(f.cookie())) {

@@ -159,6 +159,22 @@ class ConvergePlannerConditionerTest {
   }
 
   @Test
+  void aProgramAtTheKernelsLimitIsNotGuarded() {
+    List<io.pvespan.agent.kernel.BpfProgram.Insn> insns = new java.util.ArrayList<>();
+    for (int i = 0; i < 4094; i++) {
+      insns.add(new io.pvespan.agent.kernel.BpfProgram.Insn(0x00, 0, 0, 0)); // ld #0
+    }
+    insns.add(new io.pvespan.agent.kernel.BpfProgram.Insn(0x06, 0, 0, 0xFFFF_FFFFL));
+    var big =
+        new io.pvespan.agent.kernel.FilterMatch.Rules(
+            new io.pvespan.agent.kernel.BpfProgram(insns));
+    assertThat(ConvergePlanner.guardedOrNot(big, 8)).isSameAs(big);
+    var small = new io.pvespan.agent.kernel.FilterMatch.U32All();
+    assertThat(ConvergePlanner.guardedOrNot(small, 8))
+        .isInstanceOf(io.pvespan.agent.kernel.FilterMatch.Rules.class);
+  }
+
+  @Test
   void aBudgetWithoutSnaplenShapesTheInEndAndNoProgramRuns() {
     Conditioner c = new Conditioner(null, Bandwidth.parse("10Mbit"), null);
     ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0");
