@@ -9,6 +9,8 @@ import io.pvespan.agent.canary.CanaryFrame;
 import io.pvespan.agent.capture.Captures;
 import io.pvespan.agent.engine.AgentReconciler;
 import io.pvespan.agent.engine.Converger;
+import io.pvespan.agent.engine.CopyGuard;
+import io.pvespan.agent.engine.KernelConverger;
 import io.pvespan.agent.engine.KernelEvents;
 import io.pvespan.agent.engine.PlanSource;
 import io.pvespan.agent.engine.PlanValidator;
@@ -41,13 +43,16 @@ public final class AgentRuntime implements AutoCloseable {
   private final KernelEvents events;
   private final Captures captures;
   private final Canaries canaries;
+  private final CopyGuard guard;
 
   private AgentRuntime(
       ApiServer server,
       AgentReconciler reconciler,
       KernelEvents events,
       Captures captures,
-      Canaries canaries) {
+      Canaries canaries,
+      CopyGuard guard) {
+    this.guard = guard;
     this.captures = captures;
     this.canaries = canaries;
     this.server = server;
@@ -98,6 +103,7 @@ public final class AgentRuntime implements AutoCloseable {
           "cannot listen on " + describe(options.listen()) + ": " + e.getMessage());
     }
     loadStoredPlan(options.node(), options.underlay(), store, reconciler);
+    CopyGuard guard = copyGuard(converger, reconciler, clock);
     reconciler.start();
     KernelEvents events;
     try {
@@ -106,6 +112,9 @@ public final class AgentRuntime implements AutoCloseable {
     } catch (RuntimeException e) {
       server.close();
       captures.close();
+      if (guard != null) {
+        guard.close();
+      }
       reconciler.close();
       throw new IOException("kernel events: " + e.getMessage());
     }
@@ -141,7 +150,28 @@ public final class AgentRuntime implements AutoCloseable {
                 + " sensor's path could forge one; see docs/canaries.md");
       }
     }
-    return new AgentRuntime(server, reconciler, events, captures, canaries);
+    return new AgentRuntime(server, reconciler, events, captures, canaries, guard);
+  }
+
+  /**
+   * The copy guard (budgeted sessions clone a sample when their copies exceed the budget), where
+   * the converger is the kernel's and the kernel has the bpf classifier; null otherwise.
+   */
+  private static CopyGuard copyGuard(Converger converger, AgentReconciler reconciler, Clock clock) {
+    if (!(converger instanceof KernelConverger k) || !k.features().bpf()) {
+      return null;
+    }
+    CopyGuard guard =
+        new CopyGuard(
+            reconciler::plan,
+            k::filterCounters,
+            reconciler::guardChanged,
+            clock,
+            CopyGuard.INTERVAL);
+    k.guardWith(guard::factor);
+    reconciler.reportCopyGuard(guard::samplesBySession);
+    guard.start();
+    return guard;
   }
 
   /** The transport the options ask for; mutual TLS checks this node's own certificate. */
@@ -197,6 +227,9 @@ public final class AgentRuntime implements AutoCloseable {
     }
     captures.close();
     events.close();
+    if (guard != null) {
+      guard.close();
+    }
     reconciler.close();
   }
 

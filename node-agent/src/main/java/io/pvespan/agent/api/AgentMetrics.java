@@ -145,6 +145,22 @@ final class AgentMetrics implements MultiCollector {
                 + " never decreases while the agent runs.",
             dropped,
             0));
+    GaugeSnapshot.Builder guard =
+        GaugeSnapshot.builder()
+            .name("pvespan_agent_copy_guard_sample")
+            .help(
+                "The copy guard's factor G per budgeted session on this node: its guests' filters"
+                    + " clone 1 frame in G of what they match (1: every one), because the copies"
+                    + " offered exceed the budget; the budget's tbf still holds the exact cap.");
+    new TreeMap<>(stats.guardBySession())
+        .forEach(
+            (session, g) ->
+                guard.dataPoint(
+                    GaugeDataPointSnapshot.builder()
+                        .labels(Labels.of("session", session))
+                        .value(g)
+                        .build()));
+    out.add(guard.build());
     out.add(
         gauge(
             "pvespan_agent_applied_generation",

@@ -39,7 +39,8 @@ public final class AgentMetricsReference {
             0,
             java.util.Map.of(
                 "pspq00000000",
-                new io.pvespan.agent.engine.CopyDrops("web", InterfaceName.of("pspq00000000"), 1)));
+                new io.pvespan.agent.engine.CopyDrops("web", InterfaceName.of("pspq00000000"), 1)),
+            java.util.Map.of("web", 64));
     return AgentMetrics.snapshots(status, stats, 1);
   }
 }

@@ -127,6 +127,18 @@ public final class AgentReconciler implements AutoCloseable {
     }
   }
 
+  /** The copy guard changed a factor: queues a (full) converge that re-writes the filters. */
+  public void guardChanged() {
+    queue.add(Trigger.GUARD_CHANGED);
+  }
+
+  private volatile java.util.function.Supplier<Map<String, Integer>> guardSamples = Map::of;
+
+  /** Where the metrics' copy guard factors come from ({@link CopyGuard#samplesBySession}). */
+  public void reportCopyGuard(java.util.function.Supplier<Map<String, Integer>> source) {
+    this.guardSamples = source;
+  }
+
   /** Queues a full resync when its time has come (the worker does this itself). */
   public void resyncIfDue() {
     if (!clock.instant().isBefore(nextResync)) {
@@ -175,9 +187,11 @@ public final class AgentReconciler implements AutoCloseable {
   }
 
   public AgentStats stats() {
+    AgentStats s;
     synchronized (book) {
-      return book.stats();
+      s = book.stats();
     }
+    return s.withGuardSamples(guardSamples.get());
   }
 
   /** How many triggers wait (for tests and diagnostics). */

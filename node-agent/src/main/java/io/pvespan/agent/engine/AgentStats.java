@@ -8,18 +8,36 @@ import java.util.TreeMap;
  * Counters since the agent started: converges run, their summed duration (a Prometheus summary
  * without quantiles), kernel command failures reported by those converges, and the copies the
  * budgets of copy conditioners dropped ({@code dropsByConditioner}: the highest count seen per
- * conditioner, kept after it leaves the plan, so that a session's sum never goes down).
+ * conditioner, kept after it leaves the plan, so that a session's sum never goes down), and the
+ * copy guard's factor per session now ({@code guardBySession}: G, the guest devices' filters clone
+ * 1/G of what they match; see {@link CopyGuard}).
  */
 public record AgentStats(
     long convergesTotal,
     double convergeSecondsSum,
     long kernelFailuresTotal,
-    Map<String, CopyDrops> dropsByConditioner) {
+    Map<String, CopyDrops> dropsByConditioner,
+    Map<String, Integer> guardBySession) {
   public static final AgentStats ZERO = new AgentStats(0, 0, 0);
 
   public AgentStats {
     dropsByConditioner =
         dropsByConditioner == null ? Map.of() : Map.copyOf(new TreeMap<>(dropsByConditioner));
+    guardBySession = guardBySession == null ? Map.of() : Map.copyOf(guardBySession);
+  }
+
+  public AgentStats(
+      long convergesTotal,
+      double convergeSecondsSum,
+      long kernelFailuresTotal,
+      Map<String, CopyDrops> dropsByConditioner) {
+    this(convergesTotal, convergeSecondsSum, kernelFailuresTotal, dropsByConditioner, Map.of());
+  }
+
+  /** With the copy guard's factors now. */
+  public AgentStats withGuardSamples(Map<String, Integer> now) {
+    return new AgentStats(
+        convergesTotal, convergeSecondsSum, kernelFailuresTotal, dropsByConditioner, now);
   }
 
   public AgentStats(long convergesTotal, double convergeSecondsSum, long kernelFailuresTotal) {
@@ -31,7 +49,8 @@ public record AgentStats(
         convergesTotal + 1,
         convergeSecondsSum + seconds,
         kernelFailuresTotal + failures,
-        dropsByConditioner);
+        dropsByConditioner,
+        guardBySession);
   }
 
   /** With the drops read now merged in (the highest per conditioner). */
@@ -43,7 +62,8 @@ public record AgentStats(
     for (CopyDrops d : now) {
       merged.merge(d.conditioner().value(), d, (a, b) -> a.dropped() >= b.dropped() ? a : b);
     }
-    return new AgentStats(convergesTotal, convergeSecondsSum, kernelFailuresTotal, merged);
+    return new AgentStats(
+        convergesTotal, convergeSecondsSum, kernelFailuresTotal, merged, guardBySession);
   }
 
   /** Copies dropped by the budgets, per session. */

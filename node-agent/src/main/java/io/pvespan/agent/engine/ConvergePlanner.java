@@ -42,13 +42,23 @@ final class ConvergePlanner {
   static final String SHARE = "share ";
 
   private final KernelFeatures features;
+  private final java.util.function.ToIntFunction<InterfaceName> guard;
 
   static InterfaceName targetDevice(MirrorTarget t) {
     return t instanceof LocalTarget l ? l.device() : ((TunnelTarget) t).device();
   }
 
   ConvergePlanner(KernelFeatures features) {
+    this(features, in -> 1);
+  }
+
+  /**
+   * {@code guard}: the copy guard's factor G per conditioner pair ({@link CopyGuard#factor}); the
+   * guest devices' filters into that pair clone 1/G of what they match (1: all of it).
+   */
+  ConvergePlanner(KernelFeatures features, java.util.function.ToIntFunction<InterfaceName> guard) {
     this.features = features;
+    this.guard = guard;
   }
 
   ConvergeStep plan(NodeMirrorPlan plan, ObservedNode node) {
@@ -75,6 +85,19 @@ final class ConvergePlanner {
     }
     w.filters();
     return w.result();
+  }
+
+  /**
+   * {@code match} cloning 1/{@code guard}, or {@code match} itself when the guard's three
+   * instructions do not fit (a program at the kernel's 4096-instruction limit): that entry is then
+   * not guarded, its budget's tbf still caps it.
+   */
+  static FilterMatch guardedOrNot(FilterMatch match, int guard) {
+    try {
+      return FilterMatch.guarded(match, guard);
+    } catch (IllegalArgumentException e) {
+      return match;
+    }
   }
 
   /** The state of one computation. */
@@ -109,7 +132,7 @@ final class ConvergePlanner {
               desired,
               this::present,
               this::commitHooks,
-              this::mirrorTo);
+              (m, key, to) -> mirrorTo(m, key, to, guard.applyAsInt(targetDevice(to))));
     }
 
     void tunnels() {
@@ -203,8 +226,16 @@ final class ConvergePlanner {
       }
     }
 
-    /** Plans the filters copying {@code m}'s device into {@code to}; returns the entry's state. */
     String[] mirrorTo(MirrorEntry m, EntryKey key, MirrorTarget to) {
+      return mirrorTo(m, key, to, 1);
+    }
+
+    /**
+     * Plans the filters copying {@code m}'s device into {@code to}, cloning 1/{@code guard} of what
+     * they match (the copy guard's factor for a conditioner pair, else 1); returns the entry's
+     * state.
+     */
+    String[] mirrorTo(MirrorEntry m, EntryKey key, MirrorTarget to, int guard) {
       InterfaceName target = targetDevice(to);
       if (!node.exists(m.device())) {
         return new String[] {"waiting", "device " + m.device() + " absent"};
@@ -253,9 +284,13 @@ final class ConvergePlanner {
                 + " is not ours and takes no filters"
           };
         }
-        mine.add(
+        // Without the bpf classifier a guard cannot be expressed: every match is cloned, the tbf
+        // still caps delivery.
+        FilterMatch guarded = guard > 1 && features.bpf() ? guardedOrNot(match, guard) : match;
+        DesiredFilter f =
             DesiredFilter.of(
-                key, m.device(), side, handle.get(), match, MirredMode.MIRROR, target));
+                key, m.device(), side, handle.get(), guarded, MirredMode.MIRROR, target);
+        mine.add(ConditionerPair.ours(target) ? f.guarding(match) : f);
       }
       commitHooks(mine);
       desired.addAll(mine);

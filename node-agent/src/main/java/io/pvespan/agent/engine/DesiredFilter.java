@@ -10,7 +10,9 @@ import io.pvespan.model.InterfaceName;
 /**
  * One filter the plan needs: on {@code side} of {@code device}, copying (or redirecting) what
  * {@code match} selects into {@code target}. {@code entry} names the plan entry it belongs to.
- * {@code rootHandle} is the root qdisc to hang egress filters on.
+ * {@code rootHandle} is the root qdisc to hang egress filters on. {@code unguarded}: for a filter
+ * into a copy conditioner, its match before the copy guard's sample (null otherwise), so that a
+ * filter in the kernel at another guard factor is known as such (see {@link #guardVariant}).
  */
 record DesiredFilter(
     EntryKey entry,
@@ -20,7 +22,8 @@ record DesiredFilter(
     FilterMatch match,
     MirredMode mode,
     InterfaceName target,
-    OwnershipCookie cookie) {
+    OwnershipCookie cookie,
+    FilterMatch unguarded) {
 
   static DesiredFilter of(
       EntryKey entry,
@@ -44,7 +47,36 @@ record DesiredFilter(
         match,
         mode,
         target,
-        OwnershipCookie.of(identity, content));
+        OwnershipCookie.of(identity, content),
+        null);
+  }
+
+  /** This filter, known to be {@code base} under a copy guard factor (1 or more). */
+  DesiredFilter guarding(FilterMatch base) {
+    return new DesiredFilter(entry, device, side, rootHandle, match, mode, target, cookie, base);
+  }
+
+  /**
+   * The observed filter is this one at another copy guard factor: the guard changed G (or a
+   * restarted agent starts again at 1). Replacing it is the guard's doing, not drift.
+   */
+  boolean guardVariant(ObservedFilter f) {
+    if (unguarded == null
+        || !cookie.identity().equals(f.cookie().identity())
+        || !target.value().equals(f.toDev())
+        || !mode.word().equals(f.mode())
+        || (mode == MirredMode.MIRROR && !"continue".equals(f.control()))) {
+      return false;
+    }
+    for (int g = 1; g <= CopyGuardPolicy.MAX; g *= 2) {
+      FilterMatch m = ConvergePlanner.guardedOrNot(unguarded, g);
+      if (DesiredFilter.of(entry, device, side, rootHandle, m, mode, target)
+          .cookie()
+          .equals(f.cookie())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The observed filter is exactly this one (adopted as is). */

@@ -91,20 +91,24 @@ final class FilterDiff {
       int prio;
       if (o != null) {
         prio = o.prio();
-        drift.add(
-            new ConvergeStep.Finding(
-                DriftItem.Kind.MODIFIED,
-                d.object(prio),
-                "session "
-                    + d.entry().session()
-                    + ": mirrors to "
-                    + o.toDev()
-                    + " ("
-                    + o.mode()
-                    + ", "
-                    + o.control()
-                    + "), planned "
-                    + d.target()));
+        // A filter the copy guard changed the factor of (or a restarted agent starts again at 1)
+        // is replaced without being drift.
+        if (!d.guardVariant(o)) {
+          drift.add(
+              new ConvergeStep.Finding(
+                  DriftItem.Kind.MODIFIED,
+                  d.object(prio),
+                  "session "
+                      + d.entry().session()
+                      + ": mirrors to "
+                      + o.toDev()
+                      + " ("
+                      + o.mode()
+                      + ", "
+                      + o.control()
+                      + "), planned "
+                      + d.target()));
+        }
         actions.add(new KernelAction.DeleteOwnedFilter(s.dev(), s.side(), handle, prio, false));
       } else {
         prio = free(occupied);

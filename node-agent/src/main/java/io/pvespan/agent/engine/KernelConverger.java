@@ -43,13 +43,29 @@ public final class KernelConverger implements Converger {
   private final Clock clock;
   private final Map<String, Instant> driftSince = new HashMap<>();
   private final CounterCarry counters = new CounterCarry();
+  private volatile java.util.function.ToIntFunction<InterfaceName> guard = in -> 1;
 
   public KernelConverger(CommandRunner runner, KernelFeatures features, Clock clock) {
     this.runner = runner;
     this.observer = new KernelObserver(runner);
     this.features = features;
-    this.planner = new ConvergePlanner(features);
+    this.planner = new ConvergePlanner(features, in -> guard.applyAsInt(in));
     this.clock = clock;
+  }
+
+  /**
+   * From now on the desired state clones 1/G of the matched frames into each conditioner pair, G
+   * from {@code factors} ({@link CopyGuard#factor}); a filter at another factor is replaced without
+   * being reported as drift.
+   */
+  public void guardWith(java.util.function.ToIntFunction<InterfaceName> factors) {
+    this.guard = java.util.Objects.requireNonNull(factors);
+  }
+
+  /** The filters of {@code devices} with counters, for the {@link CopyGuard} (one process). */
+  public List<io.pvespan.agent.kernel.ObservedFilter> filterCounters(Set<InterfaceName> devices)
+      throws KernelCommandException {
+    return observer.filters(devices);
   }
 
   /**

@@ -12,6 +12,9 @@ public sealed interface Trigger {
   /** The periodic full resync, the safety net for lost kernel events. */
   Trigger RESYNC = new Resync();
 
+  /** The copy guard changed a factor ({@link CopyGuard}): the guests' filters are re-written. */
+  Trigger GUARD_CHANGED = new GuardChanged();
+
   /** A kernel change on {@code device}; null device: unknown, anything may have changed. */
   static Trigger kernelChanged(String device) {
     return new KernelChanged(device == null ? "*" : device);
@@ -20,6 +23,8 @@ public sealed interface Trigger {
   record PlanChanged() implements Trigger {}
 
   record Resync() implements Trigger {}
+
+  record GuardChanged() implements Trigger {}
 
   /** {@code device} is {@code *} when the event did not say which device changed. */
   record KernelChanged(String device) implements Trigger {}

@@ -312,6 +312,21 @@ public final class BpfCompiler {
     asm.place(in);
   }
 
+  /**
+   * A test for {@link BpfProgram#before}: refuses a frame unless the kernel's per-frame random
+   * number is below {@code sample}'s threshold (keeps 1/N), else falls through. Each {@code ld
+   * rand} is a fresh number, so in front of a program that samples 1/M itself it keeps 1/(N·M).
+   */
+  static List<BpfProgram.Insn> sampleTest(Sample sample) {
+    if (sample.everything()) {
+      return List.of();
+    }
+    return List.of(
+        new BpfProgram.Insn(LD_W_ABS, 0, 0, BpfAssembler.RANDOM),
+        new BpfProgram.Insn(JGE_K, 0, 1, sample.threshold()),
+        new BpfProgram.Insn(RET_K, 0, 0, 0));
+  }
+
   private void acceptBlock(Sample sample) {
     asm.place(accept);
     if (sample != null && !sample.everything()) {

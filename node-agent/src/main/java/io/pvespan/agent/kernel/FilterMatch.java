@@ -69,6 +69,27 @@ public sealed interface FilterMatch {
     return Optional.of(new Rules(FlowHashCompiler.compile(share, program)));
   }
 
+  /**
+   * {@code own} (a guest device's match) keeping only 1/{@code factor} of the frames it matches, by
+   * the kernel's per-frame random number in front of everything else, so most frames leave after
+   * three instructions: the copy guard's sample (see {@code CopyGuard}). Factor 1 is {@code own}
+   * unchanged; a matchall/u32 match becomes a BPF program.
+   */
+  static FilterMatch guarded(FilterMatch own, int factor) {
+    if (factor == 1) {
+      return own;
+    }
+    if (own instanceof Ebpf) {
+      throw new IllegalArgumentException("a conditioner's own eBPF filter is never guarded");
+    }
+    BpfProgram program = own instanceof Rules r ? r.program() : null;
+    return new Rules(
+        BpfProgram.before(
+            BpfCompiler.sampleTest(new Sample(factor)),
+            program,
+            "the entry's match and the copy guard's sample"));
+  }
+
   private static Optional<FilterMatch> ownForHook(
       List<FilterRule> rules,
       Sample sample,

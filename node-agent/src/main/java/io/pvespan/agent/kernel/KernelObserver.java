@@ -70,6 +70,38 @@ public final class KernelObserver {
     return new ObservedNode(links, tc.qdiscs(), tc.filters(), tc.problems());
   }
 
+  /**
+   * The filters on both hooks of {@code devices} with their counters (one process; a device that is
+   * gone is left out): what the copy guard reads every interval, so it never reads the whole node.
+   */
+  public List<ObservedFilter> filters(Set<InterfaceName> devices) throws KernelCommandException {
+    List<CommandLine> lines = new ArrayList<>();
+    List<Query> queries = new ArrayList<>();
+    for (InterfaceName d : new java.util.TreeSet<>(devices)) {
+      lines.add(CommandLine.of("filter", "show", "dev").dev(d).kw("ingress"));
+      queries.add(new Query(d, TcSide.INGRESS));
+      lines.add(CommandLine.of("filter", "show", "dev").dev(d));
+      queries.add(new Query(d, TcSide.EGRESS));
+    }
+    List<ObservedFilter> out = new ArrayList<>();
+    if (lines.isEmpty()) {
+      return out;
+    }
+    BatchResult tc =
+        runner.batch(Tool.TC, Set.of(CommandRunner.Option.JSON, CommandRunner.Option.STATS), lines);
+    List<Query> answered = new ArrayList<>();
+    for (int i = 0; i < queries.size(); i++) {
+      if (!tc.failedLines().containsKey(i + 1)) {
+        answered.add(queries.get(i));
+      }
+    }
+    List<com.fasterxml.jackson.databind.JsonNode> arrays = TcJson.arrays(tc.stdout());
+    for (int i = 0; i < Math.min(arrays.size(), answered.size()); i++) {
+      out.addAll(TcJson.filters(answered.get(i).dev(), answered.get(i).side(), arrays.get(i)));
+    }
+    return out;
+  }
+
   private ObservedNode observeTc(
       Map<InterfaceName, ObservedLink> links, Set<InterfaceName> htbNow, InterfaceName only)
       throws KernelCommandException {

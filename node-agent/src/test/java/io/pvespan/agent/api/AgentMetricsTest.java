@@ -112,6 +112,15 @@ class AgentMetricsTest {
   }
 
   @Test
+  void theCopyGuardsFactorIsAGaugePerSession() throws Exception {
+    AgentStats stats = new AgentStats(1, 0, 0).withGuardSamples(java.util.Map.of("web", 128));
+    assertThat(scrape(status(1, List.of(), List.of(), List.of()), stats, -1, null).body())
+        .contains(
+            "# TYPE pvespan_agent_copy_guard_sample gauge\n"
+                + "pvespan_agent_copy_guard_sample{session=\"web\"} 128.0\n");
+  }
+
+  @Test
   void readyFollowsTheReadyCondition() throws Exception {
     var ready = new Condition("Ready", "True", "Converged", "", Instant.EPOCH, 1);
     var notReady = new Condition("Ready", "False", "Waiting", "", Instant.EPOCH, 1);

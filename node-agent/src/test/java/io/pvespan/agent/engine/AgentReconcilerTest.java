@@ -45,6 +45,21 @@ class AgentReconcilerTest {
   }
 
   @Test
+  void aCopyGuardChangeQueuesOneFullConvergeAndItsFactorsShowInTheStats() {
+    reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
+    reconciler.runOnce();
+    assertThat(reconciler.stats().guardBySession()).isEmpty();
+    reconciler.reportCopyGuard(() -> Map.of("s1", 128));
+    reconciler.guardChanged();
+    reconciler.guardChanged();
+    assertThat(reconciler.runOnce()).isTrue();
+    assertThat(reconciler.runOnce()).isFalse();
+    assertThat(converger.calls()).isEqualTo(2);
+    assertThat(converger.devices()).as("not a narrow converge").isEmpty();
+    assertThat(reconciler.stats().guardBySession()).containsExactlyEntriesOf(Map.of("s1", 128));
+  }
+
+  @Test
   void manyEventsCoalesceIntoOneConverge() {
     reconciler.accept(Plans.simple(1), PlanSource.PUSHED);
     for (int i = 0; i < 500; i++) {

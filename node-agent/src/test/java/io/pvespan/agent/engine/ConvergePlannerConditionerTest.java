@@ -101,6 +101,79 @@ class ConvergePlannerConditionerTest {
         .satisfies(d -> assertThat(d.session()).isEqualTo("s1"));
   }
 
+  /**
+   * The copy guard's factor is part of the desired state: the taps' filters into a guarded pair
+   * clone 1/G, a change of G (or an agent restarted at G=1) replaces them at their priority without
+   * drift, and a pair's own filters are never guarded.
+   */
+  @Test
+  void theCopyGuardsFactorIsDesiredStateAndItsChangeIsNoDrift() {
+    Conditioner c = new Conditioner(null, Bandwidth.parse("10Mbit"), null);
+    ModelKernel k = new ModelKernel().tap("tap101i0").tap("tap900i0");
+    NodeMirrorPlan p = plan(1, List.of(cond(101, c)));
+    settle(p, k);
+    ConditionerPair pair = ConditionerPair.of("s1", c, local("tap900i0"), List.of());
+    java.util.Map<io.pvespan.model.InterfaceName, Integer> g = new java.util.HashMap<>();
+    ConvergePlanner guarded =
+        new ConvergePlanner(KernelFeatures.full(), in -> g.getOrDefault(in, 1));
+    assertThat(guarded.plan(p, k.node()).actions()).as("G=1: today's filters").isEmpty();
+
+    g.put(pair.in(), 8);
+    ConvergeStep s = guarded.plan(p, k.node());
+    assertThat(s.drift()).isEmpty();
+    assertThat(rendered(s))
+        .containsExactlyInAnyOrder(
+            "filter del dev tap101i0 ingress prio 7",
+            "filter del dev tap101i0 parent 7370: prio 7",
+            "filter add dev tap101i0 ingress prio 7 protocol all bpf bytecode"
+                + " \"4,32 0 0 4294963256,53 0 1 536870912,6 0 0 0,6 0 0 4294967295\" action"
+                + " mirred egress mirror dev "
+                + pair.in()
+                + " continue cookie C",
+            "filter add dev tap101i0 parent 7370: prio 7 protocol all bpf bytecode"
+                + " \"4,32 0 0 4294963256,53 0 1 536870912,6 0 0 0,6 0 0 4294967295\" action"
+                + " mirred egress mirror dev "
+                + pair.in()
+                + " continue cookie C");
+    k.apply(s.actions());
+    ConvergeStep again = guarded.plan(p, k.node());
+    assertThat(again.actions()).isEmpty();
+    assertThat(again.entries())
+        .singleElement()
+        .satisfies(e -> assertThat(e.state()).isEqualTo("active"));
+
+    // A restarted agent starts at G=1: the guarded filters are replaced, not reported as drift.
+    ConvergeStep restarted = planner.plan(p, k.node());
+    assertThat(restarted.drift()).isEmpty();
+    assertThat(rendered(restarted)).hasSize(4).allMatch(l -> l.contains("tap101i0"));
+    // A filter changed by someone else is still drift.
+    assertThat(
+            planner
+                .plan(
+                    plan(
+                        2,
+                        List.of(cond(101, new Conditioner(null, Bandwidth.parse("20Mbit"), null)))),
+                    k.node())
+                .drift())
+        .isNotEmpty();
+  }
+
+  @Test
+  void aProgramAtTheKernelsLimitIsNotGuarded() {
+    List<io.pvespan.agent.kernel.BpfProgram.Insn> insns = new java.util.ArrayList<>();
+    for (int i = 0; i < 4094; i++) {
+      insns.add(new io.pvespan.agent.kernel.BpfProgram.Insn(0x00, 0, 0, 0)); // ld #0
+    }
+    insns.add(new io.pvespan.agent.kernel.BpfProgram.Insn(0x06, 0, 0, 0xFFFF_FFFFL));
+    var big =
+        new io.pvespan.agent.kernel.FilterMatch.Rules(
+            new io.pvespan.agent.kernel.BpfProgram(insns));
+    assertThat(ConvergePlanner.guardedOrNot(big, 8)).isSameAs(big);
+    var small = new io.pvespan.agent.kernel.FilterMatch.U32All();
+    assertThat(ConvergePlanner.guardedOrNot(small, 8))
+        .isInstanceOf(io.pvespan.agent.kernel.FilterMatch.Rules.class);
+  }
+
   @Test
   void aBudgetWithoutSnaplenShapesTheInEndAndNoProgramRuns() {
     Conditioner c = new Conditioner(null, Bandwidth.parse("10Mbit"), null);
