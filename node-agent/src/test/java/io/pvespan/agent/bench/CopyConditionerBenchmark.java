@@ -14,6 +14,7 @@ import io.pvespan.model.Bandwidth;
 import io.pvespan.model.Direction;
 import io.pvespan.model.InterfaceName;
 import io.pvespan.model.NicId;
+import io.pvespan.model.Sample;
 import io.pvespan.model.VmId;
 import io.pvespan.plan.Conditioner;
 import io.pvespan.plan.EntryState;
@@ -34,10 +35,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * of both directions to a sensor without conditioner, the same with a 10 Mbit/s budget, and with
  * snaplen 128 plus the budget, each budget with the copy guard (as the agent runs it: every 1 s, a
  * changed G converges at once) and without it (G fixed at 1); with the copies' rate at the sensor
- * and the guard's factor at the end of the run. Rounds alternate the setups. iperf3 leaves out the
- * first {@code omit} seconds of every run (all setups alike: TCP's start and the guard's settling,
- * about two readings). Prints numbers; asserts nothing. Run as root: {@code
- * CopyConditionerBenchmark [seconds] [rounds] [omit]}.
+ * and the guard's factor at the end of the run; then the VM's sending direction alone, without
+ * conditioner and with the guarded budget (no root qdisc on the tap); and both directions sampled
+ * 1/256 without conditioner (the guard's G without the pair). Rounds alternate the setups. iperf3
+ * leaves out the first {@code omit} seconds of every run (all setups alike: TCP's start and the
+ * guard's settling, about two readings). Prints numbers; asserts nothing. Run as root: {@code
+ * CopyConditionerBenchmark [seconds] [rounds] [omit] [setups]}, {@code setups} the numbers of the
+ * setups to run, comma-separated, in the order listed here (default all: 1 to 9), e.g. {@code 1,3}
+ * for no mirror against the guarded budget alone, over more rounds.
  */
 public final class CopyConditionerBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +62,21 @@ public final class CopyConditionerBenchmark {
     setups.put("mirror, snaplen 128 + budget, guard", cut);
     setups.put("mirror, budget 10Mbit, no guard", budget);
     setups.put("mirror, snaplen 128 + budget, no guard", cut);
+    // The VM's sending direction only: a filter on the tap's ingress hook, no root qdisc on the tap
+    // (mirroring what the VM receives needs a classful root there, see docs/agent-kernel.md).
+    setups.put("mirror VM egress only, no conditioner", null);
+    setups.put("mirror VM egress only, budget 10Mbit, guard", budget);
+    // What the guard leaves at G=256 without the pair: the hooks' cost with few copies.
+    setups.put("mirror, sample 1/256, no conditioner", null);
+    if (args.length > 3) {
+      List<String> names = new ArrayList<>(setups.keySet());
+      Map<String, Conditioner> chosen = new LinkedHashMap<>();
+      for (String n : args[3].split(",")) {
+        String name = names.get(Integer.parseInt(n.strip()) - 1);
+        chosen.put(name, setups.get(name));
+      }
+      setups = chosen;
+    }
     try (Lab lab = new Lab("condb")) {
       NetnsName node = lab.node("n1");
       NetnsName vmA = lab.vm(node, 101, "198.18.8.101/24", true);
@@ -93,10 +113,13 @@ public final class CopyConditionerBenchmark {
                           VmId.of(101),
                           new NicId(0),
                           InterfaceName.of("tap101i0"),
-                          Direction.BOTH,
+                          s.getKey().contains("VM egress only") ? Direction.EGRESS : Direction.BOTH,
                           EntryState.ACTIVE,
                           new LocalTarget(InterfaceName.of("tap900i0")),
-                          List.of())
+                          List.of(),
+                          null,
+                          List.of(),
+                          s.getKey().contains("sample 1/256") ? new Sample(256) : null)
                       .conditioned(s.getValue()));
             }
             NodeMirrorPlan plan = NodeMirrorPlan.of("node1", gen++, mirrors, List.of(), List.of());
