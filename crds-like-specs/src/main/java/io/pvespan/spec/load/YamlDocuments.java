@@ -116,7 +116,7 @@ public final class YamlDocuments {
             file,
             marked.getProblemMark().getLine() + 1,
             marked.getProblemMark().getColumn() + 1,
-            "YAML syntax error: " + printable(context + marked.getProblem()));
+            "YAML syntax error: " + context + marked.getProblem());
       }
     }
     JsonLocation at = e.getLocation();
@@ -137,23 +137,6 @@ public final class YamlDocuments {
         at == null ? 0 : at.getLineNr(),
         at == null ? 0 : at.getColumnNr(),
         "YAML syntax error: " + first);
-  }
-
-  /**
-   * SnakeYAML quotes the character it found as it is ("but found \n(10)"): control characters are
-   * written as {@code \}{@code uXXXX}, so a problem stays one line.
-   */
-  static String printable(String text) {
-    StringBuilder b = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
-        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
   }
 
   private static Parsed refused(

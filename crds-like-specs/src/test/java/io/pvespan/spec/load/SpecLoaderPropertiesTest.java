@@ -66,6 +66,14 @@ class SpecLoaderPropertiesTest {
         .satisfies(p -> assertThat(p.toString()).contains("but found \\u000a(10)"));
   }
 
+  /** jqwik found it (fresh-clone CI): SnakeYAML folds U+0085 in a plain scalar into a newline. */
+  @Example
+  void aValueQuotedBackInAProblemIsOneLine() throws IOException {
+    LoadResult r = checkLoad("kind: Sensor\n\u0085 ---\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(r.problems())
+        .anySatisfy(p -> assertThat(p.toString()).contains("unknown kind 'Sensor\\u000a---'"));
+  }
+
   @Property(tries = 150)
   void yamlShapedNoiseGivesProblemsInsideTheFile(@ForAll("yamlNoise") String content)
       throws IOException {
