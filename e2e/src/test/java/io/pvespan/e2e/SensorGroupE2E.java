@@ -53,6 +53,8 @@ class SensorGroupE2E {
           + "): s.sendto(b'pvespan-group-e2e',d)\n"
           + "  s.close()\n";
 
+  static final Duration CANARIES = Duration.ofSeconds(2);
+
   private LabSystem s;
 
   @BeforeEach
@@ -60,6 +62,7 @@ class SensorGroupE2E {
     s =
         new LabSystem(
             LabSystem.Setup.standard()
+                .withCanaries(CANARIES)
                 // Only the group's session feeds the sensors.
                 .withSpec("local-web.yaml", E2ESpecs.session("local-web", "vmids: [101]", true))
                 .withSpec("cross-proxy.yaml", E2ESpecs.session("cross-proxy", "vmids: [103]", true))
@@ -111,6 +114,9 @@ class SensorGroupE2E {
       perMember[m]++;
     }
     System.out.println("[e2e] flows per member: ids-1 " + perMember[0] + ", ids-2 " + perMember[1]);
+    // Canaries to both members counted where the plans deliver them: the path is verified only
+    // with both (PathChecks), so this also checks that the controller finds each member's device.
+    awaitPathVerified("both members");
     assertThat(perMember[0]).as("flows at ids-1").isBetween(15, 35);
     assertThat(perMember[1]).as("flows at ids-2").isBetween(15, 35);
 
@@ -125,6 +131,7 @@ class SensorGroupE2E {
     LabPlan failover = s.lifecyclePlan();
     failover.result().notes().forEach(n -> System.out.println("[e2e] note: " + n));
     awaitApplied(failover);
+    awaitPathVerified("ids-1 alone");
     Map<String, int[]> one = talk("one", false);
     for (int f = 0; f < FLOWS; f++) {
       assertThat(one.getOrDefault(key(f, false), new int[2])[0])
@@ -134,6 +141,23 @@ class SensorGroupE2E {
           .as("flow %d back at ids-1", f)
           .isEqualTo(FRAMES);
     }
+  }
+
+  /** pool-web's path from vm101's node (pve1) "verified" in /v1/sessions. */
+  private void awaitPathVerified(String what) {
+    Await.orFail(
+        CANARIES.multipliedBy(10),
+        () -> PathVerificationE2E.path(s, "pool-web", "pve1").path("verified").asBoolean(false),
+        () ->
+            "pool-web from pve1 ("
+                + what
+                + "): "
+                + PathVerificationE2E.path(s, "pool-web", "pve1"));
+    System.out.println(
+        "[e2e] path ("
+            + what
+            + "): "
+            + PathVerificationE2E.path(s, "pool-web", "pve1").path("message").asText());
   }
 
   /** The agents hold the plan: mirrors in the kernels, the digests applied, entries settled. */

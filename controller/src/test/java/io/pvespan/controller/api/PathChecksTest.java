@@ -10,10 +10,13 @@ import io.pvespan.model.InterfaceName;
 import io.pvespan.model.NicId;
 import io.pvespan.model.VmId;
 import io.pvespan.model.Vni;
+import io.pvespan.plan.Delivery;
 import io.pvespan.plan.EntryState;
 import io.pvespan.plan.LocalTarget;
 import io.pvespan.plan.MirrorEntry;
+import io.pvespan.plan.MirrorTarget;
 import io.pvespan.plan.NodeMirrorPlan;
+import io.pvespan.plan.TunnelTarget;
 import io.pvespan.spec.MirrorSession;
 import io.pvespan.spec.MirrorSessionSpec;
 import io.pvespan.spec.RemoteCollector;
@@ -56,18 +59,46 @@ class PathChecksTest {
             false));
   }
 
+  /** The tunnel from a source node to the sensor's node pve2 (the same name at both ends). */
+  private static final TunnelTarget TO_PVE2 =
+      new TunnelTarget(
+          Encapsulation.VXLAN, InterfaceName.of("pspv4242"), "198.18.0.2", Vni.of(4242), null);
+
+  /**
+   * A source node's plan: guest 101's entry with the sensor's tap as its target on pve2 (where the
+   * sensor runs), through the tunnel elsewhere; pve2's plan also delivers the tunnel to the tap.
+   */
   private static NodeMirrorPlan plan(String node, String session, EntryState state) {
+    boolean home = node.equals("pve2");
     MirrorEntry m =
-        new MirrorEntry(
-            session,
-            new VmId(101),
-            new NicId(0),
-            InterfaceName.of("tap101i0"),
-            Direction.BOTH,
-            state,
-            new LocalTarget(InterfaceName.of("tap200i1")),
-            List.of());
-    return NodeMirrorPlan.of(node, 1, List.of(m), List.of(), List.of());
+        entry(session, state, home ? new LocalTarget(InterfaceName.of("tap200i1")) : TO_PVE2);
+    return NodeMirrorPlan.of(
+        node,
+        1,
+        List.of(m),
+        List.of(),
+        home ? List.of(delivery(session, EntryState.ACTIVE)) : List.of());
+  }
+
+  private static MirrorEntry entry(String session, EntryState state, MirrorTarget target) {
+    return new MirrorEntry(
+        session,
+        new VmId(101),
+        new NicId(0),
+        InterfaceName.of("tap101i0"),
+        Direction.BOTH,
+        state,
+        target,
+        List.of());
+  }
+
+  private static Delivery delivery(String session, EntryState state) {
+    return new Delivery(session, InterfaceName.of("pspv4242"), InterfaceName.of("tap200i1"), state);
+  }
+
+  /** The sensor's node pve2 sourcing nothing itself: it only delivers the tunnel to the sensor. */
+  private static NodeMirrorPlan sensorNode(String session, EntryState delivery) {
+    return NodeMirrorPlan.of("pve2", 1, List.of(), List.of(), List.of(delivery(session, delivery)));
   }
 
   private static AgentSnapshot agent(
@@ -91,7 +122,11 @@ class PathChecksTest {
   }
 
   private static CanaryStatus.Received got(String from, Instant sentAt) {
-    return new CanaryStatus.Received("web", from, "tap200i1", 1, sentAt, sentAt, 1);
+    return got(from, "tap200i1", sentAt);
+  }
+
+  private static CanaryStatus.Received got(String from, String device, Instant sentAt) {
+    return new CanaryStatus.Received("web", from, device, 1, sentAt, sentAt, 1);
   }
 
   private static List<PathView> paths(
@@ -160,7 +195,8 @@ class PathChecksTest {
 
   @Test
   void aCanaryOlderThanOneAndAHalfIntervalsAtTheLastReadIsNotEnough() {
-    var plans = List.of(plan("pve1", "web", EntryState.ACTIVE));
+    var plans =
+        List.of(plan("pve1", "web", EntryState.ACTIVE), sensorNode("web", EntryState.ACTIVE));
     List<String> rows = new ArrayList<>();
     for (int sentSecondsAgo : new int[] {14, 15, 16, 30}) {
       PathView p =
@@ -185,7 +221,8 @@ class PathChecksTest {
     // Fresh when last read 20 s ago; now 24 s old: more than 1.5 intervals and the read lag.
     PathView p =
         paths(
-                List.of(plan("pve1", "web", EntryState.ACTIVE)),
+                List.of(
+                    plan("pve1", "web", EntryState.ACTIVE), sensorNode("web", EntryState.ACTIVE)),
                 session("web", "ids"),
                 agent("pve1", NOW, 10_000),
                 agent("pve2", NOW.minusSeconds(20), 10_000, got("pve1", NOW.minusSeconds(24))))
@@ -223,7 +260,8 @@ class PathChecksTest {
   @Test
   void aStoppedSensorLeavesTheRunningSourcesPathNotVerifiedAStoppedSourceHasNone() {
     // The planner marks the entry waiting in both cases; the inventory tells them apart.
-    var plans = List.of(plan("pve1", "web", EntryState.WAITING));
+    var plans =
+        List.of(plan("pve1", "web", EntryState.WAITING), sensorNode("web", EntryState.WAITING));
     var running = inventory("running");
     assertThat(
             paths(
@@ -255,6 +293,69 @@ class PathChecksTest {
                 false,
                 null,
                 null)));
+  }
+
+  @Test
+  void aSensorGroupsPathIsVerifiedOnlyWhenEveryMembersDeviceCountedAFreshCanary() {
+    // Session web from pve1 to a two-member group: ids-a on pve2 (through the tunnel), ids-b on
+    // pve1 itself (tap201i1). A dead member must not hide behind the live one.
+    NodeMirrorPlan source =
+        NodeMirrorPlan.of(
+            "pve1",
+            1,
+            List.of(
+                entry("web", EntryState.ACTIVE, TO_PVE2),
+                entry("web", EntryState.ACTIVE, new LocalTarget(InterfaceName.of("tap201i1")))),
+            List.of(),
+            List.of());
+    var plans = List.of(source, sensorNode("web", EntryState.ACTIVE));
+    PathView one =
+        paths(
+                plans,
+                session("web", "ids"),
+                agent("pve1", NOW, 10_000),
+                agent("pve2", NOW, 10_000, got("pve1", NOW.minusSeconds(3))))
+            .get(0);
+    assertThat(one.verified()).isFalse();
+    assertThat(one.message())
+        .isEqualTo("path not verified to 1 of 2 sensors (tap201i1 on pve1: no canary arrived)");
+    PathView stale =
+        paths(
+                plans,
+                session("web", "ids"),
+                agent("pve1", NOW, 10_000, got("pve1", "tap201i1", NOW.minusSeconds(31))),
+                agent("pve2", NOW, 10_000, got("pve1", NOW.minusSeconds(3))))
+            .get(0);
+    assertThat(stale.verified()).isFalse();
+    assertThat(stale.message())
+        .isEqualTo(
+            "path not verified to 1 of 2 sensors (tap201i1 on pve1: last canary arrived 31 s"
+                + " ago)");
+    PathView both =
+        paths(
+                plans,
+                session("web", "ids"),
+                agent("pve1", NOW, 10_000, got("pve1", "tap201i1", NOW.minusSeconds(7))),
+                agent("pve2", NOW, 10_000, got("pve1", NOW.minusSeconds(3))))
+            .get(0);
+    assertThat(both.verified()).isTrue();
+    assertThat(both.message()).as("the older of the two").isEqualTo("path verified 7 s ago");
+  }
+
+  @Test
+  void aCanaryCountedAtAnotherDeviceOrNodeVerifiesNothing() {
+    var plans =
+        List.of(plan("pve1", "web", EntryState.ACTIVE), sensorNode("web", EntryState.ACTIVE));
+    // Counted by pve3 (not where the plan delivers) and by pve2 on a device not the sensor's.
+    PathView p =
+        paths(
+                plans,
+                session("web", "ids"),
+                agent("pve1", NOW, 10_000),
+                agent("pve2", NOW, 10_000, got("pve1", "tap999i0", NOW.minusSeconds(2))),
+                agent("pve3", NOW, 10_000, got("pve1", NOW.minusSeconds(2))))
+            .get(0);
+    assertThat(p.verified()).isFalse();
   }
 
   @Test
