@@ -35,7 +35,13 @@ import org.slf4j.LoggerFactory;
  * a converge), and the converger's desired state reads {@link #factor}. G lives in memory only: a
  * restarted agent starts at 1 (every match cloned, as without a guard), which is safe since the tbf
  * still caps delivery. The interval after a change only re-reads (its copies were cloned partly at
- * the old G), so a second change takes two intervals.
+ * the old G), so a second change takes two intervals. Against a guest that switches its traffic on
+ * and off to make the agent rewrite the session's filters: G is raised only on at least {@link
+ * #MIN_CLONES} copies in the interval (a few 64 KiB GSO frames against a small budget decide
+ * nothing), and not within {@link #RAISE_DWELL} intervals after it was lowered (until then copies
+ * are cloned as without a guard and the tbf caps them); lowering is never delayed, so copies are
+ * not sampled longer than two intervals after a burst. A failed reading is logged; three in a row
+ * put every G back to 1.
  *
  * <p>Tests drive {@link #tick()} with an injected clock; {@link #start()} runs it on a thread.
  */
@@ -44,6 +50,15 @@ public final class CopyGuard implements AutoCloseable {
 
   /** The default interval between readings. */
   public static final Duration INTERVAL = Duration.ofSeconds(1);
+
+  /** Copies in one interval below which G is never raised. */
+  static final long MIN_CLONES = 32;
+
+  /** Intervals after lowering G during which it is not raised again. */
+  static final int RAISE_DWELL = 10;
+
+  /** Failed readings in a row after which every G goes back to 1. */
+  static final int FAILED_READS_RESET = 3;
 
   /** Reads the filters of a few devices with their counters (one process). */
   public interface Counters {
@@ -61,6 +76,8 @@ public final class CopyGuard implements AutoCloseable {
   private final Map<InterfaceName, String> sessions = new ConcurrentHashMap<>();
   private final Map<InterfaceName, Reading> last = new HashMap<>();
   private final Set<InterfaceName> settling = new HashSet<>();
+  private final Map<InterfaceName, Instant> lowered = new HashMap<>();
+  private int failedReads;
   private Thread thread;
   private volatile boolean closed;
 
@@ -104,6 +121,7 @@ public final class CopyGuard implements AutoCloseable {
     sessions.keySet().retainAll(pairs.keySet());
     last.keySet().retainAll(pairs.keySet());
     settling.retainAll(pairs.keySet());
+    lowered.keySet().retainAll(pairs.keySet());
     if (pairs.isEmpty()) {
       return false;
     }
@@ -117,8 +135,24 @@ public final class CopyGuard implements AutoCloseable {
     try {
       read = counters.read(sources);
     } catch (KernelCommandException | RuntimeException e) {
-      LOG.debug("copy guard: counters not read: {}", e.toString());
+      failedReads++;
+      if (failedReads == 1) {
+        LOG.warn("copy guard: counters not read: {}", e.toString());
+      }
+      if (failedReads == FAILED_READS_RESET && !factors.isEmpty()) {
+        // Blind: clone every match again (the tbf still caps the copies) rather than keep a G
+        // that nothing checks any more.
+        LOG.warn("copy guard: {} readings failed in a row, cloning every match again", failedReads);
+        factors.clear();
+        last.clear();
+        changed.run();
+        return true;
+      }
       return false;
+    }
+    if (failedReads > 0) {
+      LOG.info("copy guard: counters read again after {} failed readings", failedReads);
+      failedReads = 0;
     }
     Map<String, long[]> cloned = new HashMap<>();
     for (ObservedFilter f : read) {
@@ -155,6 +189,9 @@ public final class CopyGuard implements AutoCloseable {
       int g = factor(in);
       int next =
           CopyGuardPolicy.next(g, bytes * 8e9 / nanos, pair.settings().budget().bitsPerSecond());
+      if (next > g && (packets < MIN_CLONES || recentlyLowered(in, now))) {
+        next = g;
+      }
       if (next != g) {
         LOG.info(
             "copy guard {} (session {}): {} Mbit/s of copies offered, cloning 1/{} (was 1/{})",
@@ -168,6 +205,9 @@ public final class CopyGuard implements AutoCloseable {
         } else {
           factors.put(in, next);
         }
+        if (next < g) {
+          lowered.put(in, now);
+        }
         settling.add(in);
         change = true;
       }
@@ -176,6 +216,11 @@ public final class CopyGuard implements AutoCloseable {
       changed.run();
     }
     return change;
+  }
+
+  private boolean recentlyLowered(InterfaceName in, Instant now) {
+    Instant at = lowered.get(in);
+    return at != null && at.plus(interval.multipliedBy(RAISE_DWELL)).isAfter(now);
   }
 
   /** The budgeted conditioner pairs of {@code p}, by their {@code in} end. */
@@ -211,7 +256,8 @@ public final class CopyGuard implements AutoCloseable {
         tick();
       } catch (InterruptedException e) {
         return;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // Kept alive: a guard thread that died would leave G where it was, unchecked.
         LOG.error("copy guard tick failed: {}", e.toString(), e);
       }
     }

@@ -28,7 +28,8 @@ public final class ConditionerObject {
 
   private static final Object LOCK = new Object();
   private static Path written;
-  private static String problem;
+  private static String problem; // for good: the jar has no object
+  private static String failure; // the last write failed; tried again at the next use
 
   private ConditionerObject() {}
 
@@ -53,7 +54,7 @@ public final class ConditionerObject {
   public static String problem() {
     synchronized (LOCK) {
       path();
-      return problem;
+      return problem != null ? problem : written == null ? failure : null;
     }
   }
 
@@ -65,12 +66,18 @@ public final class ConditionerObject {
                 + " build time), which snaplen and vlan need";
         return;
       }
-      Path file = Files.createTempFile("pvespan-conditioner-", ".o");
+      // In a directory of its own (0700, a random name): nobody else can put a file of theirs
+      // where tc, as root, will load it from, even outside the unit's private /tmp.
+      Path dir = Files.createTempDirectory("pvespan-bpf-");
+      dir.toFile().deleteOnExit();
+      Path file = dir.resolve("conditioner.o");
       file.toFile().deleteOnExit();
       Files.write(file, in.readAllBytes());
       written = file.toAbsolutePath();
+      failure = null;
     } catch (IOException | RuntimeException e) {
-      problem = "the eBPF object conditioner.o could not be written to a temporary file: " + e;
+      // Not kept as the problem: a full disk now need not be one at the next converge.
+      failure = "the eBPF object conditioner.o could not be written to a temporary file: " + e;
     }
   }
 }

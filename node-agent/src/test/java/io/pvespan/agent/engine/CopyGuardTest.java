@@ -119,6 +119,85 @@ class CopyGuardTest {
   }
 
   @Test
+  void aGuestSwitchingItsTrafficOnAndOffCannotMakeTheGuardRewriteTheFiltersEveryFewSeconds() {
+    plan.set(planWith(BUDGET));
+    InterfaceName in = pair(BUDGET).in();
+    offer(in, 0);
+    guard.tick();
+    offer(in, 2000);
+    assertThat(guard.tick()).as("burst: raised").isTrue();
+    offer(in, 0);
+    guard.tick(); // settling
+    offer(in, 0);
+    assertThat(guard.tick()).as("quiet: lowered at once").isTrue();
+    assertThat(guard.factor(in)).isEqualTo(1);
+    // Bursts again within the dwell: cloned as without a guard (the tbf caps), no rewrite.
+    for (int s = 0; s < CopyGuard.RAISE_DWELL - 1; s++) {
+      offer(in, 2000);
+      assertThat(guard.tick()).as("second %d after lowering", s + 1).isFalse();
+    }
+    offer(in, 2000);
+    assertThat(guard.tick()).as("after the dwell: raised again").isTrue();
+    assertThat(converges).as("rewrites in 13 s").hasValue(3);
+  }
+
+  @Test
+  void aFewLargeCopiesDecideNothing() {
+    plan.set(planWith(BUDGET));
+    InterfaceName in = pair(BUDGET).in();
+    offer(in, 0);
+    guard.tick();
+    // 31 GSO frames of 64 KiB in a second: 16 Mbit/s, over the budget, but too few to judge.
+    kernel.put(in, new long[] {31 * 65536L, 31});
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(guard.tick()).isFalse();
+    assertThat(guard.factor(in)).isEqualTo(1);
+  }
+
+  @Test
+  void threeFailedReadingsInARowPutEveryGBackToOne() {
+    AtomicInteger calls = new AtomicInteger();
+    AtomicReference<Boolean> fail = new AtomicReference<>(false);
+    CopyGuard g =
+        new CopyGuard(
+            () -> Optional.ofNullable(plan.get()),
+            devices -> {
+              calls.incrementAndGet();
+              if (fail.get()) {
+                throw new IllegalStateException("tc: no answer");
+              }
+              return List.of(
+                  new ObservedFilter(
+                      InterfaceName.of("tap101i0"),
+                      TcSide.INGRESS,
+                      7,
+                      "u32",
+                      OwnershipCookie.of("mirror", "x"),
+                      pair(BUDGET).in().value(),
+                      "mirror",
+                      "continue",
+                      kernel.getOrDefault(pair(BUDGET).in(), new long[2])[0],
+                      kernel.getOrDefault(pair(BUDGET).in(), new long[2])[1]));
+            },
+            converges::incrementAndGet,
+            clock,
+            Duration.ofSeconds(1));
+    plan.set(planWith(BUDGET));
+    InterfaceName in = pair(BUDGET).in();
+    offer(in, 0);
+    g.tick();
+    offer(in, 2000);
+    assertThat(g.tick()).isTrue();
+    assertThat(g.factor(in)).isEqualTo(128);
+    fail.set(true);
+    assertThat(g.tick()).isFalse();
+    assertThat(g.tick()).isFalse();
+    assertThat(g.tick()).as("third failed reading").isTrue();
+    assertThat(g.factor(in)).isEqualTo(1);
+    assertThat(converges).hasValue(2);
+  }
+
+  @Test
   void withASnaplenTheBudgetCountsTheCutCopies() {
     plan.set(planWith(CUT));
     ConditionerPair p = pair(CUT);
