@@ -96,9 +96,9 @@ final class PathChecks {
    * Every sensor device the source node's copies of the session must reach: the primary target of
    * each of its entries (one per member for a sensor group; standby targets are not fed). A local
    * target is counted on the source node; a tunnel where the plan delivers it ({@code from} = the
-   * tunnel's device, the same name at both ends). {@code waiting}: a tunnel whose delivery waits
-   * (the sensor VM is stopped, or roams): that member cannot be verified now. A tunnel no plan
-   * delivers is an external collector's, where nothing counts.
+   * tunnel's device, the same name at both ends). {@code waiting}: a tunnel no plan delivers
+   * actively (the sensor VM is stopped or roams, or its delivery is missing): that member cannot be
+   * verified now.
    */
   private record Sinks(Set<Sink> expected, boolean waiting) {}
 
@@ -114,7 +114,6 @@ final class PathChecks {
         continue;
       }
       InterfaceName tunnel = ((TunnelTarget) m.target()).device();
-      boolean delivered = false;
       boolean active = false;
       for (NodeMirrorPlan other : s.plans()) {
         if (other.node().equals(source.node())) {
@@ -122,7 +121,6 @@ final class PathChecks {
         }
         for (Delivery d : other.deliveries()) {
           if (d.session().equals(session) && d.from().equals(tunnel)) {
-            delivered = true;
             if (d.state() == EntryState.ACTIVE) {
               active = true;
               expected.add(new Sink(other.node(), d.device().value()));
@@ -130,7 +128,11 @@ final class PathChecks {
           }
         }
       }
-      waiting |= delivered && !active;
+      // No active delivery: the sensor does not receive now (stopped, roaming) or the plan has
+      // no delivery for it at all (its node lacks an address, its plan is missing): that
+      // target cannot be verified, and never silently leaves the expected set. (External
+      // collectors are known from the spec: {@link #of}.)
+      waiting |= !active;
     }
     return new Sinks(expected, waiting);
   }
@@ -154,8 +156,7 @@ final class PathChecks {
           "not checked: the agent on " + node + " sends no canaries");
     }
     if (sinks.expected().isEmpty() && !sinks.waiting()) {
-      return new PathView(
-          node, false, false, null, null, "not checked: the sensors are external collectors");
+      return new PathView(node, false, false, null, null, "not checked: no sensor device to check");
     }
     Duration interval = Duration.ofMillis(sending.intervalMillis());
     Duration fresh = Duration.ofMillis((long) (interval.toMillis() * SLACK));
@@ -194,8 +195,9 @@ final class PathChecks {
         newestAt.size() == sinks.expected().size() && !sinks.expected().isEmpty()
             ? newestAt.values().stream().min(Instant::compareTo).orElseThrow()
             : null;
-    if (sinks.expected().size() <= 1 || sinks.waiting()) {
-      // One sensor device (or one no longer receiving): as before, the newest canary says it.
+    if (sinks.waiting()) {
+      // A sensor not receiving now: the newest canary from this node that any sensor counted
+      // says when the path last worked.
       newest = newest == null ? newestAnywhere : newest;
     }
     Double age = newest == null ? null : ageSeconds(newest, now);

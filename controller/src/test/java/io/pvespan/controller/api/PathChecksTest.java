@@ -343,6 +343,22 @@ class PathChecksTest {
   }
 
   @Test
+  void aTunnelNoPlanDeliversLeavesThePathNotVerified() {
+    // pve2's plan is missing (or has no delivery for the tunnel): a canary counted there anyway
+    // cannot verify a path the plans do not say ends there.
+    PathView p =
+        paths(
+                List.of(plan("pve1", "web", EntryState.ACTIVE)),
+                session("web", "ids"),
+                agent("pve1", NOW, 10_000),
+                agent("pve2", NOW, 10_000, got("pve1", NOW.minusSeconds(2))))
+            .get(0);
+    assertThat(p.checked()).isTrue();
+    assertThat(p.verified()).isFalse();
+    assertThat(p.message()).isEqualTo("path not verified (last canary arrived 2 s ago)");
+  }
+
+  @Test
   void aCanaryCountedAtAnotherDeviceOrNodeVerifiesNothing() {
     var plans =
         List.of(plan("pve1", "web", EntryState.ACTIVE), sensorNode("web", EntryState.ACTIVE));

@@ -16,17 +16,19 @@ public record SpecProblem(String file, int line, int column, String message)
           .thenComparing(SpecProblem::message);
 
   /**
-   * A problem is one line whatever the spec held: control characters (and the Unicode line and
-   * paragraph separators) in the file name or the message, e.g. a value quoted back to the user or
-   * the character SnakeYAML found ("but found" + a newline), are written as {@code \}{@code uXXXX}.
+   * A problem is one line whatever the spec held: control characters, the Unicode line and
+   * paragraph separators and the invisible direction and format marks in the message (a value
+   * quoted back to the user, the character SnakeYAML found: "but found" + a newline) are written as
+   * {@code \}{@code uXXXX}; the file name likewise when shown ({@link #toString}), but kept as it
+   * is in {@link #file}, a path other code opens.
    */
   public SpecProblem {
-    file = printable(file);
     message = printable(message);
   }
 
   /**
-   * {@code text} with every character that could break a line written as {@code \}{@code uXXXX}.
+   * {@code text} with every character that could break a line or hide in it written as {@code
+   * \}{@code uXXXX}.
    */
   static String printable(String text) {
     if (text == null) {
@@ -35,7 +37,12 @@ public record SpecProblem(String file, int line, int column, String message)
     StringBuilder b = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+      if (c < 0x20
+          || (c >= 0x7f && c <= 0x9f)
+          || (c >= '\u200b' && c <= '\u200f')
+          || (c >= '\u2028' && c <= '\u202e')
+          || (c >= '\u2060' && c <= '\u2069')
+          || c == '\ufeff') {
         b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
       } else {
         b.append(c);
@@ -52,8 +59,8 @@ public record SpecProblem(String file, int line, int column, String message)
   @Override
   public String toString() {
     if (line <= 0) {
-      return file + ": " + message;
+      return printable(file) + ": " + message;
     }
-    return file + ":" + line + ":" + column + ": " + message;
+    return printable(file) + ":" + line + ":" + column + ": " + message;
   }
 }
