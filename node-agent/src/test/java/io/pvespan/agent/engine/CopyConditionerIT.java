@@ -287,28 +287,11 @@ class CopyConditionerIT {
     active(c, p);
 
     long transfer = 300L * 1024 * 1024;
-    Process server =
-        new ProcessBuilder("ip", "netns", "exec", vmB.value(), "python3", "-c", RECEIVER)
-            .redirectErrorStream(true)
-            .start();
-    try (var lines =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(
-                server.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-      assertThat(lines.readLine()).isEqualTo("ready");
+    try (Receiver receiver = Receiver.start(vmB)) {
       long sensor0 = lab.bytes(sensor, "eth0", "rx");
       long start = System.nanoTime();
-      Lab.sh(
-          "ip",
-          "netns",
-          "exec",
-          vmA.value(),
-          "python3",
-          "-c",
-          SENDER,
-          "198.18.7.102",
-          Long.toString(transfer));
-      long received = Long.parseLong(lines.readLine().trim());
+      send(transfer);
+      long received = receiver.received();
       Thread.sleep(200); // what the tbf still holds (at most 50 ms of copies) drains
       double seconds = (System.nanoTime() - start) / 1e9;
       long copied = lab.bytes(sensor, "eth0", "rx") - sensor0;
@@ -328,9 +311,6 @@ class CopyConditionerIT {
       assertThat(after.copyDrops())
           .singleElement()
           .satisfies(d -> assertThat(d.dropped()).isPositive());
-    } finally {
-      server.destroyForcibly();
-      server.waitFor();
     }
   }
 
@@ -380,28 +360,8 @@ class CopyConditionerIT {
     }
     active(c, p);
     long transfer = 3L << 29;
-    Process server =
-        new ProcessBuilder("ip", "netns", "exec", vmB.value(), "python3", "-c", RECEIVER)
-            .redirectErrorStream(true)
-            .start();
-    try (var lines =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(
-                server.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-      assertThat(lines.readLine()).isEqualTo("ready");
-      Thread sender =
-          new Thread(
-              () ->
-                  Lab.sh(
-                      "ip",
-                      "netns",
-                      "exec",
-                      vmA.value(),
-                      "python3",
-                      "-c",
-                      SENDER,
-                      "198.18.7.102",
-                      Long.toString(transfer)));
+    try (Receiver receiver = Receiver.start(vmB)) {
+      Thread sender = new Thread(() -> send(transfer));
       sender.start();
       // Settle: the guard reads every 200 ms; a change is applied by a converge at once. Settled
       // after 4 readings without a change (at most 10 readings).
@@ -426,11 +386,52 @@ class CopyConditionerIT {
       long window = System.nanoTime() - t0;
       boolean streaming = sender.isAlive();
       sender.join();
-      assertThat(Long.parseLong(lines.readLine().trim())).isEqualTo(transfer);
+      assertThat(receiver.received()).isEqualTo(transfer);
       return new long[] {after - before, window, guard.factor(pairIn(p)), streaming ? 1 : 0};
-    } finally {
-      server.destroyForcibly();
-      server.waitFor();
+    }
+  }
+
+  /** Sends {@code bytes} from vm 101 to the receiver on vm 102 (returns when all are sent). */
+  private void send(long bytes) {
+    Lab.sh(
+        "ip",
+        "netns",
+        "exec",
+        vmA.value(),
+        "python3",
+        "-c",
+        SENDER,
+        "198.18.7.102",
+        Long.toString(bytes));
+  }
+
+  /** {@link #RECEIVER} in vm 102, listening once started; killed on close. */
+  private record Receiver(Process process, java.io.BufferedReader lines) implements AutoCloseable {
+    static Receiver start(NetnsName vm) throws java.io.IOException {
+      Process p =
+          new ProcessBuilder("ip", "netns", "exec", vm.value(), "python3", "-c", RECEIVER)
+              .redirectErrorStream(true)
+              .start();
+      Receiver r =
+          new Receiver(
+              p,
+              new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(r.lines.readLine()).isEqualTo("ready");
+      return r;
+    }
+
+    /** The bytes the receiver counted once the sender closed. */
+    long received() throws java.io.IOException {
+      return Long.parseLong(lines.readLine().trim());
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroyForcibly();
+      process.waitFor();
+      lines.close();
     }
   }
 

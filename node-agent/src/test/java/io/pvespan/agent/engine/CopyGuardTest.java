@@ -39,27 +39,30 @@ class CopyGuardTest {
   private final CopyGuard guard =
       new CopyGuard(
           () -> Optional.ofNullable(plan.get()),
-          devices -> {
-            assertThat(devices).containsExactly(InterfaceName.of("tap101i0"));
-            return kernel.entrySet().stream()
-                .map(
-                    e ->
-                        new ObservedFilter(
-                            InterfaceName.of("tap101i0"),
-                            TcSide.INGRESS,
-                            7,
-                            "u32",
-                            OwnershipCookie.of("mirror", "x"),
-                            e.getKey().value(),
-                            "mirror",
-                            "continue",
-                            e.getValue()[0],
-                            e.getValue()[1]))
-                .toList();
-          },
+          this::observed,
           converges::incrementAndGet,
           clock,
           Duration.ofSeconds(1));
+
+  /** tap101i0's filters into each pair, with the counters in {@link #kernel}. */
+  private List<ObservedFilter> observed(java.util.Set<InterfaceName> devices) {
+    assertThat(devices).containsExactly(InterfaceName.of("tap101i0"));
+    return kernel.entrySet().stream()
+        .map(
+            e ->
+                new ObservedFilter(
+                    InterfaceName.of("tap101i0"),
+                    TcSide.INGRESS,
+                    7,
+                    "u32",
+                    OwnershipCookie.of("mirror", "x"),
+                    e.getKey().value(),
+                    "mirror",
+                    "continue",
+                    e.getValue()[0],
+                    e.getValue()[1]))
+        .toList();
+  }
 
   private static NodeMirrorPlan planWith(Conditioner c) {
     return plan(1, List.of(mirror("s1", 101, Direction.BOTH, local("tap900i0")).conditioned(c)));
@@ -156,28 +159,15 @@ class CopyGuardTest {
 
   @Test
   void threeFailedReadingsInARowPutEveryGBackToOne() {
-    AtomicInteger calls = new AtomicInteger();
     AtomicReference<Boolean> fail = new AtomicReference<>(false);
     CopyGuard g =
         new CopyGuard(
             () -> Optional.ofNullable(plan.get()),
             devices -> {
-              calls.incrementAndGet();
               if (fail.get()) {
                 throw new IllegalStateException("tc: no answer");
               }
-              return List.of(
-                  new ObservedFilter(
-                      InterfaceName.of("tap101i0"),
-                      TcSide.INGRESS,
-                      7,
-                      "u32",
-                      OwnershipCookie.of("mirror", "x"),
-                      pair(BUDGET).in().value(),
-                      "mirror",
-                      "continue",
-                      kernel.getOrDefault(pair(BUDGET).in(), new long[2])[0],
-                      kernel.getOrDefault(pair(BUDGET).in(), new long[2])[1]));
+              return observed(devices);
             },
             converges::incrementAndGet,
             clock,
